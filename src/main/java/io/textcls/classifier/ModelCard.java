@@ -1,0 +1,26 @@
+package io.textcls.classifier;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.textcls.metrics.EvaluationReport;
+import java.util.List;
+
+/**
+ * Provenance saved with the weights ({@code card.json}): how, on what and how well the classifier
+ * was trained, and a few self-test documents with the probabilities the training process gave
+ * them, so any later JVM can check it reproduces them.
+ *
+ * @param trainingConfig the resolved training options
+ * @param corpus where the data came from: root, fingerprint, document counts
+ * @param result best epoch, stop reason, per-epoch history, timings
+ * @param validation scores of the saved network on the validation split (null if none)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelCard(String createdAt, String textclsVersion, String dl4jVersion, String javaVersion, long seed,
+                        JsonNode trainingConfig, JsonNode corpus, JsonNode result, EvaluationReport validation,
+                        List<SelfTestCase> selfTest) {
+
+    /** A document and the probabilities the training process computed for it. */
+    public record SelfTestCase(String id, String text, float[] probabilities) {
+    }
+}

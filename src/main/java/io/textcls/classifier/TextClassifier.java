@@ -1,0 +1,178 @@
+package io.textcls.classifier;
+
+import io.textcls.encode.SequenceEncoder;
+import io.textcls.model.NetworkSpec;
+import io.textcls.model.SequenceInference;
+import io.textcls.text.TextPipeline;
+import io.textcls.vocab.LabelSet;
+import io.textcls.vocab.Vocabulary;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A trained, self-contained text classifier: the text pipeline, vocabulary, labels and network
+ * it was trained with. Load one from a bundle and classify raw text:
+ *
+ * <pre>{@code
+ * TextClassifier c = TextClassifier.load(Path.of("models/imdb.zip"));
+ * Prediction p = c.classify("A wonderful, moving film.");
+ * p.label();            // "pos"
+ * p.probabilities();    // {neg=0.03, pos=0.97}
+ * }</pre>
+ *
+ * <p>Thread-safe: tokenization runs in the calling thread, and network calls are serialized
+ * (a DL4J network keeps per-call state and must not run two forward passes at once). Set the
+ * environment variable {@code OMP_NUM_THREADS=1} (or {@code OMP_WAIT_POLICY=PASSIVE}) in the JVM
+ * that uses it: ND4J's default OpenMP spin-waiting makes it about 3x slower on small machines.
+ */
+public final class TextClassifier {
+    private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
+    /** Documents per forward pass. */
+    public static final int DEFAULT_BATCH_SIZE = 64;
+
+    private final ModelBundle.Contents contents;
+    private final TextPipeline pipeline;
+    private final SequenceEncoder encoder;
+    private final int batchSize;
+
+    /** A tokenized, encoded document ready for the network. */
+    public record EncodedText(int[] ids, int tokens, boolean truncated) {
+    }
+
+    public TextClassifier(ModelBundle.Contents contents) {
+        this(contents, DEFAULT_BATCH_SIZE);
+    }
+
+    private TextClassifier(ModelBundle.Contents contents, int batchSize) {
+        this.contents = contents;
+        this.pipeline = new TextPipeline(contents.pipeline().text());
+        this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
+        this.batchSize = batchSize;
+    }
+
+    /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
+    public static TextClassifier load(Path bundle) {
+        warnIfOpenMpSpins();
+        return new TextClassifier(ModelBundle.read(bundle));
+    }
+
+    /** Saves this classifier as a bundle (atomically). */
+    public void save(Path bundle) throws IOException {
+        ModelBundle.write(bundle, contents);
+    }
+
+    public Prediction classify(String text) {
+        return classifyAll(List.of(text)).get(0);
+    }
+
+    /** Predictions for many texts, in input order; documents are batched by length internally. */
+    public List<Prediction> classifyAll(List<String> texts) {
+        List<EncodedText> enc = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            enc.add(encode(t));
+        }
+        return predict(enc);
+    }
+
+    /** Tokenizes and encodes a text: the part of classification that needs no network (any thread). */
+    public EncodedText encode(String text) {
+        return encodeTokens(pipeline.tokens(text));
+    }
+
+    /** Encodes tokens that came from this classifier's {@link #pipeline()}. */
+    public EncodedText encodeTokens(List<String> tokens) {
+        int[] ids = encoder.encode(tokens);
+        return new EncodedText(ids, tokens.size(), tokens.size() > ids.length);
+    }
+
+    /** Predictions for encoded documents, in input order. */
+    public List<Prediction> predict(List<EncodedText> docs) {
+        List<int[]> seqs = new ArrayList<>(docs.size());
+        for (EncodedText d : docs) {
+            seqs.add(d.ids());
+        }
+        float[][] probs;
+        synchronized (contents.network()) {
+            probs = SequenceInference.probabilities(contents.network(), seqs, labels().size(), batchSize);
+        }
+        List<Prediction> out = new ArrayList<>(docs.size());
+        List<String> names = labels().names();
+        for (int i = 0; i < docs.size(); i++) {
+            out.add(new Prediction(names.get(argmax(probs[i])), names, probs[i], docs.get(i).tokens(),
+                    docs.get(i).truncated()));
+        }
+        return out;
+    }
+
+    private static int argmax(float[] p) {
+        return io.textcls.metrics.EvaluationReport.argmax(p);
+    }
+
+    /**
+     * Re-scores the model card's self-test documents and compares with the probabilities the
+     * training process recorded.
+     *
+     * @return the largest absolute difference seen (0 if there are no self-test documents)
+     */
+    public double selfTestMaxDifference() {
+        List<ModelCard.SelfTestCase> cases = card().selfTest();
+        if (cases == null || cases.isEmpty()) {
+            return 0;
+        }
+        List<Prediction> preds = classifyAll(cases.stream().map(ModelCard.SelfTestCase::text).toList());
+        double max = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            float[] want = cases.get(i).probabilities();
+            for (int k = 0; k < want.length; k++) {
+                max = Math.max(max, Math.abs(want[k] - preds.get(i).probs()[k]));
+            }
+        }
+        return max;
+    }
+
+    public LabelSet labels() {
+        return contents.labels();
+    }
+
+    public Vocabulary vocabulary() {
+        return contents.vocabulary();
+    }
+
+    public NetworkSpec spec() {
+        return contents.spec();
+    }
+
+    public ModelCard card() {
+        return contents.card();
+    }
+
+    public ModelBundle.PipelineEntry pipelineSettings() {
+        return contents.pipeline();
+    }
+
+    /** The text pipeline this classifier tokenizes with. */
+    public TextPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The DL4J network. Not thread-safe: synchronize on it when calling it directly. */
+    public MultiLayerNetwork network() {
+        return contents.network();
+    }
+
+    private static volatile boolean warned;
+
+    /** Logs once if ND4J will use OpenMP's default spin-waiting threads. */
+    public static void warnIfOpenMpSpins() {
+        if (!warned && System.getenv("OMP_NUM_THREADS") == null && System.getenv("OMP_WAIT_POLICY") == null) {
+            warned = true;
+            LOG.warn("OMP_NUM_THREADS is not set: ND4J's OpenMP threads spin-wait and run about 3x slower on small "
+                    + "machines. Set OMP_NUM_THREADS=1 (or OMP_WAIT_POLICY=PASSIVE) in the environment.");
+        }
+    }
+}

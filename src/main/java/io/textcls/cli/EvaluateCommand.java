@@ -1,0 +1,56 @@
+package io.textcls.cli;
+
+import io.textcls.classifier.TextClassifier;
+import io.textcls.eval.Evaluator;
+import io.textcls.util.AtomicFiles;
+import io.textcls.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code textcls evaluate}: accuracy, per-label P/R/F1, macro-F1, confusion and ROC-AUC on a labeled folder. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = "Score a classifier on a labeled folder (<data>/<label>/*.txt) and print the results.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The classifier bundle (.zip).")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Labeled folder: one subfolder per label (unsup is ignored).")
+    Path data;
+
+    @Option(names = "--labels", split = ",", description = "Label folders to use (default: every subfolder but unsup).")
+    List<String> labels = List.of();
+
+    @Option(names = "--report", description = "Also write the results as JSON to this file.")
+    Path report;
+
+    @Option(names = "--threads", description = "Threads for reading and tokenizing.")
+    int threads = 2;
+
+    @Override
+    public Integer call() throws Exception {
+        TextClassifier classifier = TextClassifier.load(model);
+        Evaluator.Result r = Evaluator.evaluate(classifier, data, labels, threads);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("classifier: " + model + "   data: " + data);
+        out.println(r.report().toTable());
+        if (r.emptyDocuments() > 0 || !r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
+            out.printf("note: %d empty documents scored; %d binary and %d unreadable files skipped%n",
+                    r.emptyDocuments(), r.stats().binarySkipped().size(), r.stats().unreadable().size());
+        }
+        if (report != null) {
+            AtomicFiles.write(report, o -> Json.MAPPER.writeValue(o, r.report()));
+            out.println("report written to " + report);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package io.textcls.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.textcls.classifier.ModelBundle;
+import io.textcls.classifier.ModelCard;
+import io.textcls.classifier.TextClassifier;
+import io.textcls.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code textcls inspect}: what a bundle holds, checked, plus its self-test. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Check a classifier bundle and show what it holds: labels, vocabulary, text pipeline,",
+                "network, training config, validation scores; then re-score its self-test documents."})
+public final class InspectCommand implements Callable<Integer> {
+    /** Largest difference from the recorded self-test probabilities that still counts as the same. */
+    static final double SELF_TEST_TOLERANCE = 1e-5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "The classifier bundle (.zip).")
+    Path model;
+
+    @Option(names = "--json", description = "Print the model card as JSON instead of a summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        TextClassifier c = TextClassifier.load(model);
+        PrintWriter out = spec.commandLine().getOut();
+        ModelCard card = c.card();
+        if (json) {
+            out.println(Json.MAPPER.writeValueAsString(card));
+            out.flush();
+            return 0;
+        }
+        JsonNode manifest = ModelBundle.readJsonEntry(model, ModelBundle.MANIFEST);
+        out.printf("bundle:     %s (format %s v%d, made by textcls %s with Deeplearning4j %s)%n", model,
+                manifest.path("format").asText(), manifest.path("formatVersion").asInt(),
+                manifest.path("textclsVersion").asText(), manifest.path("dl4jVersion").asText());
+        out.println("labels:     " + c.labels().names());
+        out.printf("vocabulary: %,d tokens%n", c.vocabulary().size());
+        out.println("pipeline:   " + c.pipelineSettings().text() + ", " + c.pipelineSettings().sequence());
+        out.printf("network:    %s, %,d parameters%n", c.spec(), c.network().numParams());
+        if (card != null) {
+            out.println("created:    " + card.createdAt() + " (Java " + card.javaVersion() + ", seed " + card.seed() + ")");
+            JsonNode res = card.result();
+            if (res != null) {
+                out.printf("training:   best epoch %d of %d, stopped: %s; %.1f min, %.1f docs/s%n",
+                        res.path("bestEpoch").asInt(), res.path("history").size(), res.path("stopReason").asText(),
+                        res.path("seconds").asDouble() / 60, res.path("trainDocsPerSecond").asDouble());
+            }
+            if (card.corpus() != null) {
+                out.printf("corpus:     %s (fingerprint %s), %d training / %d validation documents%n",
+                        card.corpus().path("root").asText(), card.corpus().path("fingerprint").asText().substring(0, 16),
+                        card.corpus().path("trainingDocuments").asInt(), card.corpus().path("validationDocuments").asInt());
+            }
+            if (card.trainingConfig() != null) {
+                out.println("config:     " + Json.MAPPER.writer().without(
+                        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(card.trainingConfig()));
+            }
+            if (card.validation() != null) {
+                out.println("validation:");
+                out.println(card.validation().toTable().indent(2).stripTrailing());
+            }
+        }
+        out.print("entries:   ");
+        for (Map.Entry<String, Integer> e : ModelBundle.entrySizes(model).entrySet()) {
+            out.printf(" %s (%,d B)", e.getKey(), e.getValue());
+        }
+        out.println();
+        int n = card == null || card.selfTest() == null ? 0 : card.selfTest().size();
+        double diff = c.selfTestMaxDifference();
+        boolean ok = diff <= SELF_TEST_TOLERANCE;
+        out.printf("self-test:  %d documents re-scored, largest difference from training-time probabilities %.2e: %s%n",
+                n, diff, ok ? "OK" : "MISMATCH (the bundle does not reproduce its training-time predictions)");
+        out.flush();
+        return ok ? 0 : Main.EXIT_ERROR;
+    }
+}

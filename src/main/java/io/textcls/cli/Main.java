@@ -1,0 +1,49 @@
+package io.textcls.cli;
+
+import io.textcls.TextclsException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code textcls} command: a verb per job. Only {@link #main} exits the JVM. */
+@Command(name = "textcls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code: the job failed on bad input, a bad bundle or an I/O error. */
+    public static final int EXIT_ERROR = 1;
+    /** Exit code: the command line is wrong (picocli's default). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code: the job finished but some documents could not be processed (see the errors file). */
+    public static final int EXIT_PARTIAL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, score or inspect");
+    }
+
+    /** A picocli command line with textcls's error handling, for main() and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof TextclsException) {
+                err.println("error: " + ex.getMessage());
+            } else {
+                err.println("error: " + ex);
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_ERROR;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,75 @@
+package io.textcls.encode;
+
+import java.util.AbstractList;
+import java.util.List;
+import org.datavec.api.records.reader.impl.collection.CollectionSequenceRecordReader;
+import org.datavec.api.writable.IntWritable;
+import org.datavec.api.writable.Writable;
+import org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * DataVec sequence pipeline: id sequences (and labels) in a given order become mini-batches of
+ * features {@code [batch, 1, T]} (ids as floats, padded at the end), a feature mask
+ * {@code [batch, T]}, one-hot labels {@code [batch, labels, T]} and a label mask with its single 1
+ * at each row's last real step ({@code AlignmentMode.ALIGN_END}). T is the longest document in
+ * the batch, so batches of similar lengths waste little on padding.
+ *
+ * <p>Writables are made lazily, one document at a time, so the whole corpus is never held as
+ * DataVec objects.
+ */
+public final class SequenceBatches {
+    private SequenceBatches() {
+    }
+
+    /**
+     * An iterator over the documents in the order given.
+     *
+     * @param sequences id sequences, each non-empty
+     * @param labels label index per sequence, or null for unlabeled (a dummy label 0 is used)
+     * @param numLabels width of the label one-hot
+     * @param batchSize documents per batch
+     */
+    public static DataSetIterator iterator(List<int[]> sequences, int[] labels, int numLabels, int batchSize) {
+        List<List<List<Writable>>> features = new AbstractList<>() {
+            @Override
+            public List<List<Writable>> get(int index) {
+                int[] ids = sequences.get(index);
+                Writable[] steps = new Writable[ids.length];
+                for (int t = 0; t < ids.length; t++) {
+                    steps[t] = new IntWritable(ids[t]);
+                }
+                return new AbstractList<>() {
+                    @Override
+                    public List<Writable> get(int t) {
+                        return List.of(steps[t]);
+                    }
+
+                    @Override
+                    public int size() {
+                        return steps.length;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return sequences.size();
+            }
+        };
+        List<List<List<Writable>>> labelSeqs = new AbstractList<>() {
+            @Override
+            public List<List<Writable>> get(int index) {
+                return List.of(List.of(new IntWritable(labels == null ? 0 : labels[index])));
+            }
+
+            @Override
+            public int size() {
+                return sequences.size();
+            }
+        };
+        return new SequenceRecordReaderDataSetIterator(new CollectionSequenceRecordReader(features),
+                new CollectionSequenceRecordReader(labelSeqs), batchSize, numLabels, false,
+                SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END);
+    }
+}

@@ -1,0 +1,60 @@
+package io.textcls.eval;
+
+import io.textcls.TextclsException;
+import io.textcls.classifier.Prediction;
+import io.textcls.classifier.TextClassifier;
+import io.textcls.corpus.CorpusLoader;
+import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TextFiles;
+import io.textcls.corpus.TokenizedDocument;
+import io.textcls.metrics.EvaluationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a classifier on a labeled folder tree read exactly as training reads one (same folder
+ * rules, same text pipeline, taken from the bundle).
+ */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    /** The outcome: the report plus what reading the folder met. */
+    public record Result(EvaluationReport report, CorpusLoader.Stats stats, int emptyDocuments) {
+    }
+
+    /**
+     * @param labels label folders to use (empty: every subfolder but unsup); each must be a label
+     *     of the classifier
+     */
+    public static Result evaluate(TextClassifier classifier, Path data, List<String> labels, int threads) {
+        FolderCorpus corpus = FolderCorpus.scan(data, labels);
+        List<String> known = classifier.labels().names();
+        int[] toModel = new int[corpus.labels().size()];
+        for (int i = 0; i < toModel.length; i++) {
+            toModel[i] = known.indexOf(corpus.labels().get(i));
+            if (toModel[i] < 0) {
+                throw new TextclsException("folder " + data.resolve(corpus.labels().get(i)) + " is not a label of "
+                        + "the classifier (its labels: " + known + "); pick folders with --labels");
+            }
+        }
+        CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, classifier.pipeline(), threads,
+                TextFiles.DEFAULT_MAX_BYTES);
+        List<TextClassifier.EncodedText> docs = new ArrayList<>(loaded.documents().size());
+        int[] truth = new int[loaded.documents().size()];
+        int empty = 0;
+        for (int i = 0; i < truth.length; i++) {
+            TokenizedDocument d = loaded.documents().get(i);
+            docs.add(classifier.encodeTokens(List.of(d.tokens())));
+            truth[i] = toModel[d.label()];
+            empty += d.tokens().length == 0 ? 1 : 0;
+        }
+        List<Prediction> preds = classifier.predict(docs);
+        float[][] probs = new float[preds.size()][];
+        for (int i = 0; i < probs.length; i++) {
+            probs[i] = preds.get(i).probs();
+        }
+        return new Result(EvaluationReport.of(known, truth, probs), loaded.stats(), empty);
+    }
+}

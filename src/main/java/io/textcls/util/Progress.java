@@ -1,0 +1,63 @@
+package io.textcls.util;
+
+import java.time.Duration;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A progress bar with rate and ETA (me.tongfei:progressbar) on an interactive terminal; on a
+ * pipe or log file it logs a line every 30 seconds instead of redrawing, so CI logs stay short.
+ * Set {@code -Dtextcls.progress=false} to turn it off.
+ */
+public final class Progress implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.textcls.progress");
+    private final ProgressBar bar;
+
+    private Progress(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    public static Progress start(String task, long total, String unit) {
+        if (!Boolean.parseBoolean(System.getProperty("textcls.progress", "true"))) {
+            return new Progress(null);
+        }
+        ProgressBarBuilder b = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setUnit(" " + unit, 1)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.ASCII)
+                .setMaxRenderedLength(100);
+        if (System.console() == null) {
+            b.setConsumer(new DelegatingProgressBarConsumer(LOG::info, 100))
+                    .setUpdateIntervalMillis((int) Duration.ofSeconds(30).toMillis())
+                    .continuousUpdate();
+        } else {
+            b.setUpdateIntervalMillis(500);
+        }
+        return new Progress(b.build());
+    }
+
+    public void step(long n) {
+        if (bar != null) {
+            bar.stepBy(n);
+        }
+    }
+
+    public void extra(String message) {
+        if (bar != null) {
+            bar.setExtraMessage(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.textcls.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.textcls.TestCorpora;
+import io.textcls.util.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user meets it: exit codes, messages, files. */
+class CliTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path model;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainThroughTheCli() throws Exception {
+        data = TestCorpora.write(dir.resolve("data"), 40, 4);
+        model = dir.resolve("m.zip");
+        Run r = run("train", "--data", data.toString(), "--model", model.toString(), "--epochs", "8",
+                "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
+                "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16", "--validation-fraction", "0.2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("corpus: 120 documents (bad 40, good 40, meh 40)"), r.out());
+        assertTrue(r.out().contains("validation of the saved classifier"), r.out());
+        assertTrue(Files.exists(model));
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("a command is required"), r.err());
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Run r = run("train", "--model", "x.zip");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--data"), r.err());
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run r = run("train", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--max-length") && r.out().contains("Default: 400"), r.out());
+        assertTrue(run("score", "--help").out().contains("Default: *.txt"));
+    }
+
+    @Test
+    void missingDataFolderIsAClearError() {
+        Run r = run("train", "--data", dir.resolve("nowhere").toString(), "--model", dir.resolve("x.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: data folder") && r.err().contains("nowhere"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace for user errors: " + r.err());
+    }
+
+    @Test
+    void badBundleIsAClearError() throws Exception {
+        Path bad = dir.resolve("bad.zip");
+        Files.writeString(bad, "nope");
+        Run r = run("evaluate", "--model", bad.toString(), "--data", data.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bad.zip"), r.err());
+    }
+
+    @Test
+    void evaluatePrintsATableAndWritesJson() throws Exception {
+        Path report = dir.resolve("report.json");
+        Run r = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("accuracy:") && r.out().contains("confusion"), r.out());
+        JsonNode json = Json.MAPPER.readTree(report.toFile());
+        assertEquals(120, json.get("documents").asInt());
+        assertEquals(3, json.get("perLabel").size());
+    }
+
+    @Test
+    void evaluateRejectsFoldersThatAreNotLabels() throws Exception {
+        Path other = dir.resolve("other");
+        Files.createDirectories(other.resolve("neutral"));
+        Files.writeString(other.resolve("neutral/a.txt"), "text");
+        Run r = run("evaluate", "--model", model.toString(), "--data", other.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("neutral") && r.err().contains("not a label"), r.err());
+    }
+
+    @Test
+    void scoreWritesOneRowPerDocumentAndAgreesWithEvaluate() throws Exception {
+        Path out = dir.resolve("pred.csv");
+        Run r = run("score", "--model", model.toString(), "--input", data.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals("id,label,p_bad,p_good,p_meh,tokens,truncated", lines.get(0));
+        assertEquals(121, lines.size());
+        assertTrue(lines.get(1).startsWith("bad/0000.txt,"), lines.get(1));
+        long correct = lines.stream().skip(1).filter(l -> l.split(",")[0].startsWith(l.split(",")[1] + "/")).count();
+        Run eval = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertTrue(eval.out().contains(String.format("accuracy: %.4f", correct / 120.0)), eval.out());
+    }
+
+    @Test
+    void scoreListsUnscorableFilesAndExitsWithThree() throws Exception {
+        Path in = dir.resolve("mixed");
+        Files.createDirectories(in.resolve("sub"));
+        Files.writeString(in.resolve("a.txt"), "a superb film");
+        Files.writeString(in.resolve("sub/b c.txt"), "boring, dull");
+        Files.write(in.resolve("bin.txt"), new byte[] {0, 1, 2});
+        Files.writeString(in.resolve("notes.md"), "skipped by the glob");
+        Files.createSymbolicLink(in.resolve("dangling.txt"), in.resolve("missing-target.txt"));
+        Path out = dir.resolve("mixed.jsonl");
+        Run r = run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString());
+        assertEquals(3, r.code(), r.out() + r.err());
+        List<String> rows = Files.readAllLines(out);
+        assertEquals(2, rows.size());
+        JsonNode first = Json.MAPPER.readTree(rows.get(0));
+        assertEquals("a.txt", first.get("id").asText());
+        assertEquals("good", first.get("label").asText());
+        assertEquals("sub/b c.txt", Json.MAPPER.readTree(rows.get(1)).get("id").asText());
+        String errors = Files.readString(dir.resolve("mixed.jsonl.errors.csv"));
+        assertTrue(errors.contains("bin.txt,binary") && errors.contains("dangling.txt,broken symlink"), errors);
+        assertTrue(r.out().contains("2 failed, 1 skipped"), r.out());
+    }
+
+    @Test
+    void inspectShowsTheBundleAndPassesItsSelfTest() {
+        Run r = run("inspect", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("labels:     [bad, good, meh]"), r.out());
+        assertTrue(r.out().contains("self-test:  3 documents") && r.out().contains(": OK"), r.out());
+    }
+
+    @Test
+    void unknownOutputExtensionIsAClearError() {
+        Run r = run("score", "--model", model.toString(), "--input", data.toString(), "--output",
+                dir.resolve("p.txt").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(".csv") && r.err().contains("--format"), r.err());
+    }
+}

@@ -1,0 +1,67 @@
+package io.textcls.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.textcls.TestCorpora;
+import io.textcls.TextclsException;
+import io.textcls.TinyTraining;
+import io.textcls.classifier.TextClassifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class ResumeTest {
+    @TempDir
+    Path dir;
+
+    /** Thrown from the listener right after a checkpoint is committed: a kill at that moment. */
+    static final class Killed extends RuntimeException {
+    }
+
+    @Test
+    void aKilledRunResumedReachesTheSameWeightsAsAnUninterruptedOne() throws Exception {
+        Path data = TestCorpora.write(dir.resolve("data"), 40, 2);
+        TrainingConfig cfg = TinyTraining.config(4);
+
+        Path straight = dir.resolve("straight.zip");
+        TinyTraining.train(data, straight, cfg);
+
+        Path resumed = dir.resolve("resumed.zip");
+        List<String> lines = new ArrayList<>();
+        assertThrows(Killed.class, () -> new ClassifierTrainer(line -> {
+            lines.add(line);
+            if (line.startsWith("checkpoint: epoch 2 ")) {
+                throw new Killed();
+            }
+        }).train(data, resumed, cfg, false));
+        assertTrue(Files.exists(dir.resolve("resumed.zip.ckpt/state.json")));
+        assertTrue(!Files.exists(resumed));
+
+        TextclsException noFlag = assertThrows(TextclsException.class, () -> TinyTraining.train(data, resumed, cfg));
+        assertTrue(noFlag.getMessage().contains("--resume"), noFlag.getMessage());
+
+        TrainingConfig other = TinyTraining.config(4);
+        TrainingConfig changed = new TrainingConfig(other.labels(), other.validationFraction(), null, other.seed(),
+                other.vocabularySize(), other.minCount(), other.maxLength(), other.truncation(), other.embeddingSize(),
+                32, other.dropout(), other.embeddingDropout(), other.learningRate(), other.weightDecay(),
+                other.gradientClip(), other.batchSize(), other.maxEpochs(), other.patience(), 0, 2);
+        TextclsException mismatch = assertThrows(TextclsException.class,
+                () -> new ClassifierTrainer(l -> { }).train(data, resumed, changed, true));
+        assertTrue(mismatch.getMessage().contains("different options"), mismatch.getMessage());
+
+        List<String> after = new ArrayList<>();
+        TrainingResult r = new ClassifierTrainer(after::add).train(data, resumed, cfg, true);
+        assertTrue(after.get(0).startsWith("resuming from"), after.get(0));
+        assertEquals(4, r.history().size());
+
+        INDArray a = TextClassifier.load(straight).network().params();
+        INDArray b = TextClassifier.load(resumed).network().params();
+        assertEquals(a, b, "resumed weights differ from the uninterrupted run's");
+    }
+}
