@@ -1,6 +1,11 @@
 package io.textcls.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
+import io.textcls.train.ClassifierTrainer;
+import java.util.HashSet;
+import java.util.Set;
 import io.textcls.eval.Evaluator;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
@@ -29,6 +34,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--labels", split = ",", description = "Label folders to use (default: every subfolder but unsup).")
     List<String> labels = List.of();
 
+    @Option(names = "--held-out", description = {"Evaluate only the validation documents the classifier held out of "
+            + "--data during training (their ids are in its model card): reproduces the training-time validation "
+            + "scores in this JVM."})
+    boolean heldOut;
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
@@ -38,7 +48,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TextClassifier classifier = TextClassifier.load(model);
-        Evaluator.Result r = Evaluator.evaluate(classifier, data, labels, threads);
+        Set<String> only = null;
+        if (heldOut) {
+            JsonNode ids = classifier.card() == null || classifier.card().corpus() == null ? null
+                    : classifier.card().corpus().get(ClassifierTrainer.VALIDATION_IDS);
+            if (ids == null || !ids.isArray()) {
+                throw new TextclsException(model + " records no held-out validation documents (it was trained with "
+                        + "--validation <folder>: evaluate on that folder instead)");
+            }
+            only = new HashSet<>();
+            for (JsonNode id : ids) {
+                only.add(id.asText());
+            }
+        }
+        Evaluator.Result r = Evaluator.evaluate(classifier, data, labels, threads, only);
         PrintWriter out = spec.commandLine().getOut();
         out.println("classifier: " + model + "   data: " + data);
         out.println(r.report().toTable());

@@ -109,6 +109,22 @@ public final class FolderCorpus {
         return root.relativize(file).toString().replace(root.getFileSystem().getSeparator(), "/");
     }
 
+    /**
+     * The same corpus limited to the given ids; every id must be present, so a changed folder is
+     * noticed rather than silently evaluated on fewer documents.
+     */
+    public FolderCorpus restrictTo(java.util.Set<String> ids) {
+        List<CorpusEntry> kept = entries.stream().filter(e -> ids.contains(e.id())).toList();
+        if (kept.size() != ids.size()) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(ids);
+            kept.forEach(e -> missing.remove(e.id()));
+            throw new TextclsException(missing.size() + " of the " + ids.size() + " requested documents are not under "
+                    + root + " (first: " + missing.iterator().next() + "); is this the folder the classifier was "
+                    + "trained on?");
+        }
+        return new FolderCorpus(root, labels, kept, hiddenSkipped);
+    }
+
     public Path root() {
         return root;
     }

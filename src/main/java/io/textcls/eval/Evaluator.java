@@ -11,6 +11,7 @@ import io.textcls.metrics.EvaluationReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Scores a classifier on a labeled folder tree read exactly as training reads one (same folder
@@ -29,7 +30,18 @@ public final class Evaluator {
      *     of the classifier
      */
     public static Result evaluate(TextClassifier classifier, Path data, List<String> labels, int threads) {
+        return evaluate(classifier, data, labels, threads, null);
+    }
+
+    /**
+     * @param only if not null, evaluate only documents with these ids (paths relative to data)
+     */
+    public static Result evaluate(TextClassifier classifier, Path data, List<String> labels, int threads,
+                                  Set<String> only) {
         FolderCorpus corpus = FolderCorpus.scan(data, labels);
+        if (only != null) {
+            corpus = corpus.restrictTo(only);
+        }
         List<String> known = classifier.labels().names();
         int[] toModel = new int[corpus.labels().size()];
         for (int i = 0; i < toModel.length; i++) {

@@ -65,6 +65,8 @@ public final class ClassifierTrainer {
     static final int SELF_TEST_DOCS = 3;
     static final int SELF_TEST_MAX_CHARS = 2000;
     static final int INFERENCE_BATCH = 64;
+    /** Model card field (under corpus) listing the held-out validation document ids. */
+    public static final String VALIDATION_IDS = "validationIds";
 
     /** Receives a line of human-readable progress (the corpus report, epoch summaries). */
     public interface Listener {
@@ -244,7 +246,8 @@ public final class ClassifierTrainer {
             while (it.hasNext()) {
                 DataSet ds = it.next();
                 net.fit(ds);
-                lossSum += net.score();
+                // score() adds the weight-decay term, which dwarfs the data loss on a 30k-row embedding.
+                lossSum += net.score() - net.calcRegularizationScore(true);
                 steps++;
                 progress.step(ds.numExamples());
                 progress.extra(String.format(" loss %.4f", lossSum / steps));
@@ -370,6 +373,10 @@ public final class ClassifierTrainer {
         corpusNode.put("validationDocuments", split.validation.size());
         corpusNode.put("validationSource", cfg.validationDir() != null ? cfg.validationDir().toString()
                 : "held out " + cfg.validationFraction() + " of each label");
+        if (cfg.validationDir() == null) {
+            // Lets 'evaluate --held-out' re-score exactly these documents in any later JVM.
+            corpusNode.putPOJO(VALIDATION_IDS, split.validation.stream().map(TokenizedDocument::id).toList());
+        }
         corpusNode.put("report", report.toText());
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("bestEpoch", state.bestEpoch());

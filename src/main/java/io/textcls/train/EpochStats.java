@@ -4,7 +4,7 @@ package io.textcls.train;
  * One epoch of training.
  *
  * @param epoch 1-based epoch number
- * @param trainLoss mean training loss over the epoch's batches
+ * @param trainLoss mean training loss (cross-entropy, without the weight-decay term) over the epoch's batches
  * @param validationLoss mean validation log loss
  * @param validationAccuracy validation accuracy
  * @param seconds wall time of the training pass (validation excluded)

@@ -24,6 +24,7 @@ class CliTest {
     static Path dir;
     static Path data;
     static Path model;
+    static String trainOut;
 
     record Run(int code, String out, String err) {
     }
@@ -49,6 +50,18 @@ class CliTest {
         assertTrue(r.out().contains("corpus: 120 documents (bad 40, good 40, meh 40)"), r.out());
         assertTrue(r.out().contains("validation of the saved classifier"), r.out());
         assertTrue(Files.exists(model));
+        trainOut = r.out();
+    }
+
+    @Test
+    void heldOutEvaluationReproducesTheTrainingValidationScores() {
+        Run r = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--held-out");
+        assertEquals(0, r.code(), r.err());
+        String trainTable = trainOut.substring(trainOut.indexOf("documents:"));
+        String evalTable = r.out().substring(r.out().indexOf("documents:"));
+        assertTrue(evalTable.startsWith("documents: 24 "), evalTable);
+        assertEquals(trainTable.substring(0, trainTable.indexOf("confusion")),
+                evalTable.substring(0, evalTable.indexOf("confusion")));
     }
 
     @Test

@@ -20,8 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImdbSubsetTest {
     static final int PER_LABEL = 2000;
-    /** Measured 0.80-0.83 on this machine with this recipe; the floor leaves room for noise. */
-    static final double FLOOR = 0.76;
+    /**
+     * Measured 0.875 (400 validation reviews, 3 epochs, 133 s) on the 2-core machine; the floor
+     * leaves room for the noise of a 400-review validation split.
+     */
+    static final double FLOOR = 0.80;
 
     @TempDir
     Path dir;
@@ -36,7 +39,7 @@ class ImdbSubsetTest {
             Files.createDirectories(data.resolve(label));
         }
         // The tarball is sorted by name; take the first reviews of each label.
-        Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; tar -tzf \"$0\" | grep -E '^aclImdb/train/(pos|neg)/' "
+        Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; tar -tzf \"$0\" | grep -E '^aclImdb/train/(pos|neg)/[^/]+[.]txt$' "
                 + "| awk -F/ '{n[$3]++} n[$3] <= " + PER_LABEL + "' > \"$1/list\" && tar -xzf \"$0\" -C \"$1\" -T \"$1/list\"",
                 tarball.toString(), dir.toString()).inheritIO().start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "unpacking " + tarball + " failed");
