@@ -55,6 +55,22 @@ public final class TextClassifier {
         this.batchSize = batchSize;
     }
 
+    /**
+     * A classifier sharing everything with this one but the network, which is cloned: for a worker
+     * thread that should run forward passes in parallel with others (DL4J's
+     * {@code MultiLayerNetwork.output} sets the input and masks on the instance, so one network
+     * must not run two passes at once).
+     */
+    public TextClassifier replica() {
+        ModelBundle.Contents c = contents;
+        MultiLayerNetwork copy;
+        synchronized (c.network()) {
+            copy = c.network().clone();
+        }
+        return new TextClassifier(new ModelBundle.Contents(c.labels(), c.vocabulary(), c.pipeline(), c.spec(), c.card(),
+                copy), batchSize);
+    }
+
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
     public static TextClassifier load(Path bundle) {
         warnIfOpenMpSpins();

@@ -1,9 +1,11 @@
 package io.textcls.cli;
 
+import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TextFiles;
 import io.textcls.score.BatchScorer;
 import io.textcls.score.OutputFormat;
+import io.textcls.score.ScoreOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,11 +14,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code textcls score}: predict a label for every document under a folder. */
+/** {@code textcls score}: predict a label for every document of a folder, file, table or stdin. */
 @Command(name = "score", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-        description = {"Predict a label for every document under --input (recursively, sorted by path).",
-                "One row per document: id (relative path), label, p_<label> per label, tokens, truncated.",
-                "Documents that cannot be scored are listed in <output>.errors.csv; exit code 3 then."})
+        description = {"Predict a label for every document of --input: a folder (recursively, sorted by path), a text",
+                "file, a CSV/JSONL table (--text-column), or - for standard input (one document per line).",
+                "One row per document: id, label, p_<label> per label, tokens, truncated, flags [, top-k].",
+                "Documents that cannot be scored are listed in <output>.errors.csv (id, reason); exit code 3 then.",
+                "Output is written to <output>.partial and renamed when complete; --resume continues a killed run."})
 public final class ScoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,8 +28,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The classifier bundle (.zip).")
     Path model;
 
-    @Option(names = "--input", required = true, description = "A folder of documents, or one text file.")
-    Path input;
+    @Option(names = "--input", required = true, description = "A folder, a text file, a CSV/JSONL table, or - for stdin.")
+    String input;
 
     @Option(names = "--output", required = true, description = "Predictions file: .csv or .jsonl.")
     Path output;
@@ -33,25 +37,52 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--format", description = "Output format, overriding the extension: ${COMPLETION-CANDIDATES}.")
     OutputFormat format;
 
-    @Option(names = "--glob", description = "File names to score.")
+    @Option(names = "--glob", description = "File names to score under a folder.")
     String glob = "*.txt";
 
-    @Option(names = "--chunk", description = "Documents read, scored and written per step.")
-    int chunk = 512;
+    @Option(names = "--text-column", description = "--input is a CSV/JSONL table; this column holds the text.")
+    String textColumn;
 
-    @Option(names = "--max-bytes", description = "Most bytes read per document; longer ones are cut and flagged truncated.")
+    @Option(names = "--id-column", description = "Column of a CSV/JSONL table holding row ids (default: row numbers).")
+    String idColumn;
+
+    @Option(names = "--top-k", description = "Add the k most probable labels and their probabilities to each row.")
+    int topK;
+
+    @Option(names = "--threshold", description = "Two-label models: predict the second label when its probability "
+            + "is at least this (default: the most probable label).")
+    Double threshold;
+
+    @Option(names = "--threads", description = "Worker threads, each reading, tokenizing and running its own network copy.")
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--chunk", description = "Documents per unit of work (and per resume step).")
+    int chunk = 256;
+
+    @Option(names = "--max-bytes", description = "Most bytes read per document; longer ones are cut and flagged.")
     long maxBytes = TextFiles.DEFAULT_MAX_BYTES;
+
+    @Option(names = "--resume", description = "Continue an interrupted run (same model, input and options).")
+    boolean resume;
 
     @Override
     public Integer call() throws Exception {
+        if (chunk < 1 || threads < 1 || maxBytes < 1) {
+            throw new TextclsException("--chunk, --threads and --max-bytes must be at least 1");
+        }
         OutputFormat fmt = format != null ? format : OutputFormat.of(output);
-        TextClassifier classifier = TextClassifier.load(model);
-        BatchScorer.Summary s = BatchScorer.score(classifier,
-                new BatchScorer.Options(input, output, fmt, glob, Math.max(1, chunk), maxBytes));
+        TextClassifier classifier = TextClassifier.load(model); // a bad bundle fails before any output exists
+        BatchScorer.Summary s = BatchScorer.score(classifier, model, new ScoreOptions(input, output, fmt, glob,
+                textColumn, idColumn, topK, threshold, threads, chunk, maxBytes, resume), System.in);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("scored %,d documents into %s (%.1f docs/s); %d failed, %d skipped (hidden or not %s)%n",
-                s.scored(), output, s.docsPerSecond(), s.failed(), s.skipped(), glob);
+        out.printf("scored %,d documents into %s in %.1f s (%.1f docs/s, %.2f ms/doc); %,d failed, %,d skipped "
+                        + "(hidden, or not matching %s)%s%n", s.scored(), output, s.seconds(), s.docsPerSecond(),
+                s.scored() == 0 ? 0 : 1000 * s.seconds() / s.scored(), s.failed(), s.skipped(), glob,
+                s.resumedAfter() > 0 ? "; resumed after " + s.resumedAfter() + " inputs" : "");
         out.println("labels: " + s.labelCounts());
+        if (s.peakRssBytes() > 0) {
+            out.printf("peak RSS: %.0f MB%n", s.peakRssBytes() / 1e6);
+        }
         if (s.errorsFile() != null) {
             out.println("failures listed in " + s.errorsFile());
         }

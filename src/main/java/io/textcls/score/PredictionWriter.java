@@ -1,84 +1,124 @@
 package io.textcls.score;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.classifier.Prediction;
 import io.textcls.util.Json;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes one row per scored document: id (relative path), predicted label, one probability per
- * label ({@code p_<label>}), token count and whether the document was truncated. CSV quoting is
- * commons-csv's (RFC 4180), so ids with commas, quotes or newlines survive.
+ * Writes prediction rows: id (relative path or row id), label, one probability per label
+ * ({@code p_<label>}), token count, truncated, flags, and optionally the top-k labels. CSV quoting
+ * is commons-csv's RFC 4180, so ids with commas, quotes or newlines survive; JSONL is Jackson's.
  */
-abstract class PredictionWriter implements Closeable {
-    static PredictionWriter create(OutputFormat format, Writer out, List<String> labels) throws IOException {
-        return format == OutputFormat.CSV ? new Csv(out, labels) : new Jsonl(out, labels);
+abstract class PredictionWriter {
+    protected final List<String> labels;
+    protected final int topK;
+
+    PredictionWriter(List<String> labels, int topK) {
+        this.labels = labels;
+        this.topK = topK;
     }
 
-    abstract void write(String id, Prediction p) throws IOException;
+    static PredictionWriter create(OutputFormat format, List<String> labels, int topK) {
+        return format == OutputFormat.CSV ? new Csv(labels, topK) : new Jsonl(labels, topK);
+    }
+
+    /** The header, written once at the start of a new file (nothing for JSONL). */
+    abstract void header(Writer out) throws IOException;
+
+    abstract void write(Writer out, String id, String label, Prediction p, String flags) throws IOException;
+
+    /** Label indexes by falling probability (ties: model order). */
+    protected int[] ranked(float[] probs) {
+        Integer[] idx = new Integer[probs.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -probs[i]));
+        return Arrays.stream(idx).mapToInt(Integer::intValue).limit(topK).toArray();
+    }
 
     static final class Csv extends PredictionWriter {
-        private final CSVPrinter printer;
+        private final CSVFormat format = CSVFormat.RFC4180;
 
-        Csv(Writer out, List<String> labels) throws IOException {
-            List<String> header = new ArrayList<>(List.of("id", "label"));
-            labels.forEach(l -> header.add("p_" + l));
-            header.add("tokens");
-            header.add("truncated");
-            printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get());
+        Csv(List<String> labels, int topK) {
+            super(labels, topK);
         }
 
         @Override
-        void write(String id, Prediction p) throws IOException {
-            List<Object> row = new ArrayList<>(p.labels().size() + 4);
+        void header(Writer out) throws IOException {
+            List<String> h = new ArrayList<>(List.of("id", "label"));
+            labels.forEach(l -> h.add("p_" + l));
+            h.addAll(List.of("tokens", "truncated", "flags"));
+            for (int k = 1; k <= topK; k++) {
+                h.add("top" + k);
+                h.add("p_top" + k);
+            }
+            format.printRecord(out, h.toArray());
+        }
+
+        @Override
+        void write(Writer out, String id, String label, Prediction p, String flags) throws IOException {
+            List<Object> row = new ArrayList<>(labels.size() + 6 + 2 * topK);
             row.add(id);
-            row.add(p.label());
+            row.add(label);
             for (float f : p.probs()) {
                 row.add(Float.toString(f));
             }
             row.add(p.tokens());
             row.add(p.truncated());
-            printer.printRecord(row);
-        }
-
-        @Override
-        public void close() throws IOException {
-            printer.close(true);
+            row.add(flags);
+            for (int i : ranked(p.probs())) {
+                row.add(labels.get(i));
+                row.add(Float.toString(p.probs()[i]));
+            }
+            format.printRecord(out, row.toArray());
         }
     }
 
     static final class Jsonl extends PredictionWriter {
-        private final Writer out;
+        private final ObjectWriter writer = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-        Jsonl(Writer out, List<String> labels) {
-            this.out = out;
+        Jsonl(List<String> labels, int topK) {
+            super(labels, topK);
         }
 
         @Override
-        void write(String id, Prediction p) throws IOException {
+        void header(Writer out) {
+        }
+
+        @Override
+        void write(Writer out, String id, String label, Prediction p, String flags) throws IOException {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("id", id);
-            n.put("label", p.label());
+            n.put("label", label);
             ObjectNode probs = n.putObject("probabilities");
-            for (int i = 0; i < p.labels().size(); i++) {
-                probs.put(p.labels().get(i), p.probs()[i]);
+            for (int i = 0; i < labels.size(); i++) {
+                probs.put(labels.get(i), p.probs()[i]);
             }
             n.put("tokens", p.tokens());
             n.put("truncated", p.truncated());
-            out.write(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(n));
+            if (!flags.isEmpty()) {
+                n.put("flags", flags);
+            }
+            if (topK > 0) {
+                ArrayNode top = n.putArray("top");
+                for (int i : ranked(p.probs())) {
+                    top.addObject().put("label", labels.get(i)).put("probability", p.probs()[i]);
+                }
+            }
+            out.write(writer.writeValueAsString(n));
             out.write('\n');
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
         }
     }
 }

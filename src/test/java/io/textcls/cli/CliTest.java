@@ -130,7 +130,7 @@ class CliTest {
         Run r = run("score", "--model", model.toString(), "--input", data.toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        assertEquals("id,label,p_bad,p_good,p_meh,tokens,truncated", lines.get(0));
+        assertEquals("id,label,p_bad,p_good,p_meh,tokens,truncated,flags", lines.get(0));
         assertEquals(121, lines.size());
         assertTrue(lines.get(1).startsWith("bad/0000.txt,"), lines.get(1));
         long correct = lines.stream().skip(1).filter(l -> l.split(",")[0].startsWith(l.split(",")[1] + "/")).count();
