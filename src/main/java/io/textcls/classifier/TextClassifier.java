@@ -1,6 +1,7 @@
 package io.textcls.classifier;
 
 import io.textcls.encode.SequenceEncoder;
+import io.textcls.model.FusedLstmInference;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.SequenceInference;
 import io.textcls.text.TextPipeline;
@@ -25,8 +26,13 @@ import org.slf4j.LoggerFactory;
  * p.probabilities();    // {neg=0.03, pos=0.97}
  * }</pre>
  *
- * <p>Thread-safe: tokenization runs in the calling thread, and network calls are serialized
- * (a DL4J network keeps per-call state and must not run two forward passes at once). Set the
+ * <p>Scoring runs ND4J's fused native {@code lstmLayer} op over the trained weights
+ * ({@link FusedLstmInference}), about 1.7x faster than DL4J's layer loop and equal to it within
+ * float rounding; {@code -Dtextcls.inference=dl4j} uses the DL4J layers instead.
+ *
+ * <p>Thread-safe: tokenization runs in the calling thread; the fused engine's weights are
+ * immutable, and DL4J-engine network calls are serialized (a DL4J network keeps per-call state
+ * and must not run two forward passes at once). Set the
  * environment variable {@code OMP_NUM_THREADS=1} (or {@code OMP_WAIT_POLICY=PASSIVE}) in the JVM
  * that uses it: ND4J's default OpenMP spin-waiting makes it about 3x slower on small machines.
  */
@@ -35,10 +41,18 @@ public final class TextClassifier {
     /** Documents per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 64;
 
+    /**
+     * System property choosing the inference engine: {@code fused} (default: ND4J's native
+     * lstmLayer op over the network's weights) or {@code dl4j} (the DL4J layers themselves).
+     */
+    public static final String INFERENCE_PROPERTY = "textcls.inference";
+
     private final ModelBundle.Contents contents;
     private final TextPipeline pipeline;
     private final SequenceEncoder encoder;
     private final int batchSize;
+    /** Null when the DL4J layers run inference. */
+    private final FusedLstmInference fused;
 
     /** A tokenized, encoded document ready for the network. */
     public record EncodedText(int[] ids, int tokens, boolean truncated) {
@@ -53,15 +67,20 @@ public final class TextClassifier {
         this.pipeline = new TextPipeline(contents.pipeline().text());
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
         this.batchSize = batchSize;
+        this.fused = "dl4j".equals(System.getProperty(INFERENCE_PROPERTY)) ? null
+                : new FusedLstmInference(contents.network());
     }
 
     /**
-     * A classifier sharing everything with this one but the network, which is cloned: for a worker
-     * thread that should run forward passes in parallel with others (DL4J's
-     * {@code MultiLayerNetwork.output} sets the input and masks on the instance, so one network
-     * must not run two passes at once).
+     * A classifier a worker thread can run in parallel with others. With the fused engine that is
+     * this one (its weights are immutable); with the DL4J engine the network is cloned, because
+     * {@code MultiLayerNetwork.output} sets the input and masks on the instance and one network
+     * must not run two passes at once.
      */
     public TextClassifier replica() {
+        if (fused != null) {
+            return this;
+        }
         ModelBundle.Contents c = contents;
         MultiLayerNetwork copy;
         synchronized (c.network()) {
@@ -113,8 +132,12 @@ public final class TextClassifier {
             seqs.add(d.ids());
         }
         float[][] probs;
-        synchronized (contents.network()) {
-            probs = SequenceInference.probabilities(contents.network(), seqs, labels().size(), batchSize);
+        if (fused != null) {
+            probs = fused.probabilities(seqs, batchSize); // immutable weights: no lock needed
+        } else {
+            synchronized (contents.network()) {
+                probs = SequenceInference.probabilities(contents.network(), seqs, labels().size(), batchSize);
+            }
         }
         List<Prediction> out = new ArrayList<>(docs.size());
         List<String> names = labels().names();

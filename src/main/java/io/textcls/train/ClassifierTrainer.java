@@ -20,7 +20,7 @@ import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
-import io.textcls.model.SequenceInference;
+import io.textcls.model.FusedLstmInference;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
 import io.textcls.util.Json;
@@ -174,7 +174,8 @@ public final class ClassifierTrainer {
                 break;
             }
             EpochStats stats = runEpoch(net, epoch, cfg, trainSeqs, trainLabels, lengths, labels.size());
-            float[][] probs = SequenceInference.probabilities(net, valSeqs, labels.size(), INFERENCE_BATCH);
+            // The same inference engine TextClassifier scores with, so validation and serving agree.
+            float[][] probs = new FusedLstmInference(net).probabilities(valSeqs, INFERENCE_BATCH);
             EvaluationReport val = EvaluationReport.of(labels.names(), valLabels, probs);
             stats = new EpochStats(epoch, stats.trainLoss(), val.logLoss(), val.accuracy(), stats.seconds(),
                     stats.docsPerSecond(), stats.tokensPerSecond());

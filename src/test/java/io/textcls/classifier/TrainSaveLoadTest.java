@@ -73,6 +73,33 @@ class TrainSaveLoadTest {
     }
 
     @Test
+    void fusedAndDl4jEnginesAgree() {
+        TextClassifier fused = TextClassifier.load(bundle);
+        System.setProperty(TextClassifier.INFERENCE_PROPERTY, "dl4j");
+        TextClassifier dl4j;
+        try {
+            dl4j = TextClassifier.load(bundle);
+        } finally {
+            System.clearProperty(TextClassifier.INFERENCE_PROPERTY);
+        }
+        Random r = new Random(8);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            texts.add(TestCorpora.document(r, i % 3));
+        }
+        List<Prediction> a = fused.classifyAll(texts);
+        List<Prediction> b = dl4j.classifyAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(b.get(i).label(), a.get(i).label());
+            for (int k = 0; k < 3; k++) {
+                assertEquals(b.get(i).probs()[k], a.get(i).probs()[k], 1e-5);
+            }
+        }
+        assertTrue(dl4j.replica() != dl4j, "the DL4J engine clones its network per worker");
+        assertTrue(fused.replica() == fused, "the fused engine is shared");
+    }
+
+    @Test
     void saveAndLoadAgainIsIdentical() throws Exception {
         TextClassifier c = TextClassifier.load(bundle);
         Path copy = dir.resolve("copy.zip");

@@ -1,0 +1,110 @@
+package io.textcls.model;
+
+import io.textcls.encode.Bucketing;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Scoring for {@code lstm-last.v1} networks through ND4J's fused native {@code lstmLayer} op
+ * instead of DL4J's LSTM layer, whose Java loop issues 20-30 small native ops per time step.
+ *
+ * <p>The op is called through {@code DynamicCustomOp} with its arguments spelled out: M2.1's
+ * {@code LSTMLayer(INDArray...)} constructor passes the inputs as outputs and fails.
+ *
+ * <p>The op runs every row of a batch to the batch's longest length, with no per-row lengths:
+ * for a forward LSTM, the output at a row's last real step does not depend on the padding after
+ * it, so reading each row there gives the masked network's answer; length bucketing keeps the
+ * padded steps few. The weights are copied once from a trained network (DL4J's gate blocks
+ * reordered to the op's), so this object is immutable and its {@link #probabilities} is
+ * thread-safe.
+ */
+public final class FusedLstmInference {
+    /** Where each of DL4J's LSTM column blocks goes in the op's layout: see {@link #reorder}. */
+    static final int[] DL4J_TO_OP = {2, 1, 3, 0};
+
+    private final INDArray embedding; // [V, E]
+    private final INDArray wx;        // [E, 4H]
+    private final INDArray wr;        // [H, 4H]
+    private final INDArray bias;      // [4H]
+    private final INDArray outW;      // [H, K]
+    private final INDArray outB;      // [1, K]
+    private final int hidden;
+
+    public FusedLstmInference(MultiLayerNetwork net) {
+        this(net, DL4J_TO_OP);
+    }
+
+    FusedLstmInference(MultiLayerNetwork net, int[] blockOrder) {
+        this.embedding = net.getLayer(0).getParam("W").dup();
+        INDArray w = net.getLayer(1).getParam("W");
+        this.hidden = (int) (w.size(1) / 4);
+        this.wx = reorder(w, blockOrder);
+        this.wr = reorder(net.getLayer(1).getParam("RW"), blockOrder);
+        this.bias = reorder(net.getLayer(1).getParam("b"), blockOrder).reshape(4L * hidden);
+        this.outW = net.getLayer(2).getParam("W").dup();
+        this.outB = net.getLayer(2).getParam("b").dup().reshape(1, outW.size(1));
+    }
+
+    /**
+     * DL4J's LSTM keeps its four column blocks as [cell input (tanh), forget, output, input gate];
+     * block {@code b} moves to position {@code order[b]}.
+     */
+    static INDArray reorder(INDArray m, int[] order) {
+        INDArray src = m.rank() == 1 ? m.reshape(1, m.length()) : m;
+        long h = src.size(1) / 4;
+        INDArray out = Nd4j.create(src.dataType(), src.size(0), src.size(1));
+        for (int b = 0; b < 4; b++) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(order[b] * h, (order[b] + 1) * h))
+                    .assign(src.get(NDArrayIndex.all(), NDArrayIndex.interval(b * h, (b + 1) * h)));
+        }
+        return out;
+    }
+
+    /** Label probabilities per sequence, in input order; batches are formed by length. */
+    public float[][] probabilities(List<int[]> sequences, int batchSize) {
+        float[][] result = new float[sequences.size()][];
+        int[] lengths = sequences.stream().mapToInt(s -> s.length).toArray();
+        for (int[] batch : Bucketing.inferenceBatches(lengths, batchSize)) {
+            int b = batch.length;
+            int t = 0;
+            for (int i : batch) {
+                t = Math.max(t, lengths[i]);
+            }
+            // Row-major [b, t] token ids, padded with id 0 (its output is never read).
+            int[] ids = new int[b * t];
+            for (int r = 0; r < b; r++) {
+                int[] s = sequences.get(batch[r]);
+                System.arraycopy(s, 0, ids, r * t, s.length);
+            }
+            INDArray x = Nd4j.pullRows(embedding, 1, ids).reshape(b, t, embedding.size(1)); // NTS
+            INDArray h = Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
+                    .addInputs(x, wx, wr, bias)
+                    .addIntegerArguments(LSTMDataFormat.NTS.ordinal(), LSTMDirectionMode.FWD.ordinal(),
+                            LSTMActivations.SIGMOID.ordinal(), LSTMActivations.TANH.ordinal(),
+                            LSTMActivations.TANH.ordinal())
+                    .addFloatingPointArguments(0.0) // no cell clipping
+                    // has bias, seq lengths, initial h, initial c, peepholes; return full sequence, last h, last c
+                    .addBooleanArguments(true, false, false, false, false, true, false, false)
+                    .build())[0]; // [b, t, H]
+            INDArray last = Nd4j.create(DataType.FLOAT, b, hidden);
+            for (int r = 0; r < b; r++) {
+                last.putRow(r, h.get(NDArrayIndex.point(r), NDArrayIndex.point(lengths[batch[r]] - 1),
+                        NDArrayIndex.all()));
+            }
+            INDArray probs = Transforms.softmax(last.mmul(outW).addiRowVector(outB), false);
+            for (int r = 0; r < b; r++) {
+                result[batch[r]] = probs.getRow(r).toFloatVector();
+            }
+        }
+        return result;
+    }
+}
