@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "textcls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
+                io.textcls.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code: the job failed on bad input, a bad bundle or an I/O error. */

@@ -222,9 +222,12 @@ public final class ClassifierTrainer {
                 s.bestLoss(), s.bestReport(), elapsed, reason, s.lastFile(), s.bestFile());
     }
 
-    /** One pass over the training split in length-bucketed batches, seeded from (seed, epoch). */
-    private EpochStats runEpoch(MultiLayerNetwork net, int epoch, TrainingConfig cfg, List<int[]> seqs, int[] labels,
-                                int[] lengths, int numLabels) {
+    /**
+     * One pass over the training documents in length-bucketed batches, seeded from (seed, epoch),
+     * with batches built on a second thread. Validation fields of the result are NaN.
+     */
+    public static EpochStats runEpoch(MultiLayerNetwork net, int epoch, TrainingConfig cfg, List<int[]> seqs,
+                                      int[] labels, int[] lengths, int numLabels) {
         Nd4j.getRandom().setSeed(cfg.seed() * 1_000_003L + epoch);
         Random rng = new Random(cfg.seed() * 31 + epoch);
         int[] order = Bucketing.flatten(Bucketing.trainingBatches(lengths, cfg.batchSize(), rng));

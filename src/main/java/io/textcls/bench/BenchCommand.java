@@ -1,0 +1,186 @@
+package io.textcls.bench;
+
+import io.textcls.TextclsException;
+import io.textcls.corpus.CorpusEntry;
+import io.textcls.corpus.CorpusLoader;
+import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TextFiles;
+import io.textcls.corpus.TokenizedDocument;
+import io.textcls.encode.SequenceEncoder;
+import io.textcls.encode.SequenceSettings;
+import io.textcls.model.Architectures;
+import io.textcls.model.FusedLstmInference;
+import io.textcls.model.NetworkSpec;
+import io.textcls.model.Optimization;
+import io.textcls.model.SequenceInference;
+import io.textcls.text.TextPipeline;
+import io.textcls.text.TextPipelineSettings;
+import io.textcls.train.ClassifierTrainer;
+import io.textcls.train.EpochStats;
+import io.textcls.train.TrainingConfig;
+import io.textcls.util.AtomicFiles;
+import io.textcls.util.ProcessStats;
+import io.textcls.vocab.Vocabulary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code textcls bench}: network throughput of the default recipe on IMDB reviews and on synthetic
+ * fixed-length sequences, as the median (min-max) of several runs. {@code --export} writes the
+ * exact id sequences so another framework can run the same network on the same data.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Measure training and scoring throughput of the default network (median of --runs).",
+                "Used by scripts/bench.sh, which also runs PyTorch on the same sequences."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", description = "Labeled folder to take reviews from.")
+    Path data = Path.of("data/aclImdb/train");
+
+    @Option(names = "--docs", description = "Reviews used (taken evenly across labels and files).")
+    int docs = 2048;
+
+    @Option(names = "--runs", description = "Runs per measurement; the median is reported.")
+    int runs = 3;
+
+    @Option(names = "--synthetic-length", description = "Tokens per synthetic sequence.")
+    int syntheticLength = 256;
+
+    @Option(names = "--export", description = "Write the IMDB and synthetic id sequences to this folder.")
+    Path export;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainingConfig d = TrainingConfig.defaults();
+        TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
+        FolderCorpus corpus = FolderCorpus.scan(data, List.of());
+        List<CorpusEntry> all = corpus.entries();
+        if (all.size() < docs) {
+            throw new TextclsException(data + " has " + all.size() + " documents; --docs " + docs + " needs more");
+        }
+        FolderCorpus sample = corpus.restrictTo(evenly(all, docs));
+        CorpusLoader.Loaded loaded = CorpusLoader.load(sample, pipeline, 2, TextFiles.DEFAULT_MAX_BYTES);
+        Map<String, Long> counts = new HashMap<>();
+        for (TokenizedDocument t : loaded.documents()) {
+            for (String tok : t.tokens()) {
+                counts.merge(tok, 1L, Long::sum);
+            }
+        }
+        Vocabulary vocab = Vocabulary.build(counts, d.vocabularySize(), d.minCount());
+        SequenceEncoder enc = new SequenceEncoder(vocab, new SequenceSettings(d.maxLength(), d.truncation()));
+        List<int[]> imdb = new ArrayList<>();
+        int[] imdbLabels = new int[loaded.documents().size()];
+        for (int i = 0; i < imdbLabels.length; i++) {
+            imdb.add(enc.encode(loaded.documents().get(i).tokens()));
+            imdbLabels[i] = loaded.documents().get(i).label();
+        }
+        // Synthetic: fixed length, ids over the full default vocabulary, label from one position.
+        Random r = new Random(1);
+        List<int[]> synth = new ArrayList<>();
+        int[] synthLabels = new int[docs];
+        for (int i = 0; i < docs; i++) {
+            int[] s = new int[syntheticLength];
+            for (int t = 0; t < s.length; t++) {
+                s[t] = 2 + r.nextInt(d.vocabularySize() - 2);
+            }
+            synthLabels[i] = s[0] % 2;
+            synth.add(s);
+        }
+        if (export != null) {
+            exportIds(export.resolve("imdb.ids"), imdb, imdbLabels);
+            exportIds(export.resolve("synthetic.ids"), synth, synthLabels);
+        }
+        long imdbTokens = imdb.stream().mapToLong(s -> s.length).sum();
+        out.printf("data: %d IMDB reviews from %s (%.0f tokens per review after the %d-token cap), %d synthetic "
+                        + "sequences of %d tokens; vocabulary %d; network %d/%d; batch %d; %d runs%n", imdb.size(), data,
+                (double) imdbTokens / imdb.size(), d.maxLength(), docs, syntheticLength, d.vocabularySize(),
+                d.embeddingSize(), d.hiddenSize(), d.batchSize(), runs);
+        out.flush();
+        report(out, "train imdb (bucketed)", imdb.size(), imdbTokens, () -> trainSeconds(d, imdb, imdbLabels, vocab));
+        report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
+                () -> trainSeconds(d, synth, synthLabels, null));
+        MultiLayerNetwork net = network(d, d.vocabularySize());
+        FusedLstmInference fused = new FusedLstmInference(net);
+        report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
+        report(out, "score imdb, dl4j layers", imdb.size(), imdbTokens,
+                () -> time(() -> SequenceInference.probabilities(net, imdb, 2, 64)));
+        report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
+                () -> time(() -> fused.probabilities(synth, 64)));
+        report(out, "score synthetic, dl4j layers", synth.size(), (long) docs * syntheticLength,
+                () -> time(() -> SequenceInference.probabilities(net, synth, 2, 64)));
+        out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
+        out.flush();
+        return 0;
+    }
+
+    private static MultiLayerNetwork network(TrainingConfig d, int vocabSize) {
+        return Architectures.build(new NetworkSpec(Architectures.LSTM_LAST_V1, vocabSize, d.embeddingSize(),
+                d.hiddenSize(), 2, d.dropout(), d.embeddingDropout()), new Optimization(d.learningRate(),
+                d.weightDecay(), d.gradientClip(), d.seed()));
+    }
+
+    private static double trainSeconds(TrainingConfig d, List<int[]> seqs, int[] labels, Vocabulary vocab) {
+        MultiLayerNetwork net = network(d, vocab == null ? d.vocabularySize() : vocab.size());
+        int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
+        EpochStats s = ClassifierTrainer.runEpoch(net, 1, d, seqs, labels, lengths, 2);
+        return s.seconds();
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Runs a measurement once to warm up, then {@code runs} times; prints median (min-max). */
+    private void report(PrintWriter out, String what, int n, long tokens, DoubleSupplier seconds) {
+        seconds.getAsDouble();
+        double[] s = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            s[i] = seconds.getAsDouble();
+        }
+        Arrays.sort(s);
+        double med = runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
+        out.printf("%-30s %8.1f docs/s (%.1f-%.1f)  %9.0f tokens/s%n", what, n / med, n / s[runs - 1], n / s[0],
+                tokens / med);
+        out.flush();
+    }
+
+    private static java.util.Set<String> evenly(List<CorpusEntry> all, int n) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        double step = (double) all.size() / n;
+        for (int i = 0; i < n; i++) {
+            ids.add(all.get((int) (i * step)).id());
+        }
+        return ids;
+    }
+
+    /** One sequence per line: the label, then the token ids, space-separated. */
+    private static void exportIds(Path file, List<int[]> seqs, int[] labels) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < seqs.size(); i++) {
+            sb.append(labels[i]);
+            for (int id : seqs.get(i)) {
+                sb.append(' ').append(id);
+            }
+            sb.append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+}
