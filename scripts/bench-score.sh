@@ -5,8 +5,8 @@
 #   scripts/bench-score.sh --model models/imdb.zip --docs 10000 [--runs 3] [--threads 2]
 #   scripts/bench-score.sh --model models/imdb.zip --input <folder> [--runs 3]
 #
-# --docs N builds data/bench-N: N IMDB reviews (hard links to data/aclImdb/train/unsup and the
-# labeled train reviews, repeated in numbered subfolders past 75,000), so any size can be tried.
+# --docs N builds data/bench-N: N IMDB reviews (hard links to data/aclImdb/train/unsup, pos and
+# neg, repeated in numbered subfolders past 75,000), so any size can be tried.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -30,18 +30,19 @@ if [ -z "$input" ]; then
     scripts/get-imdb.sh >/dev/null
     echo "building $input ($docs reviews, hard links)" >&2
     tmp="$(mktemp -d data/.bench.XXXXXX)"
-    find data/aclImdb/train/unsup data/aclImdb/train/pos data/aclImdb/train/neg -name '*.txt' | LC_ALL=C sort > "$tmp/all"
-    total=$(wc -l < "$tmp/all"); left=$docs; part=0
+    left=$docs; part=0
     while [ "$left" -gt 0 ]; do
-      n=$(( left < total ? left : total ))
-      mkdir -p "$tmp/part$part"
-      # one folder per source label keeps file names unique inside each folder
-      head -n "$n" "$tmp/all" | awk -v d="$tmp/part$part" -F/ '{print $0 "\t" d "/" $(NF-1) "-" $NF}' \
-        | while IFS=$'\t' read -r src dst; do printf '%s\0%s\0' "$src" "$dst"; done \
-        | xargs -0 -n 2 -P 4 ln
-      left=$(( left - n )); part=$(( part + 1 ))
+      for src in unsup pos neg; do
+        [ "$left" -gt 0 ] || break
+        mkdir -p "$tmp/part$part/$src"
+        # ln -t takes many files per process; names are unique within each source folder
+        find "data/aclImdb/train/$src" -name '*.txt' | LC_ALL=C sort | head -n "$left" \
+          | xargs -d '\n' ln -t "$tmp/part$part/$src"
+        left=$(( docs - $(find "$tmp" -name '*.txt' | wc -l) ))
+      done
+      part=$(( part + 1 ))
     done
-    rm -f "$tmp/all"; mv "$tmp" "$input"
+    mv "$tmp" "$input"
   fi
 fi
 n=$(find "$input" -name '*.txt' | wc -l)

@@ -36,13 +36,19 @@ echo "hostile folder: $entries files and links ($(ls "$in/normal" | wc -l) norma
 
 echo "== uninterrupted run"
 set +e
-scripts/textcls score --model "$model" --input "$in" --output "$work/whole.csv" --chunk 128
-code=$?
+scripts/textcls score --model "$model" --input "$in" --output "$work/whole.csv" --chunk 128 | tee "$work/whole.log"
+code=${PIPESTATUS[0]}
 set -e
 echo "exit code $code (3 = some documents failed, listed in the errors file)"
 rows=$(( $(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$work/whole.csv") - 1 ))
 errs=$(( $(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$work/whole.csv.errors.csv") - 1 ))
-echo "prediction rows: $rows; errors-file rows: $errs"
+skipped=$(grep -o '[0-9,]* skipped' "$work/whole.log" | tr -dc '0-9')
+echo "prediction rows: $rows; errors-file rows: $errs; skipped (hidden or not *.txt): $skipped"
+if [ $(( rows + errs + skipped )) -eq "$entries" ]; then
+  echo "RESULT: all $entries files and links accounted for"
+else
+  echo "RESULT: $(( rows + errs + skipped )) accounted for, but there are $entries" >&2; exit 1
+fi
 cat "$work/whole.csv.errors.csv"
 
 echo "== killed run (SIGKILL after a few chunks), then --resume"

@@ -64,6 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--export", description = "Write the IMDB and synthetic id sequences to this folder.")
     Path export;
 
+    @Option(names = "--only", description = "Measure only training or only scoring (for profiling): ${COMPLETION-CANDIDATES}.")
+    Phase only;
+
+    /** What {@code --only} selects. */
+    enum Phase { train, score }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -112,9 +118,17 @@ public final class BenchCommand implements Callable<Integer> {
                 (double) imdbTokens / imdb.size(), d.maxLength(), docs, syntheticLength, d.vocabularySize(),
                 d.embeddingSize(), d.hiddenSize(), d.batchSize(), runs);
         out.flush();
-        report(out, "train imdb (bucketed)", imdb.size(), imdbTokens, () -> trainSeconds(d, imdb, imdbLabels, vocab));
-        report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
-                () -> trainSeconds(d, synth, synthLabels, null));
+        if (only != Phase.score) {
+            report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
+                    () -> trainSeconds(d, imdb, imdbLabels, vocab));
+            report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
+                    () -> trainSeconds(d, synth, synthLabels, null));
+        }
+        if (only == Phase.train) {
+            out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
+            out.flush();
+            return 0;
+        }
         MultiLayerNetwork net = network(d, d.vocabularySize());
         FusedLstmInference fused = new FusedLstmInference(net);
         report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
