@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * fixed-length sequences, as the median (min-max) of several runs. {@code --export} writes the
  * exact id sequences so another framework can run the same network on the same data.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
         description = {"Measure training and scoring throughput of the default network (median of --runs).",
                 "Used by scripts/bench.sh, which also runs PyTorch on the same sequences."})
 public final class BenchCommand implements Callable<Integer> {

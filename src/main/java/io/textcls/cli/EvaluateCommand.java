@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code textcls evaluate}: accuracy, per-label P/R/F1, macro-F1, confusion and ROC-AUC on a labeled folder. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
         description = "Score a classifier on a labeled folder (<data>/<label>/*.txt) and print the results.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code textcls inspect}: what a bundle holds, checked, plus its self-test. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
         description = {"Check a classifier bundle and show what it holds: labels, vocabulary, text pipeline,",
                 "network, training config, validation scores; then re-score its self-test documents."})
 public final class InspectCommand implements Callable<Integer> {

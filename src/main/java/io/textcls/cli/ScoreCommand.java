@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code textcls score}: predict a label for every document of a folder, file, table or stdin. */
-@Command(name = "score", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-        description = {"Predict a label for every document of --input: a folder (recursively, sorted by path), a text",
-                "file, a CSV/JSONL table (--text-column), or - for standard input (one document per line).",
+@Command(name = "score", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
+        description = {"Predict a label for every document of --input: a folder (recursively, sorted by path), a text "
+                + "file, a CSV/JSONL table (--text-column), or - for standard input (one document per line).",
                 "One row per document: id, label, p_<label> per label, tokens, truncated, flags [, top-k].",
-                "Documents that cannot be scored are listed in <output>.errors.csv (id, reason); exit code 3 then.",
-                "Output is written to <output>.partial and renamed when complete; --resume continues a killed run."})
+                "Documents that cannot be scored are listed in <output>.errors.csv (id, reason); the exit code is 3 then.",
+                "Output goes to <output>.partial and is renamed when complete; --resume continues a killed run."})
 public final class ScoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,7 +47,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String idColumn;
 
     @Option(names = "--top-k", description = "Add the k most probable labels and their probabilities to each row.")
-    int topK;
+    int topK = 0;
 
     @Option(names = "--threshold", description = "Two-label models: predict the second label when its probability "
             + "is at least this (default: the most probable label).")

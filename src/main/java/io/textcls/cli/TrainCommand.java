@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code textcls train}: train a classifier on a labeled folder tree and save it as a bundle. */
-@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
         description = {"Train an LSTM classifier on <data>/<label>/*.txt and save it as one zip.",
                 "A checkpoint is written after every epoch to <model>.ckpt/; --resume continues a killed run."})
 public final class TrainCommand implements Callable<Integer> {
