@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a part:
@@ -31,6 +34,7 @@ public final class AtomicFiles {
                 body.writeTo(out);
             }
             force(tmp);
+            keepPermissions(tmp, target);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -39,6 +43,19 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); give the new file the permissions of the file
+     * it replaces, or rw-r--r-- for a new one, as a plain write would under the usual umask.
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Renames {@code from} over {@code to}, atomically where the file system can. */
