@@ -1,0 +1,72 @@
+package io.textcls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps dependencies pointing one way (README, "How it works"): each package may use only the
+ * packages below it, OpenNLP stays in text, picocli in the command packages, and scoring never
+ * reaches the trainer. Read from the sources' imports and fully qualified names.
+ */
+class LayeringTest {
+    /** Package → the io.textcls packages it may use. */
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("util", Set.of()),
+            Map.entry("text", Set.of("util")),
+            Map.entry("corpus", Set.of("text", "util")),
+            Map.entry("metrics", Set.of()),
+            Map.entry("vocab", Set.of()),
+            Map.entry("encode", Set.of("vocab")),
+            Map.entry("model", Set.of("encode", "vocab")),
+            Map.entry("classifier", Set.of("model", "encode", "vocab", "text", "metrics", "util")),
+            Map.entry("eval", Set.of("classifier", "corpus", "metrics", "text", "util")),
+            Map.entry("score", Set.of("classifier", "corpus", "util")),
+            Map.entry("train", Set.of("classifier", "model", "encode", "vocab", "text", "corpus", "metrics", "util")),
+            Map.entry("bench", Set.of("train", "model", "encode", "vocab", "text", "corpus", "util")),
+            Map.entry("cli", Set.of("bench", "train", "eval", "score", "classifier", "model", "encode", "vocab",
+                    "text", "corpus", "metrics", "util")));
+    static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
+
+    @Test
+    void packagesOnlyUseTheLayersBelowThem() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Path root = Path.of("src/main/java/io/textcls");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Path rel = root.relativize(f);
+                if (rel.getNameCount() < 2) {
+                    continue; // io.textcls itself: TextclsException, Versions, usable everywhere
+                }
+                String pkg = rel.getName(0).toString();
+                assertTrue(ALLOWED.containsKey(pkg), "package " + pkg + " has no layer in LayeringTest");
+                String src = Files.readString(f);
+                Matcher m = USE.matcher(src);
+                while (m.find()) {
+                    String used = m.group(1);
+                    if (!used.equals(pkg) && !ALLOWED.get(pkg).contains(used)) {
+                        problems.add(rel + " uses io.textcls." + used);
+                    }
+                }
+                if (src.contains("import opennlp.") && !pkg.equals("text")) {
+                    problems.add(rel + " uses OpenNLP outside text");
+                }
+                if (src.contains("import picocli.") && !Set.of("cli", "bench").contains(pkg)) {
+                    problems.add(rel + " uses picocli outside the command packages");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+}
