@@ -36,13 +36,14 @@ if [ -z "$input" ]; then
         [ "$left" -gt 0 ] || break
         mkdir -p "$tmp/part$part/$src"
         # ln -t takes many files per process; names are unique within each source folder
-        find "data/aclImdb/train/$src" -name '*.txt' | LC_ALL=C sort | head -n "$left" \
-          | xargs -d '\n' ln -t "$tmp/part$part/$src"
+        # (listing to a file first: under pipefail, head closing the pipe early would fail the sort)
+        find "data/aclImdb/train/$src" -name '*.txt' | LC_ALL=C sort > "$tmp/list"
+        head -n "$left" "$tmp/list" | xargs -d '\n' ln -t "$tmp/part$part/$src"
         left=$(( docs - $(find "$tmp" -name '*.txt' | wc -l) ))
       done
       part=$(( part + 1 ))
     done
-    mv "$tmp" "$input"
+    rm -f "$tmp/list"; mv "$tmp" "$input"
   fi
 fi
 n=$(find "$input" -name '*.txt' | wc -l)

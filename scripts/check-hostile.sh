@@ -16,7 +16,8 @@ model="${1:-models/imdb.zip}"
 scripts/get-imdb.sh >/dev/null
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 in="$work/hostile"; mkdir -p "$in/normal" "$in/odd"
-find data/aclImdb/train/unsup -name '*.txt' | LC_ALL=C sort | head -n 10000 | xargs -d '\n' ln -t "$in/normal"
+find data/aclImdb/train/unsup -name '*.txt' | LC_ALL=C sort > "$work/list"   # a file: head under pipefail would fail sort
+head -n 10000 "$work/list" | xargs -d '\n' ln -t "$in/normal"
 : > "$in/odd/empty.txt"
 printf '<br /><br />' > "$in/odd/markup-only.txt"
 printf '\x7fELF\x00\x00\x01' > "$in/odd/binary.txt"

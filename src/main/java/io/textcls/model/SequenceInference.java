@@ -46,6 +46,9 @@ public final class SequenceInference {
                 result[doc] = p;
             }
             pos += rows;
+            // Off-heap batch arrays: free them now rather than whenever the GC collects their handles.
+            FusedLstmInference.close(out, ds.getFeatures(), ds.getFeaturesMaskArray(), ds.getLabels(),
+                    ds.getLabelsMaskArray());
         }
         return result;
     }
