@@ -22,7 +22,7 @@ head -n 10000 "$work/list" | xargs -d '\n' ln -t "$in/normal"
 printf '<br /><br />' > "$in/odd/markup-only.txt"
 printf '\x7fELF\x00\x00\x01' > "$in/odd/binary.txt"
 printf 'caf\xe9 \xff\xfe a superb film' > "$in/odd/latin1.txt"
-yes 'A dull, overlong and tedious film. ' | head -c 3000000 > "$in/odd/huge.txt"
+{ yes 'A dull, overlong and tedious film. ' || true; } | head -c 3000000 > "$in/odd/huge.txt"  # 3 MB > the 1 MiB cap
 ln -s "$in/odd/does-not-exist" "$in/odd/broken.txt"
 ln -s "$in" "$in/odd/loop"
 printf 'great fun' > "$in/odd/with space, comma.txt"
@@ -32,7 +32,7 @@ line.txt"
 printf 'hidden' > "$in/odd/.hidden.txt"
 printf 'not a .txt' > "$in/odd/notes.md"
 mkdir -p "$in/odd/folder.txt"
-entries=$(find "$in" -mindepth 1 \( -type f -o -type l \) | wc -l)
+entries=$(find "$in" -mindepth 1 \( -type f -o -type l \) -printf . | wc -c)  # names may hold newlines
 echo "hostile folder: $entries files and links ($(ls "$in/normal" | wc -l) normal reviews)"
 
 echo "== uninterrupted run"
