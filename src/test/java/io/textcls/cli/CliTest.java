@@ -65,6 +65,25 @@ class CliTest {
     }
 
     @Test
+    void trainsWithAValidationFolder() throws Exception {
+        Path val = TestCorpora.write(dir.resolve("val"), 10, 99);
+        Path m = dir.resolve("with-val.zip");
+        Run r = run("train", "--data", data.toString(), "--validation", val.toString(), "--model", m.toString(),
+                "--epochs", "2", "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size",
+                "16", "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("split: 120 training, 30 validation documents"), r.out());
+        Run heldOut = run("evaluate", "--model", m.toString(), "--data", data.toString(), "--held-out");
+        assertEquals(1, heldOut.code());
+        assertTrue(heldOut.err().contains("--validation"), heldOut.err());
+        Run onVal = run("evaluate", "--model", m.toString(), "--data", val.toString());
+        assertEquals(0, onVal.code(), onVal.err());
+        String trained = r.out().substring(r.out().indexOf("documents:"));
+        String evaluated = onVal.out().substring(onVal.out().indexOf("documents:"));
+        assertEquals(trained.substring(0, trained.indexOf("confusion")), evaluated.substring(0, evaluated.indexOf("confusion")));
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Run r = run();
         assertEquals(2, r.code());
