@@ -13,12 +13,8 @@ public final class TinyTraining {
     }
 
     public static TrainingConfig config(int epochs) {
-        return config(epochs, TrainingConfig.Engine.dl4j);
-    }
-
-    public static TrainingConfig config(int epochs, TrainingConfig.Engine engine) {
         return new TrainingConfig(List.of(), 0.2, null, 7, 200, 1, 20, SequenceSettings.Truncation.TAIL, 16, 16, 0.1,
-                0.1, 0.02, 1e-5, 5.0, 16, epochs, epochs, 0, 2, engine);
+                0.0, 0.02, 1e-5, 5.0, 16, epochs, epochs, 0, 2);
     }
 
     public static TrainingResult train(Path data, Path bundle, TrainingConfig cfg) throws Exception {

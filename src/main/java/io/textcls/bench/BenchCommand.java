@@ -123,11 +123,6 @@ public final class BenchCommand implements Callable<Integer> {
                     () -> trainSeconds(d, imdb, imdbLabels, vocab));
             report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
                     () -> trainSeconds(d, synth, synthLabels, null));
-            TrainingConfig f = withEngine(d, TrainingConfig.Engine.fused);
-            report(out, "train imdb, fused ops", imdb.size(), imdbTokens,
-                    () -> trainSeconds(f, imdb, imdbLabels, vocab));
-            report(out, "train synthetic, fused ops", synth.size(), (long) docs * syntheticLength,
-                    () -> trainSeconds(f, synth, synthLabels, null));
         }
         if (only == Phase.train) {
             out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
@@ -159,13 +154,6 @@ public final class BenchCommand implements Callable<Integer> {
         int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
         EpochStats s = ClassifierTrainer.runEpoch(net, 1, d, seqs, labels, lengths, 2);
         return s.seconds();
-    }
-
-    private static TrainingConfig withEngine(TrainingConfig d, TrainingConfig.Engine engine) {
-        return new TrainingConfig(d.labels(), d.validationFraction(), d.validationDir(), d.seed(), d.vocabularySize(),
-                d.minCount(), d.maxLength(), d.truncation(), d.embeddingSize(), d.hiddenSize(), d.dropout(),
-                d.embeddingDropout(), d.learningRate(), d.weightDecay(), d.gradientClip(), d.batchSize(), d.maxEpochs(),
-                d.patience(), d.timeLimitMinutes(), d.threads(), engine);
     }
 
     private static double time(Runnable r) {

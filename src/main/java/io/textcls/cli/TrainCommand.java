@@ -92,16 +92,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = D.threads();
 
-    @Option(names = "--engine", description = "Forward/backward passes: dl4j (DL4J layers, DataVec batches) or fused "
-            + "(ND4J's native lstmLayer ops, 1.3-1.7x faster per step; same updater). ${COMPLETION-CANDIDATES}.")
-    TrainingConfig.Engine engine = D.engine();
-
     @Override
     public Integer call() throws Exception {
         TrainingConfig cfg = new TrainingConfig(labels, validationFraction,
                 validation == null ? null : validation.toAbsolutePath(), seed, vocabSize, minCount, maxLength,
                 truncation, embeddingSize, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay, clip,
-                batchSize, epochs, patience, timeLimit, threads, engine);
+                batchSize, epochs, patience, timeLimit, threads);
         PrintWriter out = spec.commandLine().getOut();
         TrainingResult r = new ClassifierTrainer(line -> {
             out.println(line);

@@ -21,7 +21,6 @@ import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
 import io.textcls.model.FusedLstmInference;
-import io.textcls.model.FusedLstmTraining;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
 import io.textcls.util.Json;
@@ -240,9 +239,6 @@ public final class ClassifierTrainer {
             orderedLabels[i] = labels[order[i]];
             tokens += lengths[order[i]];
         }
-        if (cfg.engine() == TrainingConfig.Engine.fused) {
-            return runFusedEpoch(net, epoch, cfg, orderedSeqs, orderedLabels, tokens);
-        }
         // Batches are built on a second thread while the network trains on the current one.
         DataSetIterator it = new AsyncDataSetIterator(
                 SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, cfg.batchSize()), 4, true);
@@ -268,31 +264,6 @@ public final class ClassifierTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochStats(epoch, lossSum / Math.max(1, steps), Double.NaN, Double.NaN, seconds,
                 order.length / seconds, tokens / seconds);
-    }
-
-    /** {@link #runEpoch} with forward and backward passes through the fused native ops. */
-    private static EpochStats runFusedEpoch(MultiLayerNetwork net, int epoch, TrainingConfig cfg, List<int[]> seqs,
-                                            int[] labels, long tokens) {
-        NetworkSpec spec = new NetworkSpec(Architectures.LSTM_LAST_V1, (int) net.getLayer(0).getParam("W").size(0),
-                cfg.embeddingSize(), cfg.hiddenSize(), (int) net.getLayer(2).getParam("W").size(1), cfg.dropout(),
-                cfg.embeddingDropout());
-        FusedLstmTraining trainer = new FusedLstmTraining(net, spec);
-        long t0 = System.nanoTime();
-        double lossSum = 0;
-        int steps = 0;
-        try (Progress progress = Progress.start(String.format("epoch %d/%d", epoch, cfg.maxEpochs()), seqs.size(),
-                "docs")) {
-            for (int from = 0; from < seqs.size(); from += cfg.batchSize()) {
-                int to = Math.min(seqs.size(), from + cfg.batchSize());
-                lossSum += trainer.fit(seqs.subList(from, to), java.util.Arrays.copyOfRange(labels, from, to));
-                steps++;
-                progress.step(to - from);
-                progress.extra(String.format(" loss %.4f", lossSum / steps));
-            }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EpochStats(epoch, lossSum / Math.max(1, steps), Double.NaN, Double.NaN, seconds,
-                seqs.size() / seconds, tokens / seconds);
     }
 
     /**

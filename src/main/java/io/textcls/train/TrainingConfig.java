@@ -29,25 +29,15 @@ import java.util.List;
  * @param patience stop after this many epochs without a better validation accuracy
  * @param timeLimitMinutes do not start an epoch expected to end past this (0 = no limit)
  * @param threads threads for reading and tokenizing
- * @param engine how forward and backward passes run (the update is DL4J's either way)
  */
 public record TrainingConfig(List<String> labels, double validationFraction, Path validationDir, long seed,
                              int vocabularySize, int minCount, int maxLength, SequenceSettings.Truncation truncation,
                              int embeddingSize, int hiddenSize, double dropout, double embeddingDropout,
                              double learningRate, double weightDecay, double gradientClip, int batchSize,
-                             int maxEpochs, int patience, double timeLimitMinutes, int threads, Engine engine) {
-
-    /** Training engines. */
-    public enum Engine {
-        /** DL4J's own layers, fed by the DataVec sequence iterator. */
-        dl4j,
-        /** ND4J's fused native lstmLayer / lstmLayer_bp ops over the same network (1.3-1.7x per step). */
-        fused
-    }
+                             int maxEpochs, int patience, double timeLimitMinutes, int threads) {
 
     public TrainingConfig {
         labels = labels == null ? List.of() : List.copyOf(labels);
-        engine = engine == null ? Engine.dl4j : engine;
         if (validationDir == null && !(validationFraction > 0 && validationFraction < 1)) {
             throw new TextclsException("--validation-fraction must be between 0 and 1 (exclusive), got "
                     + validationFraction);
@@ -63,13 +53,13 @@ public record TrainingConfig(List<String> labels, double validationFraction, Pat
     /** The defaults: the recipe measured in the README. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(List.of(), 0.1, null, 42, 30_000, 2, 400, SequenceSettings.Truncation.TAIL, 128,
-                128, 0.5, 0.0, 0.002, 1e-4, 5.0, 64, 6, 2, 0, 2, Engine.dl4j);
+                128, 0.5, 0.0, 0.002, 1e-4, 5.0, 64, 6, 2, 0, 2);
     }
 
     /** The options that change the trained weights (a resumed run must match them). */
     TrainingConfig resultDefining() {
         return new TrainingConfig(labels, validationFraction, validationDir, seed, vocabularySize, minCount, maxLength,
                 truncation, embeddingSize, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay,
-                gradientClip, batchSize, 1, 1, 0, 1, engine);
+                gradientClip, batchSize, 1, 1, 0, 1);
     }
 }

@@ -42,14 +42,6 @@ class TrainSaveLoadTest {
     }
 
     @Test
-    void theFusedEngineLearnsTheCorpusToo() throws Exception {
-        io.textcls.train.TrainingResult fused = TinyTraining.train(dir.resolve("data"), dir.resolve("models/fused.zip"),
-                TinyTraining.config(12, io.textcls.train.TrainingConfig.Engine.fused));
-        assertTrue(fused.validation().accuracy() >= 0.95, "validation accuracy " + fused.validation().accuracy());
-        assertEquals(0.0, TextClassifier.load(dir.resolve("models/fused.zip")).selfTestMaxDifference());
-    }
-
-    @Test
     void reloadedClassifierPredictsExactlyAsTheTrainingProcessDid() {
         TextClassifier c = TextClassifier.load(bundle);
         assertEquals(0.0, c.selfTestMaxDifference());
