@@ -190,20 +190,19 @@ public final class ModelBundle {
         return new Contents(labels, vocabulary, pipeline, spec, card, network);
     }
 
-    /** The manifest and card only, without building the network: for quick inspection. */
-    public static JsonNode readJsonEntry(Path file, String name) {
-        byte[] b = readEntries(file).get(name);
-        if (b == null) {
-            throw new BundleException(file + ": entry " + name + " is missing");
-        }
-        return parse(file, name, b);
+    /** A bundle's manifest and entry sizes, from one read of the zip: for inspection. */
+    public record Listing(JsonNode manifest, Map<String, Integer> entrySizes) {
     }
 
-    /** Entry names and sizes in bytes. */
-    public static Map<String, Integer> entrySizes(Path file) {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        readEntries(file).forEach((k, v) -> m.put(k, v.length));
-        return m;
+    public static Listing listing(Path file) {
+        Map<String, byte[]> entries = readEntries(file);
+        byte[] manifest = entries.get(MANIFEST);
+        if (manifest == null) {
+            throw new BundleException(file + ": entry " + MANIFEST + " is missing");
+        }
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        entries.forEach((k, v) -> sizes.put(k, v.length));
+        return new Listing(parse(file, MANIFEST, manifest), sizes);
     }
 
     private static Map<String, byte[]> readEntries(Path file) {

@@ -42,7 +42,8 @@ public final class InspectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        JsonNode manifest = ModelBundle.readJsonEntry(model, ModelBundle.MANIFEST);
+        ModelBundle.Listing listing = ModelBundle.listing(model);
+        JsonNode manifest = listing.manifest();
         out.printf("bundle:     %s (format %s v%d, made by textcls %s with Deeplearning4j %s)%n", model,
                 manifest.path("format").asText(), manifest.path("formatVersion").asInt(),
                 manifest.path("textclsVersion").asText(), manifest.path("dl4jVersion").asText());
@@ -74,7 +75,7 @@ public final class InspectCommand implements Callable<Integer> {
             }
         }
         out.print("entries:   ");
-        for (Map.Entry<String, Integer> e : ModelBundle.entrySizes(model).entrySet()) {
+        for (Map.Entry<String, Integer> e : listing.entrySizes().entrySet()) {
             out.printf(" %s (%,d B)", e.getKey(), e.getValue());
         }
         out.println();

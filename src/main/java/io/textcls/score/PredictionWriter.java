@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes prediction rows: id (relative path or row id), label, one probability per label
@@ -38,8 +37,11 @@ abstract class PredictionWriter {
 
     abstract void write(Writer out, String id, String label, Prediction p, String flags) throws IOException;
 
-    /** Label indexes by falling probability (ties: model order). */
+    /** The top-k label indexes by falling probability (ties: model order); none when k is 0. */
     protected int[] ranked(float[] probs) {
+        if (topK == 0) {
+            return new int[0];
+        }
         Integer[] idx = new Integer[probs.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;

@@ -1,6 +1,5 @@
 package io.textcls.text;
 
-import io.textcls.TextclsException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
