@@ -33,9 +33,11 @@ class LayeringTest {
             Map.entry("classifier", Set.of("model", "encode", "vocab", "text", "metrics", "util")),
             Map.entry("eval", Set.of("classifier", "corpus", "metrics", "text", "util")),
             Map.entry("score", Set.of("classifier", "corpus", "util")),
-            Map.entry("train", Set.of("classifier", "model", "encode", "vocab", "text", "corpus", "metrics", "util")),
+            Map.entry("embed", Set.of("corpus", "text", "util")),
+            Map.entry("train", Set.of("embed", "classifier", "model", "encode", "vocab", "text", "corpus", "metrics", "util")),
             Map.entry("bench", Set.of("train", "model", "encode", "vocab", "text", "corpus", "util")),
-            Map.entry("cli", Set.of("bench", "train", "eval", "score", "classifier", "model", "encode", "vocab",
+            Map.entry("tune", Set.of("train", "metrics", "util")),
+            Map.entry("cli", Set.of("tune", "embed", "bench", "train", "eval", "score", "classifier", "model", "encode", "vocab",
                     "text", "corpus", "metrics", "util")));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 

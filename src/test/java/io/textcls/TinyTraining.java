@@ -14,7 +14,7 @@ public final class TinyTraining {
 
     public static TrainingConfig config(int epochs) {
         return new TrainingConfig(List.of(), 0.2, null, 7, 200, 1, 20, SequenceSettings.Truncation.TAIL, 16, 16, 0.1,
-                0.0, 0.02, 1e-5, 5.0, 16, epochs, epochs, 0, 2);
+                0.0, 0.02, 1e-5, 5.0, 16, epochs, epochs, 0, 2, null, 1, null, null, null, false, 0);
     }
 
     public static TrainingResult train(Path data, Path bundle, TrainingConfig cfg) throws Exception {

@@ -73,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TrainingConfig d = TrainingConfig.defaults();
+        TrainingConfig d = TrainingConfig.firstRelease();
         TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
         FolderCorpus corpus = FolderCorpus.scan(data, List.of());
         List<CorpusEntry> all = corpus.entries();
@@ -144,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static MultiLayerNetwork network(TrainingConfig d, int vocabSize) {
-        return Architectures.build(new NetworkSpec(Architectures.LSTM_LAST_V1, vocabSize, d.embeddingSize(),
+        return Architectures.build(NetworkSpec.lstmLast(vocabSize, d.embeddingSize(),
                 d.hiddenSize(), 2, d.dropout(), d.embeddingDropout()), new Optimization(d.learningRate(),
                 d.weightDecay(), d.gradientClip(), d.seed()));
     }

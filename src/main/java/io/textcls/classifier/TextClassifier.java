@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * p.probabilities();    // {neg=0.03, pos=0.97}
  * }</pre>
  *
- * <p>Scoring runs ND4J's fused native {@code lstmLayer} op over the trained weights
- * ({@link FusedLstmInference}), about 1.7x faster than DL4J's layer loop and equal to it within
- * float rounding; {@code -Dtextcls.inference=dl4j} uses the DL4J layers instead.
+ * <p>Networks of the {@code lstm-last.v1} recipe are scored with ND4J's fused native
+ * {@code lstmLayer} op over the trained weights ({@link FusedLstmInference}), about 1.7x faster
+ * than DL4J's layer loop and equal to it within float rounding; {@code -Dtextcls.inference=dl4j}
+ * uses the DL4J layers instead. The other recipes always run on the DL4J layers.
  *
  * <p>Thread-safe: tokenization runs in the calling thread; the fused engine's weights are
  * immutable, and DL4J-engine network calls are serialized (a DL4J network keeps per-call state
@@ -67,8 +68,8 @@ public final class TextClassifier {
         this.pipeline = new TextPipeline(contents.pipeline().text());
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
         this.batchSize = batchSize;
-        this.fused = "dl4j".equals(System.getProperty(INFERENCE_PROPERTY)) ? null
-                : new FusedLstmInference(contents.network());
+        this.fused = "dl4j".equals(System.getProperty(INFERENCE_PROPERTY)) || !FusedLstmInference.supports(contents.spec())
+                ? null : new FusedLstmInference(contents.network());
     }
 
     /**

@@ -3,6 +3,10 @@ package io.textcls.cli;
 import io.textcls.encode.SequenceSettings;
 import io.textcls.train.ClassifierTrainer;
 import io.textcls.train.TrainingConfig;
+import io.textcls.TextclsException;
+import io.textcls.embed.WordVectors;
+import io.textcls.model.Architectures;
+import io.textcls.model.Optimization;
 import io.textcls.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,6 +60,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--truncate", description = "Which part of a longer document to keep: ${COMPLETION-CANDIDATES}.")
     SequenceSettings.Truncation truncation = D.truncation();
 
+    @Option(names = "--architecture", description = "Network recipe: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ArchitectureNames.class)
+    String architecture = D.architecture();
+
+    @Option(names = "--layers", description = "Stacked LSTM layers.")
+    int layers = D.layers();
+
+    @Option(names = "--pooling", description = "For the *-pool recipes: max, mean or maxmean (both) over the real time steps.")
+    String pooling = D.pooling();
+
+    @Option(names = "--embeddings", description = "Word vectors (word2vec text format, e.g. from 'textcls pretrain') "
+            + "to start the embedding layer from; --embedding-size follows them.")
+    Path embeddings;
+
+    @Option(names = "--freeze-embeddings", description = "Keep the --embeddings vectors fixed instead of fine-tuning them.")
+    boolean freezeEmbeddings;
+
     @Option(names = "--embedding-size", description = "Embedding width.")
     int embeddingSize = D.embeddingSize();
 
@@ -70,6 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--learning-rate", description = "Adam learning rate.")
     double learningRate = D.learningRate();
+
+    @Option(names = "--lr-schedule", description = "Learning-rate schedule over --epochs: ${COMPLETION-CANDIDATES} "
+            + "(linear: down to zero at the last step; step: halved every tenth).")
+    Optimization.Schedule schedule = D.schedule();
 
     @Option(names = "--weight-decay", description = "Weight decay coefficient.")
     double weightDecay = D.weightDecay();
@@ -89,15 +114,37 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--time-limit", description = "Minutes: do not start an epoch that would end past this (0 = none).")
     double timeLimit = D.timeLimitMinutes();
 
+    @Option(names = "--sample", description = "Use a seeded random subset of at most this many documents per label "
+            + "(0 = all): for quick experiments.")
+    int sample;
+
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = D.threads();
 
+    /** The recipe names, for picocli's completion and help. */
+    static final class ArchitectureNames extends java.util.ArrayList<String> {
+        ArchitectureNames() {
+            super(Architectures.KNOWN);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        int width = embeddingSize;
+        if (embeddings != null) {
+            int dim = WordVectors.readDimension(embeddings);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--embedding-size") && dim != embeddingSize) {
+                throw new TextclsException("--embedding-size " + embeddingSize + " does not match the " + dim
+                        + "-dimensional vectors in " + embeddings + "; leave it out to follow the vectors");
+            }
+            width = dim;
+        }
         TrainingConfig cfg = new TrainingConfig(labels, validationFraction,
                 validation == null ? null : validation.toAbsolutePath(), seed, vocabSize, minCount, maxLength,
-                truncation, embeddingSize, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay, clip,
-                batchSize, epochs, patience, timeLimit, threads);
+                truncation, width, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay, clip,
+                batchSize, epochs, patience, timeLimit, threads, architecture, layers,
+                Architectures.pools(architecture) ? pooling : null, schedule,
+                embeddings == null ? null : embeddings.toAbsolutePath(), freezeEmbeddings, sample);
         PrintWriter out = spec.commandLine().getOut();
         TrainingResult r = new ClassifierTrainer(line -> {
             out.println(line);

@@ -125,6 +125,19 @@ public final class FolderCorpus {
         return new FolderCorpus(root, labels, kept, hiddenSkipped);
     }
 
+    /** A seeded random subset of at most {@code perLabel} documents of each label, in the original order. */
+    public FolderCorpus sample(int perLabel, long seed) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (int label = 0; label < labels.size(); label++) {
+            int l = label;
+            List<CorpusEntry> of = new ArrayList<>(entries.stream().filter(e -> e.label() == l).toList());
+            java.util.Collections.shuffle(of, new java.util.Random(seed * 7919 + label));
+            of.stream().limit(perLabel).forEach(e -> keep.add(e.id()));
+        }
+        return new FolderCorpus(root, labels, entries.stream().filter(e -> keep.contains(e.id())).toList(),
+                hiddenSkipped);
+    }
+
     public Path root() {
         return root;
     }

@@ -31,6 +31,15 @@ public final class SequenceBatches {
      * @param batchSize documents per batch
      */
     public static DataSetIterator iterator(List<int[]> sequences, int[] labels, int numLabels, int batchSize) {
+        return iterator(sequences, labels, numLabels, batchSize, false);
+    }
+
+    /**
+     * As {@link #iterator(List, int[], int, int)}; with {@code perDocumentLabels} the labels are
+     * {@code [batch, labels]} with no label mask, for networks that pool over time.
+     */
+    public static DataSetIterator iterator(List<int[]> sequences, int[] labels, int numLabels, int batchSize,
+                                           boolean perDocumentLabels) {
         List<List<List<Writable>>> features = new AbstractList<>() {
             @Override
             public List<List<Writable>> get(int index) {
@@ -68,8 +77,17 @@ public final class SequenceBatches {
                 return sequences.size();
             }
         };
-        return new SequenceRecordReaderDataSetIterator(new CollectionSequenceRecordReader(features),
-                new CollectionSequenceRecordReader(labelSeqs), batchSize, numLabels, false,
-                SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END);
+        SequenceRecordReaderDataSetIterator it = new SequenceRecordReaderDataSetIterator(
+                new CollectionSequenceRecordReader(features), new CollectionSequenceRecordReader(labelSeqs), batchSize,
+                numLabels, false, SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END);
+        if (perDocumentLabels) {
+            // Each row's one-hot sits at its own last real step, zeros elsewhere: summing over time
+            // gives the per-document one-hot.
+            it.setPreProcessor(ds -> {
+                ds.setLabels(ds.getLabels().sum(2));
+                ds.setLabelsMaskArray(null);
+            });
+        }
+        return it;
     }
 }

@@ -23,8 +23,18 @@ public final class SequenceEncoder {
             return new int[] {Vocabulary.UNK_ID};
         }
         int len = Math.min(n, settings.maxLength());
-        int start = settings.truncation() == SequenceSettings.Truncation.TAIL ? n - len : 0;
         int[] ids = new int[len];
+        if (settings.truncation() == SequenceSettings.Truncation.HEAD_TAIL && n > len) {
+            int head = len / 3;
+            for (int i = 0; i < head; i++) {
+                ids[i] = vocabulary.id(tokens.get(i));
+            }
+            for (int i = head; i < len; i++) {
+                ids[i] = vocabulary.id(tokens.get(n - len + i));
+            }
+            return ids;
+        }
+        int start = settings.truncation() == SequenceSettings.Truncation.TAIL ? n - len : 0;
         for (int i = 0; i < len; i++) {
             ids[i] = vocabulary.id(tokens.get(start + i));
         }

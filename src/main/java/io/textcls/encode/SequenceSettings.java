@@ -14,7 +14,9 @@ public record SequenceSettings(int maxLength, Truncation truncation) {
         /** The first maxLength tokens. */
         HEAD,
         /** The last maxLength tokens: for reviews the verdict usually comes last. */
-        TAIL
+        TAIL,
+        /** The first third of maxLength from the start and the rest from the end. */
+        HEAD_TAIL
     }
 
     public SequenceSettings {
@@ -22,7 +24,7 @@ public record SequenceSettings(int maxLength, Truncation truncation) {
             throw new TextclsException("max length must be at least 1 token, got " + maxLength);
         }
         if (truncation == null) {
-            throw new TextclsException("truncation must be HEAD or TAIL");
+            throw new TextclsException("truncation must be HEAD, TAIL or HEAD_TAIL");
         }
     }
 }

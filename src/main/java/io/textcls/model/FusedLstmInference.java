@@ -39,6 +39,11 @@ public final class FusedLstmInference {
     private final INDArray outB;      // [1, K]
     private final int hidden;
 
+    /** Whether this engine can run a recipe: one unidirectional LSTM read at the last step. */
+    public static boolean supports(NetworkSpec spec) {
+        return spec.architecture().equals(Architectures.LSTM_LAST_V1) && spec.layers() == 1;
+    }
+
     public FusedLstmInference(MultiLayerNetwork net) {
         this(net, DL4J_TO_OP);
     }

@@ -9,13 +9,21 @@ import io.textcls.TextclsException;
  * @param architecture versioned recipe name, see {@link Architectures#KNOWN}
  * @param vocabularySize embedding rows (= vocabulary size)
  * @param embeddingSize embedding width
- * @param hiddenSize LSTM units
+ * @param hiddenSize LSTM units (per direction for the bidirectional recipes)
  * @param numLabels output width (= number of labels)
- * @param dropout drop rate on the LSTM's outputs (0 = none)
- * @param embeddingDropout drop rate on the embeddings fed to the LSTM (0 = none)
+ * @param dropout drop rate on what the output layer reads (0 = none)
+ * @param embeddingDropout drop rate on the embeddings fed to the first LSTM (0 = none)
+ * @param layers stacked LSTM layers (bundles written before this field existed read as 1)
+ * @param pooling {@code max}, {@code mean} or {@code maxmean} (both, concatenated) over the real
+ *     time steps for the {@code *-pool} recipes; null for {@code lstm-last.v1}
  */
 public record NetworkSpec(String architecture, int vocabularySize, int embeddingSize, int hiddenSize, int numLabels,
-                          double dropout, double embeddingDropout) {
+                          double dropout, double embeddingDropout, Integer layers, String pooling) {
+    public static final String MAX = "max";
+    public static final String MEAN = "mean";
+    /** Max and mean side by side (twice the features). */
+    public static final String MAX_MEAN = "maxmean";
+
     public NetworkSpec {
         Architectures.requireKnown(architecture);
         positive("vocabulary size", vocabularySize);
@@ -26,6 +34,31 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
         }
         rate("dropout", dropout);
         rate("embedding dropout", embeddingDropout);
+        if (layers == null) {
+            layers = 1; // network.json from before stacking existed
+        }
+        if (layers < 1 || layers > 4) {
+            throw new TextclsException("layers must be between 1 and 4, got " + layers);
+        }
+        if (Architectures.pools(architecture)) {
+            if (pooling == null) {
+                pooling = MAX;
+            }
+            if (!pooling.equals(MAX) && !pooling.equals(MEAN) && !pooling.equals(MAX_MEAN)) {
+                throw new TextclsException("pooling must be '" + MAX + "', '" + MEAN + "' or '" + MAX_MEAN + "', got '"
+                        + pooling + "'");
+            }
+        } else if (pooling != null) {
+            throw new TextclsException(architecture + " reads the last step and takes no pooling (got '" + pooling
+                    + "'); pooling is for " + Architectures.POOLED);
+        }
+    }
+
+    /** The recipe of the first release: one LSTM read at the last step. */
+    public static NetworkSpec lstmLast(int vocabularySize, int embeddingSize, int hiddenSize, int numLabels,
+                                       double dropout, double embeddingDropout) {
+        return new NetworkSpec(Architectures.LSTM_LAST_V1, vocabularySize, embeddingSize, hiddenSize, numLabels,
+                dropout, embeddingDropout, 1, null);
     }
 
     private static void positive(String what, int v) {

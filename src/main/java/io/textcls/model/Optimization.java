@@ -3,14 +3,30 @@ package io.textcls.model;
 import io.textcls.TextclsException;
 
 /**
- * How the network is trained: Adam with decoupled weight decay and per-layer gradient clipping.
+ * How the network is trained: Adam with decoupled weight decay, per-layer gradient clipping and
+ * a learning-rate schedule over training steps.
  *
- * @param learningRate Adam step size
+ * @param learningRate Adam step size (the schedule's start)
  * @param weightDecay weight decay coefficient (0 = none)
  * @param gradientClip per-layer L2 norm limit for gradients (0 = none)
  * @param seed weight initialization seed
+ * @param schedule how the step size changes with training steps
+ * @param totalSteps steps the schedule spans (the most epochs times steps per epoch); unused for
+ *     {@link Schedule#CONSTANT}
+ * @param freezeEmbeddings keep the embedding layer's weights fixed (pretrained vectors used as they are)
  */
-public record Optimization(double learningRate, double weightDecay, double gradientClip, long seed) {
+public record Optimization(double learningRate, double weightDecay, double gradientClip, long seed,
+                           Schedule schedule, long totalSteps, boolean freezeEmbeddings) {
+    /** Learning-rate schedules, by the name the CLI takes. */
+    public enum Schedule {
+        /** The same step size throughout. */
+        CONSTANT,
+        /** Falls linearly from the learning rate to zero at the last step. */
+        LINEAR,
+        /** Halves after every tenth of the span. */
+        STEP
+    }
+
     public Optimization {
         if (!(learningRate > 0)) {
             throw new TextclsException("learning rate must be > 0, got " + learningRate);
@@ -18,5 +34,16 @@ public record Optimization(double learningRate, double weightDecay, double gradi
         if (weightDecay < 0 || gradientClip < 0) {
             throw new TextclsException("weight decay and gradient clip must be >= 0");
         }
+        if (schedule == null) {
+            schedule = Schedule.CONSTANT;
+        }
+        if (schedule != Schedule.CONSTANT && totalSteps < 1) {
+            throw new TextclsException("a " + schedule + " learning-rate schedule needs the number of training steps");
+        }
+    }
+
+    /** Constant step size, embeddings trained. */
+    public Optimization(double learningRate, double weightDecay, double gradientClip, long seed) {
+        this(learningRate, weightDecay, gradientClip, seed, Schedule.CONSTANT, 0, false);
     }
 }

@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 /**
  * Runs a network over id sequences: documents are grouped by length, fed through the same
  * DataVec pipeline as training, and each document's label probabilities are read at its last
- * real step. The network is not thread-safe; callers serialize access to it.
+ * real step (or once per document for the pooled recipes). The network is not thread-safe; callers serialize access to it.
  */
 public final class SequenceInference {
     private SequenceInference() {
@@ -32,8 +32,12 @@ public final class SequenceInference {
         }
         DataSetIterator it = SequenceBatches.iterator(ordered, null, numLabels, batchSize);
         int pos = 0;
+        boolean masks = RnnMasks.needed(net);
         while (it.hasNext()) {
             DataSet ds = it.next();
+            if (masks) {
+                RnnMasks.set(net, ds.getFeaturesMaskArray());
+            }
             INDArray out = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
             int rows = (int) out.size(0);
             for (int r = 0; r < rows; r++) {
@@ -41,7 +45,8 @@ public final class SequenceInference {
                 int last = lengths[doc] - 1;
                 float[] p = new float[numLabels];
                 for (int k = 0; k < numLabels; k++) {
-                    p[k] = out.getFloat(r, k, last);
+                    // [batch, labels] from a pooled recipe, [batch, labels, T] read at the last step otherwise
+                    p[k] = out.rank() == 2 ? out.getFloat(r, k) : out.getFloat(r, k, last);
                 }
                 result[doc] = p;
             }

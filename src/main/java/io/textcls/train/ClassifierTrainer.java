@@ -21,6 +21,9 @@ import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
 import io.textcls.model.FusedLstmInference;
+import io.textcls.model.SequenceInference;
+import io.textcls.model.RnnMasks;
+import io.textcls.embed.WordVectors;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
 import io.textcls.util.Json;
@@ -108,6 +111,10 @@ public final class ClassifierTrainer {
         TextPipelineSettings textSettings = TextPipelineSettings.defaults();
         TextPipeline pipeline = new TextPipeline(textSettings);
         FolderCorpus corpus = FolderCorpus.scan(dataDir, cfg.labels());
+        if (cfg.sample() > 0) {
+            corpus = corpus.sample(cfg.sample(), cfg.seed());
+            listener.info(String.format("--sample %d: using %,d documents", cfg.sample(), corpus.entries().size()));
+        }
         LabelSet labels = new LabelSet(corpus.labels());
         CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, pipeline, cfg.threads(), TextFiles.DEFAULT_MAX_BYTES);
         CorpusReport report = CorpusReport.of(loaded, cfg.maxLength());
@@ -131,9 +138,20 @@ public final class ClassifierTrainer {
         listener.info(String.format("vocabulary: %,d ids (min count %d, training split only)", vocab.size(),
                 cfg.minCount()));
 
-        NetworkSpec spec = new NetworkSpec(Architectures.LSTM_LAST_V1, vocab.size(), cfg.embeddingSize(),
-                cfg.hiddenSize(), labels.size(), cfg.dropout(), cfg.embeddingDropout());
-        Optimization opt = new Optimization(cfg.learningRate(), cfg.weightDecay(), cfg.gradientClip(), cfg.seed());
+        NetworkSpec spec = new NetworkSpec(cfg.architecture(), vocab.size(), cfg.embeddingSize(), cfg.hiddenSize(),
+                labels.size(), cfg.dropout(), cfg.embeddingDropout(), cfg.layers(), cfg.pooling());
+        long stepsPerEpoch = (trainSeqs.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        Optimization opt = new Optimization(cfg.learningRate(), cfg.weightDecay(), cfg.gradientClip(), cfg.seed(),
+                cfg.schedule(), stepsPerEpoch * cfg.maxEpochs(), cfg.freezeEmbeddings());
+        WordVectors vectors = null;
+        if (cfg.embeddings() != null) {
+            vectors = WordVectors.read(cfg.embeddings(), new java.util.HashSet<>(vocab.tokens()));
+            if (vectors.dimension() != cfg.embeddingSize()) {
+                throw new TextclsException("the vectors in " + cfg.embeddings() + " have " + vectors.dimension()
+                        + " dimensions but --embedding-size is " + cfg.embeddingSize() + "; leave --embedding-size "
+                        + "out (it follows the vectors) or make vectors of that size");
+            }
+        }
         String dataFingerprint = sha256(split.fingerprint + "|" + vocab.size() + "|" + labels.names());
 
         Checkpoint.State state;
@@ -149,6 +167,11 @@ public final class ClassifierTrainer {
             state = new Checkpoint.State(cfg.resultDefining(), dataFingerprint, List.of(), 0, -1, Double.MAX_VALUE,
                     null, 0, null, null, null);
             net = Architectures.build(spec, opt);
+            if (vectors != null) {
+                int copied = Architectures.setEmbeddings(net, vectors.rows(vocab.tokens()));
+                listener.info(String.format("embeddings: %,d of %,d vocabulary ids start from %s (%s)", copied,
+                        vocab.size(), cfg.embeddings(), cfg.freezeEmbeddings() ? "frozen" : "fine-tuned"));
+            }
         }
         listener.info(String.format("network: %s, %,d parameters", spec, net.numParams()));
 
@@ -175,7 +198,9 @@ public final class ClassifierTrainer {
             }
             EpochStats stats = runEpoch(net, epoch, cfg, trainSeqs, trainLabels, lengths, labels.size());
             // The same inference engine TextClassifier scores with, so validation and serving agree.
-            float[][] probs = new FusedLstmInference(net).probabilities(valSeqs, INFERENCE_BATCH);
+            float[][] probs = FusedLstmInference.supports(spec)
+                    ? new FusedLstmInference(net).probabilities(valSeqs, INFERENCE_BATCH)
+                    : SequenceInference.probabilities(net, valSeqs, labels.size(), INFERENCE_BATCH);
             EvaluationReport val = EvaluationReport.of(labels.names(), valLabels, probs);
             stats = new EpochStats(epoch, stats.trainLoss(), val.logLoss(), val.accuracy(), stats.seconds(),
                     stats.docsPerSecond(), stats.tokensPerSecond());
@@ -241,14 +266,19 @@ public final class ClassifierTrainer {
         }
         // Batches are built on a second thread while the network trains on the current one.
         DataSetIterator it = new AsyncDataSetIterator(
-                SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, cfg.batchSize()), 4, true);
+                SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, cfg.batchSize(),
+                        Architectures.pools(cfg.architecture())), 4, true);
         long t0 = System.nanoTime();
         double lossSum = 0;
         int steps = 0;
         try (Progress progress = Progress.start(String.format("epoch %d/%d", epoch, cfg.maxEpochs()), order.length,
                 "docs")) {
+            boolean masks = RnnMasks.needed(net);
             while (it.hasNext()) {
                 DataSet ds = it.next();
+                if (masks) {
+                    RnnMasks.set(net, ds.getFeaturesMaskArray());
+                }
                 net.fit(ds);
                 // score() adds the weight-decay term, which dwarfs the data loss on a 30k-row embedding.
                 lossSum += net.score() - net.calcRegularizationScore(true);

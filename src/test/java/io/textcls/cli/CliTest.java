@@ -101,7 +101,8 @@ class CliTest {
     void helpListsEveryOptionWithItsDefault() {
         Run r = run("train", "--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("--max-length") && r.out().contains("Default: 400"), r.out());
+        assertTrue(r.out().contains("--max-length") && r.out().contains("Default: 600"), r.out());
+        assertTrue(r.out().contains("--architecture") && r.out().contains("Default: bilstm-pool.v1"), r.out());
         assertTrue(run("score", "--help").out().contains("Default: *.txt"));
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
 class SequencePipelineTest {
     private final Vocabulary vocab = Vocabulary.build(Map.of("a", 4L, "b", 3L, "c", 2L, "d", 1L), 100, 1);
@@ -29,6 +30,22 @@ class SequencePipelineTest {
         assertArrayEquals(new int[] {1, 4, 5}, tail.encode(toks));
         assertArrayEquals(new int[] {2}, tail.encode(List.of("a")));
         assertArrayEquals(new int[] {Vocabulary.UNK_ID}, tail.encode(List.of()));
+        SequenceEncoder headTail = new SequenceEncoder(vocab,
+                new SequenceSettings(4, SequenceSettings.Truncation.HEAD_TAIL));
+        List<String> six = List.of("a", "b", "x", "y", "c", "d");
+        assertArrayEquals(new int[] {2, 1, 4, 5}, headTail.encode(six), "first third from the start, rest from the end");
+        assertArrayEquals(new int[] {2, 3}, headTail.encode(List.of("a", "b")));
+    }
+
+    @Test
+    void perDocumentLabelsForPooledNetworks() {
+        List<int[]> seqs = List.of(new int[] {5, 6, 7}, new int[] {8}, new int[] {9, 10});
+        DataSet ds = SequenceBatches.iterator(seqs, new int[] {2, 0, 1}, 3, 3, true).next();
+        assertArrayEquals(new long[] {3, 3}, ds.getLabels().shape());
+        assertEquals(Nd4j.createFromArray(new float[][] {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}}),
+                ds.getLabels().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        assertEquals(null, ds.getLabelsMaskArray());
+        assertArrayEquals(new long[] {3, 3}, ds.getFeaturesMaskArray().shape());
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The fused op must give the DL4J network's probabilities (float noise aside) for any lengths. */
 class FusedLstmInferenceTest {
     static MultiLayerNetwork network() {
-        MultiLayerNetwork net = Architectures.build(new NetworkSpec(Architectures.LSTM_LAST_V1, 500, 24, 20, 3, 0.5, 0.2),
+        MultiLayerNetwork net = Architectures.build(NetworkSpec.lstmLast(500, 24, 20, 3, 0.5, 0.2),
                 new Optimization(0.01, 0, 0, 9));
         // Initial weights are too tame to tell the gates apart; scale them up so every gate matters.
         net.params().muli(4);

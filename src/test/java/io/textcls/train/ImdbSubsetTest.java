@@ -52,7 +52,7 @@ class ImdbSubsetTest {
         TrainingConfig d = TrainingConfig.defaults();
         TrainingConfig cfg = new TrainingConfig(List.of(), 0.1, null, 42, 20_000, 2, 200,
                 SequenceSettings.Truncation.TAIL, 64, 64, d.dropout(), 0.0, d.learningRate(), d.weightDecay(),
-                d.gradientClip(), d.batchSize(), 3, 2, 0, 2);
+                d.gradientClip(), d.batchSize(), 3, 2, 0, 2, null, 1, null, null, null, false, 0);
         Path bundle = dir.resolve("imdb-subset.zip");
         TrainingResult r = new ClassifierTrainer(System.out::println).train(data, bundle, cfg, false);
         double acc = r.validation().accuracy();

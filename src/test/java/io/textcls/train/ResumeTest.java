@@ -50,7 +50,8 @@ class ResumeTest {
         TrainingConfig changed = new TrainingConfig(other.labels(), other.validationFraction(), null, other.seed(),
                 other.vocabularySize(), other.minCount(), other.maxLength(), other.truncation(), other.embeddingSize(),
                 32, other.dropout(), other.embeddingDropout(), other.learningRate(), other.weightDecay(),
-                other.gradientClip(), other.batchSize(), other.maxEpochs(), other.patience(), 0, 2);
+                other.gradientClip(), other.batchSize(), other.maxEpochs(), other.patience(), 0, 2, null, 1, null,
+                null, null, false, 0);
         TextclsException mismatch = assertThrows(TextclsException.class,
                 () -> new ClassifierTrainer(l -> { }).train(data, resumed, changed, true));
         assertTrue(mismatch.getMessage().contains("different options"), mismatch.getMessage());

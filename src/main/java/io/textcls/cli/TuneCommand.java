@@ -1,0 +1,79 @@
+package io.textcls.cli;
+
+import io.textcls.train.TrainingConfig;
+import io.textcls.tune.Tuner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code textcls tune}: a grid or random search over training options, scored on validation. */
+@Command(name = "tune", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
+        sortOptions = false,
+        description = {"Search training options: each trial trains with the --set options plus one value of every "
+                + "--param, and is scored on the same held-out validation split (never a test set).",
+                "Results go to a CSV table after every trial; --resume continues a killed search.",
+                "Options are named as on 'textcls train' without the dashes, e.g. --param hidden-size=64,128 "
+                        + "--param learning-rate=0.001,0.002 --set sample=2000 --set epochs=3."})
+public final class TuneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "Labeled folder: one subfolder per label.")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Results table to write (CSV).")
+    Path out;
+
+    @Option(names = "--param", required = true, description = "An option to search and its values: name=v1,v2,... "
+            + "(repeat for more options).")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--set", description = "A fixed training option for every trial: name=value (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--search", description = "grid (every combination) or random (shuffled, first --trials).")
+    Tuner.Search search = Tuner.Search.GRID;
+
+    @Option(names = "--trials", description = "Most trials to run (0 = the whole grid).")
+    int trials;
+
+    @Option(names = "--budget", description = "Minutes: no trial starts that would end past this (0 = none).")
+    double budget;
+
+    @Option(names = "--seed", description = "Seed for the random search order.")
+    long seed = 42;
+
+    @Option(names = "--resume", description = "Keep the trials already in --out and run the rest.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        TrainingConfig base = TrainingConfig.defaults();
+        for (String s : sets) {
+            Tuner.Param p = Tuner.Param.parse(s);
+            base = base.with(p.option(), String.join(",", p.values()));
+        }
+        List<Tuner.Param> ps = params.stream().map(Tuner.Param::parse).toList();
+        List<Map<String, String>> plan = Tuner.plan(ps, search, trials, seed);
+        w.printf("tune: %d trial(s) of %s; results in %s%n", plan.size(),
+                ps.stream().map(Tuner.Param::option).toList(), out);
+        w.flush();
+        Path work = out.resolveSibling(out.getFileName() + ".trials");
+        List<Tuner.Trial> done = new Tuner(line -> {
+            w.println(line);
+            w.flush();
+        }).run(data, work, out, base, ps, plan, budget, resume);
+        w.println();
+        w.print(Tuner.format(done, ps.stream().map(Tuner.Param::option).toList()));
+        w.flush();
+        return 0;
+    }
+}

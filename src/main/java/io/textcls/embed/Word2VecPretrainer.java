@@ -1,0 +1,146 @@
+package io.textcls.embed;
+
+import io.textcls.TextclsException;
+import io.textcls.corpus.CorpusLoader;
+import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TextFiles;
+import io.textcls.corpus.TokenizedDocument;
+import io.textcls.text.TextPipeline;
+import io.textcls.text.TextPipelineSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.models.word2vec.VocabWord;
+import org.deeplearning4j.models.word2vec.Word2Vec;
+import org.deeplearning4j.text.sentenceiterator.CollectionSentenceIterator;
+import org.deeplearning4j.text.tokenization.tokenizerfactory.DefaultTokenizerFactory;
+
+/**
+ * Trains word2vec (DL4J's skip-gram with negative sampling) on documents tokenized by the same
+ * {@link TextPipeline} the classifier uses, so every vector's word is spelled as the classifier
+ * will see it. Each document is one word2vec "sentence": tokens are joined by spaces and split
+ * back on them (tokens never hold whitespace).
+ */
+public final class Word2VecPretrainer {
+    /**
+     * Word2vec settings.
+     *
+     * @param dimension vector width
+     * @param window context words on each side
+     * @param negative negative samples per positive
+     * @param minCount least corpus count for a word to get a vector
+     * @param epochs passes over the corpus
+     * @param sampling down-sampling threshold for frequent words (0 = none)
+     * @param learningRate starting step size (decays linearly to 1e-4)
+     * @param seed random seed
+     * @param threads worker threads (reading and training)
+     */
+    public record Settings(int dimension, int window, int negative, int minCount, int epochs, double sampling,
+                           double learningRate, long seed, int threads) {
+        public Settings {
+            if (dimension < 1 || window < 1 || negative < 1 || minCount < 1 || epochs < 1 || threads < 1) {
+                throw new TextclsException("--dimension, --window, --negative, --min-count, --epochs and --threads "
+                        + "must be >= 1");
+            }
+            if (sampling < 0 || !(learningRate > 0)) {
+                throw new TextclsException("--sampling must be >= 0 and --learning-rate > 0");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(128, 5, 5, 5, 3, 1e-4, 0.025, 42, 2);
+        }
+    }
+
+    /** What a run read and made. */
+    public record Result(int documents, long tokens, int words, double readSeconds, double trainSeconds) {
+    }
+
+    private Word2VecPretrainer() {
+    }
+
+    /**
+     * Reads every file under the folders (recursively; hidden files skipped, binary files
+     * reported), trains vectors and writes them to {@code out} in the word2vec text format.
+     */
+    public static Result run(List<Path> folders, Path out, Settings s, Consumer<String> log) throws java.io.IOException {
+        if (folders.isEmpty()) {
+            throw new TextclsException("pretrain needs at least one --data folder");
+        }
+        TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
+        long t0 = System.nanoTime();
+        List<String> sentences = new ArrayList<>();
+        long tokens = 0;
+        for (Path folder : folders) {
+            Path abs = folder.toAbsolutePath().normalize();
+            if (!Files.isDirectory(abs) || abs.getParent() == null) {
+                throw new TextclsException("--data " + folder + " is not a folder of text files");
+            }
+            // The folder is read as the one "label" of its parent, which lists it recursively.
+            FolderCorpus corpus = FolderCorpus.scan(abs.getParent(), List.of(abs.getFileName().toString()));
+            CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, pipeline, s.threads(), TextFiles.DEFAULT_MAX_BYTES);
+            int before = sentences.size();
+            for (TokenizedDocument d : loaded.documents()) {
+                if (d.tokens().length > 0) {
+                    sentences.add(String.join(" ", d.tokens()));
+                    tokens += d.tokens().length;
+                }
+            }
+            String skipped = loaded.stats().binarySkipped().isEmpty() && loaded.stats().unreadable().isEmpty() ? ""
+                    : String.format(" (%d binary and %d unreadable files skipped)",
+                    loaded.stats().binarySkipped().size(), loaded.stats().unreadable().size());
+            log.accept(String.format("read %s: %,d documents%s", folder, sentences.size() - before, skipped));
+        }
+        if (sentences.isEmpty()) {
+            throw new TextclsException("no text found under " + folders);
+        }
+        double readSeconds = (System.nanoTime() - t0) / 1e9;
+        log.accept(String.format("%,d documents, %,d tokens (%.0f s); training word2vec: %d dimensions, window %d, "
+                        + "%d negatives, min count %d, %d epochs, %d threads", sentences.size(), tokens, readSeconds,
+                s.dimension(), s.window(), s.negative(), s.minCount(), s.epochs(), s.threads()));
+
+        long t1 = System.nanoTime();
+        Word2Vec w2v = new Word2Vec.Builder()
+                .layerSize(s.dimension())
+                .windowSize(s.window())
+                .negativeSample(s.negative())
+                .useHierarchicSoftmax(false)
+                .minWordFrequency(s.minCount())
+                .epochs(s.epochs())
+                .iterations(1)
+                .sampling(s.sampling())
+                .learningRate(s.learningRate())
+                .minLearningRate(1e-4)
+                .seed(s.seed())
+                .workers(s.threads())
+                .allowParallelTokenization(false)
+                .iterate(new CollectionSentenceIterator(sentences))
+                .tokenizerFactory(new DefaultTokenizerFactory())
+                .build();
+        w2v.fit();
+        double trainSeconds = (System.nanoTime() - t1) / 1e9;
+
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        List<VocabWord> words = new ArrayList<>(w2v.getVocab().vocabWords());
+        words.sort((a, b) -> Double.compare(b.getElementFrequency(), a.getElementFrequency()));
+        for (VocabWord w : words) {
+            double[] v = w2v.getWordVector(w.getLabel());
+            if (v == null) {
+                continue;
+            }
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            vectors.put(w.getLabel(), f);
+        }
+        new WordVectors(s.dimension(), vectors).write(out);
+        log.accept(String.format("wrote %,d vectors to %s (%.0f s training, %,.0f tokens/s)", vectors.size(), out,
+                trainSeconds, tokens * (double) s.epochs() / trainSeconds));
+        return new Result(sentences.size(), tokens, vectors.size(), readSeconds, trainSeconds);
+    }
+}

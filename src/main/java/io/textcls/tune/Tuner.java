@@ -1,0 +1,231 @@
+package io.textcls.tune;
+
+import io.textcls.TextclsException;
+import io.textcls.train.ClassifierTrainer;
+import io.textcls.train.TrainingConfig;
+import io.textcls.train.TrainingResult;
+import io.textcls.util.AtomicFiles;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * A small hyperparameter search: every trial trains with the base options plus one value for
+ * each searched option, validates on the same held-out split, and appends a row to a CSV table.
+ * The table is rewritten atomically after each trial, so a killed search loses at most the trial
+ * in progress, and {@code resume} skips the trials already in it. No new trial starts once the
+ * time budget would be passed.
+ */
+public final class Tuner {
+    /** One searched option and the values to try. */
+    public record Param(String option, List<String> values) {
+        public Param {
+            if (values.isEmpty()) {
+                throw new TextclsException("--param " + option + " lists no values");
+            }
+        }
+
+        /** Parses {@code name=v1,v2,...}. */
+        public static Param parse(String spec) {
+            int eq = spec.indexOf('=');
+            if (eq < 1 || eq == spec.length() - 1) {
+                throw new TextclsException("--param takes name=value1,value2,... (e.g. hidden-size=64,128), got '"
+                        + spec + "'");
+            }
+            return new Param(spec.substring(0, eq).trim(), List.of(spec.substring(eq + 1).split(",")));
+        }
+    }
+
+    /** One trial's outcome. */
+    public record Trial(int index, Map<String, String> values, double accuracy, double logLoss, double macroF1,
+                        int bestEpoch, int epochs, double minutes, String stopReason) {
+    }
+
+    public enum Search { GRID, RANDOM }
+
+    private static final List<String> FIXED_COLUMNS = List.of("trial", "accuracy", "log_loss", "macro_f1",
+            "best_epoch", "epochs", "minutes", "stop");
+
+    private final Consumer<String> log;
+
+    public Tuner(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** The trials a search will run, in order: the full grid, or that many random draws from it. */
+    public static List<Map<String, String>> plan(List<Param> params, Search search, int trials, long seed) {
+        List<Map<String, String>> grid = new ArrayList<>();
+        grid.add(new LinkedHashMap<>());
+        for (Param p : params) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> g : grid) {
+                for (String v : p.values()) {
+                    Map<String, String> m = new LinkedHashMap<>(g);
+                    m.put(p.option(), v.trim());
+                    next.add(m);
+                }
+            }
+            grid = next;
+        }
+        if (search == Search.RANDOM) {
+            Collections.shuffle(grid, new Random(seed));
+        }
+        return trials > 0 && trials < grid.size() ? grid.subList(0, trials) : grid;
+    }
+
+    /**
+     * Runs a search.
+     *
+     * @param data labeled folder
+     * @param workDir where trial bundles and checkpoints go (each deleted after its trial)
+     * @param table CSV results, rewritten after every trial
+     * @param budgetMinutes no trial starts when the elapsed time plus the longest trial so far would pass this
+     * @param resume keep the rows already in {@code table} and skip their trials
+     */
+    public List<Trial> run(Path data, Path workDir, Path table, TrainingConfig base, List<Param> params,
+                           List<Map<String, String>> plan, double budgetMinutes, boolean resume) throws IOException {
+        List<String> names = params.stream().map(Param::option).toList();
+        for (Map<String, String> p : plan) {
+            configFor(base, p); // every value is checked before the first trial runs
+        }
+        List<Trial> done = new ArrayList<>();
+        if (Files.exists(table)) {
+            if (!resume) {
+                throw new TextclsException("results table " + table + " exists: add --resume to continue that search, "
+                        + "or choose another --out");
+            }
+            done.addAll(read(table, names));
+            log.accept("resuming: " + done.size() + " trial(s) already in " + table);
+        }
+        long start = System.nanoTime();
+        double longest = 0;
+        Files.createDirectories(workDir);
+        for (int i = 0; i < plan.size(); i++) {
+            Map<String, String> values = plan.get(i);
+            if (done.stream().anyMatch(t -> t.values().equals(values))) {
+                continue;
+            }
+            double elapsed = (System.nanoTime() - start) / 60e9;
+            if (budgetMinutes > 0 && elapsed + longest > budgetMinutes) {
+                log.accept(String.format("budget: %.1f of %.0f min used; the longest trial took %.1f min, so trial %d "
+                        + "and later are not started", elapsed, budgetMinutes, longest, i + 1));
+                break;
+            }
+            TrainingConfig cfg = configFor(base, values);
+            if (budgetMinutes > 0) {
+                cfg = cfg.with("time-limit", String.valueOf(Math.max(0.1, budgetMinutes - elapsed)));
+            }
+            log.accept(String.format("trial %d/%d: %s", i + 1, plan.size(), values));
+            Path bundle = workDir.resolve("trial-" + (i + 1) + ".zip");
+            long t0 = System.nanoTime();
+            // resume: a trial killed with the search continues from its last epoch checkpoint.
+            TrainingResult r = new ClassifierTrainer(line -> {
+                if (line.startsWith("epoch ")) {
+                    log.accept("  " + line);
+                }
+            }).train(data, bundle, cfg, resume);
+            double minutes = (System.nanoTime() - t0) / 60e9;
+            longest = Math.max(longest, minutes);
+            Files.deleteIfExists(bundle);
+            Trial t = new Trial(i + 1, values, r.validation().accuracy(), r.validation().logLoss(),
+                    r.validation().macroF1(), r.bestEpoch(), r.history().size(), minutes, r.stopReason());
+            done.add(t);
+            write(table, names, done);
+            log.accept(String.format("trial %d: validation accuracy %.4f (epoch %d of %d, %.1f min)", t.index(),
+                    t.accuracy(), t.bestEpoch(), t.epochs(), t.minutes()));
+        }
+        return done;
+    }
+
+    static TrainingConfig configFor(TrainingConfig base, Map<String, String> values) {
+        TrainingConfig cfg = base;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            cfg = cfg.with(e.getKey(), e.getValue());
+        }
+        return cfg;
+    }
+
+    /** The trials as a fixed-width table, best accuracy first. */
+    public static String format(List<Trial> trials, List<String> names) {
+        List<Trial> sorted = new ArrayList<>(trials);
+        sorted.sort(Comparator.comparingDouble(Trial::accuracy).reversed().thenComparingInt(Trial::index));
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%-6s", "trial"));
+        for (String n : names) {
+            b.append(String.format(" %-16s", n));
+        }
+        b.append(String.format(" %9s %9s %6s %7s%n", "accuracy", "log loss", "epoch", "min"));
+        for (Trial t : sorted) {
+            b.append(String.format("%-6d", t.index()));
+            for (String n : names) {
+                b.append(String.format(" %-16s", t.values().get(n)));
+            }
+            b.append(String.format(" %9.4f %9.4f %3d/%-2d %7.1f%n", t.accuracy(), t.logLoss(), t.bestEpoch(),
+                    t.epochs(), t.minutes()));
+        }
+        return b.toString();
+    }
+
+    private static void write(Path table, List<String> names, List<Trial> trials) throws IOException {
+        StringWriter sw = new StringWriter();
+        List<String> header = new ArrayList<>(names);
+        header.addAll(FIXED_COLUMNS);
+        try (CSVPrinter p = new CSVPrinter(sw, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                .get())) {
+            for (Trial t : trials) {
+                List<Object> row = new ArrayList<>();
+                for (String n : names) {
+                    row.add(t.values().get(n));
+                }
+                row.add(t.index());
+                row.add(String.format("%.4f", t.accuracy()));
+                row.add(String.format("%.4f", t.logLoss()));
+                row.add(String.format("%.4f", t.macroF1()));
+                row.add(t.bestEpoch());
+                row.add(t.epochs());
+                row.add(String.format("%.2f", t.minutes()));
+                row.add(t.stopReason());
+                p.printRecord(row);
+            }
+        }
+        AtomicFiles.write(table, out -> out.write(sw.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<Trial> read(Path table, List<String> names) throws IOException {
+        List<Trial> out = new ArrayList<>();
+        try (CSVParser p = CSVParser.parse(table, StandardCharsets.UTF_8,
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            if (!p.getHeaderNames().containsAll(names) || p.getHeaderNames().size() != names.size() + FIXED_COLUMNS.size()) {
+                throw new TextclsException("results table " + table + " has columns " + p.getHeaderNames()
+                        + ", not those of this search (" + names + "); use another --out");
+            }
+            for (CSVRecord r : p) {
+                Map<String, String> values = new LinkedHashMap<>();
+                for (String n : names) {
+                    values.put(n, r.get(n));
+                }
+                out.add(new Trial(Integer.parseInt(r.get("trial")), values, Double.parseDouble(r.get("accuracy")),
+                        Double.parseDouble(r.get("log_loss")), Double.parseDouble(r.get("macro_f1")),
+                        Integer.parseInt(r.get("best_epoch")), Integer.parseInt(r.get("epochs")),
+                        Double.parseDouble(r.get("minutes")), r.get("stop")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new TextclsException("results table " + table + " is not a tune table: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

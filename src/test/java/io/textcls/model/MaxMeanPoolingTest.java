@@ -1,0 +1,84 @@
+package io.textcls.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class MaxMeanPoolingTest {
+    private static MultiLayerNetwork net() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE)
+                .updater(new NoOp()).weightInit(WeightInit.XAVIER).list()
+                .layer(new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH).dataFormat(RNNFormat.NCW).build())
+                .layer(new MaxMeanPooling())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(8).nOut(2).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static INDArray mask() {
+        return Nd4j.createFromArray(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 0, 0, 0}, {1, 1, 1, 0, 0}});
+    }
+
+    @Test
+    void forwardIsMaskedMaxThenMaskedMean() {
+        MultiLayerNetwork net = net();
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
+        INDArray mask = mask();
+        INDArray h = net.feedForwardToLayer(0, x).get(1); // LSTM output [3, 4, 5]
+        MaxMeanPoolingLayer pool = (MaxMeanPoolingLayer) net.getLayer(1);
+        pool.setMaskArray(mask);
+        pool.setInput(h, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        INDArray out = pool.activate(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        assertEquals(8, out.size(1));
+        for (int r = 0; r < 3; r++) {
+            int len = mask.getRow(r).sumNumber().intValue();
+            for (int k = 0; k < 4; k++) {
+                double max = Double.NEGATIVE_INFINITY;
+                double sum = 0;
+                for (int t = 0; t < len; t++) {
+                    max = Math.max(max, h.getDouble(r, k, t));
+                    sum += h.getDouble(r, k, t);
+                }
+                assertEquals(max, out.getDouble(r, k), 1e-12);
+                assertEquals(sum / len, out.getDouble(r, 4 + k), 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void backwardPassesDl4jsGradientCheck() {
+        MultiLayerNetwork net = net();
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
+        INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {1, 0}});
+        DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                    .labels(y).inputMask(mask()).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
+                    .callEachIter(n -> RnnMasks.set(n, mask())));
+            assertTrue(ok, "analytic and numeric gradients agree");
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+}
