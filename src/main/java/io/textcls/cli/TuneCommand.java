@@ -1,5 +1,6 @@
 package io.textcls.cli;
 
+import io.textcls.embed.WordVectors;
 import io.textcls.train.TrainingConfig;
 import io.textcls.tune.Tuner;
 import java.io.PrintWriter;
@@ -60,6 +61,10 @@ public final class TuneCommand implements Callable<Integer> {
         for (String s : sets) {
             Tuner.Param p = Tuner.Param.parse(s);
             base = base.with(p.option(), String.join(",", p.values()));
+        }
+        if (base.embeddings() != null && sets.stream().noneMatch(x -> x.startsWith("embedding-size="))) {
+            // As on 'train': the embedding width follows the vectors unless set.
+            base = base.with("embedding-size", String.valueOf(WordVectors.readDimension(base.embeddings())));
         }
         List<Tuner.Param> ps = params.stream().map(Tuner.Param::parse).toList();
         List<Map<String, String>> plan = Tuner.plan(ps, search, trials, seed);

@@ -107,6 +107,43 @@ class CliTest {
     }
 
     @Test
+    void pretrainThenTrainFromTheVectorsThenTune() throws Exception {
+        Path vectors = dir.resolve("vec.txt");
+        Run p = run("pretrain", "--data", data.resolve("good") + "," + data.resolve("bad"), "--out", vectors.toString(),
+                "--dimension", "8", "--min-count", "1", "--epochs", "1");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("80 documents"), p.out());
+        assertTrue(Files.readAllLines(vectors).get(0).endsWith(" 8"), "word2vec header <count> <dim>");
+
+        Run mismatch = run("train", "--data", data.toString(), "--model", dir.resolve("v.zip").toString(),
+                "--embeddings", vectors.toString(), "--embedding-size", "16");
+        assertEquals(1, mismatch.code());
+        assertTrue(mismatch.err().contains("does not match the 8-dimensional vectors"), mismatch.err());
+
+        Run t = run("train", "--data", data.toString(), "--model", dir.resolve("v.zip").toString(), "--embeddings",
+                vectors.toString(), "--epochs", "1", "--max-length", "20", "--hidden-size", "8");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("start from") && t.out().contains("embeddingSize=8"), t.out());
+
+        Path table = dir.resolve("tune.csv");
+        Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8",
+                "--set", "epochs=1", "--set", "max-length=20", "--set", "sample=20");
+        assertEquals(0, tune.code(), tune.err());
+        assertEquals(3, Files.readAllLines(table).size(), "header and two trials");
+        assertTrue(tune.out().contains("accuracy") && tune.out().contains("hidden-size"), tune.out());
+        Run again = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8");
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("--resume"), again.err());
+        Run badOption = run("tune", "--data", data.toString(), "--out", dir.resolve("t2.csv").toString(), "--param",
+                "hiddensize=4");
+        assertEquals(1, badOption.code());
+        assertTrue(badOption.err().contains("unknown training option 'hiddensize'"), badOption.err());
+        Run noData = run("pretrain", "--data", dir.resolve("nowhere").toString(), "--out", vectors.toString());
+        assertEquals(1, noData.code());
+        assertTrue(noData.err().contains("nowhere"), noData.err());
+    }
+
+    @Test
     void missingDataFolderIsAClearError() {
         Run r = run("train", "--data", dir.resolve("nowhere").toString(), "--model", dir.resolve("x.zip").toString());
         assertEquals(1, r.code());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.classifier.TextClassifier;
-import io.textcls.encode.SequenceSettings;
+import io.textcls.embed.Word2VecPretrainer;
 import io.textcls.eval.Evaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +49,14 @@ class ImdbSubsetTest {
                 assertEquals(PER_LABEL, files.count());
             }
         }
-        TrainingConfig d = TrainingConfig.defaults();
-        TrainingConfig cfg = new TrainingConfig(List.of(), 0.1, null, 42, 20_000, 2, 200,
-                SequenceSettings.Truncation.TAIL, 64, 64, d.dropout(), 0.0, d.learningRate(), d.weightDecay(),
-                d.gradientClip(), d.batchSize(), 3, 2, 0, 2, null, 1, null, null, null, false, 0);
+        // The default recipe, scaled down: word2vec on these reviews' text, then the default
+        // network (bidirectional LSTM, max+mean pooling, head+tail, linear decay) at a third of
+        // the length and half the width.
+        Path vectors = dir.resolve("w2v.txt");
+        Word2VecPretrainer.run(List.of(data.resolve("neg"), data.resolve("pos")), vectors,
+                new Word2VecPretrainer.Settings(64, 5, 5, 5, 2, 1e-4, 0.025, 42, 2), System.out::println);
+        TrainingConfig cfg = TrainingConfig.defaults().with("max-length", "200").with("hidden-size", "32")
+                .with("epochs", "3").with("embedding-size", "64").with("embeddings", vectors.toString());
         Path bundle = dir.resolve("imdb-subset.zip");
         TrainingResult r = new ClassifierTrainer(System.out::println).train(data, bundle, cfg, false);
         double acc = r.validation().accuracy();
