@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,10 +25,17 @@ class ResumeTest {
     static final class Killed extends RuntimeException {
     }
 
-    @Test
-    void aKilledRunResumedReachesTheSameWeightsAsAnUninterruptedOne() throws Exception {
+    static List<TrainingConfig> recipes() {
+        return List.of(TinyTraining.config(4),
+                // the default recipe's moving parts: bidirectional, max+mean pooling, head+tail, linear decay
+                TinyTraining.config(4).with("architecture", "bilstm-pool.v1").with("pooling", "maxmean")
+                        .with("truncate", "HEAD_TAIL").with("lr-schedule", "LINEAR"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void aKilledRunResumedReachesTheSameWeightsAsAnUninterruptedOne(TrainingConfig cfg) throws Exception {
         Path data = TestCorpora.write(dir.resolve("data"), 40, 2);
-        TrainingConfig cfg = TinyTraining.config(4);
 
         Path straight = dir.resolve("straight.zip");
         TinyTraining.train(data, straight, cfg);
@@ -46,12 +54,7 @@ class ResumeTest {
         TextclsException noFlag = assertThrows(TextclsException.class, () -> TinyTraining.train(data, resumed, cfg));
         assertTrue(noFlag.getMessage().contains("--resume"), noFlag.getMessage());
 
-        TrainingConfig other = TinyTraining.config(4);
-        TrainingConfig changed = new TrainingConfig(other.labels(), other.validationFraction(), null, other.seed(),
-                other.vocabularySize(), other.minCount(), other.maxLength(), other.truncation(), other.embeddingSize(),
-                32, other.dropout(), other.embeddingDropout(), other.learningRate(), other.weightDecay(),
-                other.gradientClip(), other.batchSize(), other.maxEpochs(), other.patience(), 0, 2, null, 1, null,
-                null, null, false, 0);
+        TrainingConfig changed = cfg.with("hidden-size", "32");
         TextclsException mismatch = assertThrows(TextclsException.class,
                 () -> new ClassifierTrainer(l -> { }).train(data, resumed, changed, true));
         assertTrue(mismatch.getMessage().contains("different options"), mismatch.getMessage());
