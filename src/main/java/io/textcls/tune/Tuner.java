@@ -148,6 +148,11 @@ public final class Tuner {
             log.accept(String.format("trial %d: validation accuracy %.4f (epoch %d of %d, %.1f min)", t.index(),
                     t.accuracy(), t.bestEpoch(), t.epochs(), t.minutes()));
         }
+        try (var left = Files.list(workDir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(workDir); // every trial finished: nothing to resume from
+            }
+        }
         return done;
     }
 

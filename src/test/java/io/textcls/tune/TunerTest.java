@@ -56,6 +56,7 @@ class TunerTest {
         assertEquals(first.get(0).accuracy(), all.get(0).accuracy(), 1e-4);
         assertEquals(1, log.stream().filter(l -> l.startsWith("trial 1/")).count(), "trial 1 ran once: " + log);
         assertEquals(Map.of("hidden-size", "12"), all.get(1).values());
+        assertTrue(!Files.exists(dir.resolve("work")), "the trials folder goes once every trial finished");
         assertTrue(all.get(1).accuracy() > 0.5, "accuracy " + all.get(1).accuracy());
         String table2 = Tuner.format(all, List.of("hidden-size"));
         assertTrue(table2.contains("hidden-size") && table2.lines().count() == 3, table2);
