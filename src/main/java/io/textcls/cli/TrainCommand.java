@@ -143,7 +143,7 @@ public final class TrainCommand implements Callable<Integer> {
                 validation == null ? null : validation.toAbsolutePath(), seed, vocabSize, minCount, maxLength,
                 truncation, width, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay, clip,
                 batchSize, epochs, patience, timeLimit, threads, architecture, layers,
-                Architectures.pools(architecture) ? pooling : null, schedule,
+                pooling, schedule,
                 embeddings == null ? null : embeddings.toAbsolutePath(), freezeEmbeddings, sample);
         PrintWriter out = spec.commandLine().getOut();
         TrainingResult r = new ClassifierTrainer(line -> {

@@ -22,6 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -186,9 +187,7 @@ public final class Architectures {
                     throw new TextclsException("vector for id " + i + " has " + rows[i].length
                             + " values, the embedding is " + w.size(1) + " wide");
                 }
-                for (int j = 0; j < rows[i].length; j++) {
-                    w.putScalar(i, j, rows[i][j]);
-                }
+                w.putRow(i, Nd4j.createFromArray(rows[i]).castTo(w.dataType()));
                 copied++;
             }
         }

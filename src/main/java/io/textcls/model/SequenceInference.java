@@ -12,7 +12,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 /**
  * Runs a network over id sequences: documents are grouped by length, fed through the same
  * DataVec pipeline as training, and each document's label probabilities are read at its last
- * real step (or once per document for the pooled recipes). The network is not thread-safe; callers serialize access to it.
+ * real step (or once per document for the pooled recipes). The network is not thread-safe;
+ * callers serialize access to it.
  */
 public final class SequenceInference {
     private SequenceInference() {

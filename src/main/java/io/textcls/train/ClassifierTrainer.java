@@ -143,15 +143,6 @@ public final class ClassifierTrainer {
         long stepsPerEpoch = (trainSeqs.size() + cfg.batchSize() - 1) / cfg.batchSize();
         Optimization opt = new Optimization(cfg.learningRate(), cfg.weightDecay(), cfg.gradientClip(), cfg.seed(),
                 cfg.schedule(), stepsPerEpoch * cfg.maxEpochs(), cfg.freezeEmbeddings());
-        WordVectors vectors = null;
-        if (cfg.embeddings() != null) {
-            vectors = WordVectors.read(cfg.embeddings(), new java.util.HashSet<>(vocab.tokens()));
-            if (vectors.dimension() != cfg.embeddingSize()) {
-                throw new TextclsException("the vectors in " + cfg.embeddings() + " have " + vectors.dimension()
-                        + " dimensions but --embedding-size is " + cfg.embeddingSize() + "; leave --embedding-size "
-                        + "out (it follows the vectors) or make vectors of that size");
-            }
-        }
         String dataFingerprint = sha256(split.fingerprint + "|" + vocab.size() + "|" + labels.names());
 
         Checkpoint.State state;
@@ -167,7 +158,14 @@ public final class ClassifierTrainer {
             state = new Checkpoint.State(cfg.resultDefining(), dataFingerprint, List.of(), 0, -1, Double.MAX_VALUE,
                     null, 0, null, null, null);
             net = Architectures.build(spec, opt);
-            if (vectors != null) {
+            if (cfg.embeddings() != null) {
+                // Read only for a new run: a resumed one has them in its checkpointed weights.
+                WordVectors vectors = WordVectors.read(cfg.embeddings(), new java.util.HashSet<>(vocab.tokens()));
+                if (vectors.dimension() != cfg.embeddingSize()) {
+                    throw new TextclsException("the vectors in " + cfg.embeddings() + " have " + vectors.dimension()
+                            + " dimensions but --embedding-size is " + cfg.embeddingSize() + "; leave --embedding-size "
+                            + "out (it follows the vectors) or make vectors of that size");
+                }
                 int copied = Architectures.setEmbeddings(net, vectors.rows(vocab.tokens()));
                 listener.info(String.format("embeddings: %,d of %,d vocabulary ids start from %s (%s)", copied,
                         vocab.size(), cfg.embeddings(), cfg.freezeEmbeddings() ? "frozen" : "fine-tuned"));

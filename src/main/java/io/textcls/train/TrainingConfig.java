@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
 import io.textcls.encode.SequenceSettings;
 import io.textcls.model.Architectures;
+import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
 import io.textcls.util.Json;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public record TrainingConfig(List<String> labels, double validationFraction, Pat
         if (!Architectures.pools(architecture)) {
             pooling = null;
         } else if (pooling == null) {
-            pooling = "max";
+            pooling = NetworkSpec.MAX;
         }
         if (schedule == null) {
             schedule = Optimization.Schedule.CONSTANT;
@@ -167,8 +168,7 @@ public record TrainingConfig(List<String> labels, double validationFraction, Pat
     TrainingConfig resultDefining() {
         return new TrainingConfig(labels, validationFraction, validationDir, seed, vocabularySize, minCount, maxLength,
                 truncation, embeddingSize, hiddenSize, dropout, embeddingDropout, learningRate, weightDecay,
-                gradientClip, batchSize,
-                schedule == Optimization.Schedule.CONSTANT ? 1 : maxEpochs, 1, 0, 1, architecture, layers, pooling, schedule, embeddings,
-                freezeEmbeddings, sample);
+                gradientClip, batchSize, schedule == Optimization.Schedule.CONSTANT ? 1 : maxEpochs, 1, 0, 1,
+                architecture, layers, pooling, schedule, embeddings, freezeEmbeddings, sample);
     }
 }
