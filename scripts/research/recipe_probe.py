@@ -14,6 +14,9 @@ import numpy as np
 WORK = os.environ.get('PROBE_WORK', '/tmp/probe')
 OUT = os.environ.get('OUT', '/tmp/probe_out')
 HERE = os.path.dirname(os.path.abspath(__file__))
+# one prepared split per file: PROBE_DATA=data_s43.npz (and w2v files get the same suffix via W2V_SUFFIX)
+DATA = os.environ.get('PROBE_DATA', 'data.npz')
+W2V_SUFFIX = os.environ.get('W2V_SUFFIX', '')
 
 TAG = re.compile(r'<[^>]+>')
 NT = re.compile(r"(\w)n't\b")
@@ -49,7 +52,7 @@ def cmd_prep(a):
     with Pool(a.procs) as p:
         toks = {k: p.map(tokenize, [d[1] for d in v], chunksize=200) for k, v in docs.items()}
     print('tokenized %.1fs' % (time.time() - t0), flush=True)
-    rng = np.random.RandomState(42)
+    rng = np.random.RandomState(a.split_seed)
     train, val = [], []
     for lab, k in ((1, 'pos'), (0, 'neg')):
         n = len(toks[k])
@@ -72,7 +75,7 @@ def cmd_prep(a):
     trf, trl = enc([t for t, _ in train])
     vaf, val_l = enc([t for t, _ in val])
     unf, unl = enc(toks['unsup'])
-    np.savez(os.path.join(WORK, 'data.npz'), tr_flat=trf, tr_len=trl, tr_y=np.array([y for _, y in train]),
+    np.savez(os.path.join(WORK, DATA), tr_flat=trf, tr_len=trl, tr_y=np.array([y for _, y in train]),
              va_flat=vaf, va_len=val_l, va_y=np.array([y for _, y in val]), un_flat=unf, un_len=unl,
              itos=np.array(itos, dtype=object))
     L = trl
@@ -83,7 +86,7 @@ def cmd_prep(a):
 
 
 def load_data():
-    d = np.load(os.path.join(WORK, 'data.npz'), allow_pickle=True)
+    d = np.load(os.path.join(WORK, DATA), allow_pickle=True)
     return {k: d[k] for k in d.files}
 
 
@@ -100,8 +103,11 @@ def cmd_w2v(a):
     d = load_data()
     itos = d['itos']
     V = len(itos)
-    flat = np.concatenate([d['tr_flat'], d['un_flat']]).astype(np.int64)
-    lens = np.concatenate([d['tr_len'], d['un_len']])
+    if a.unsup_only:
+        flat, lens = d['un_flat'].astype(np.int64), d['un_len']
+    else:
+        flat = np.concatenate([d['tr_flat'], d['un_flat']]).astype(np.int64)
+        lens = np.concatenate([d['tr_len'], d['un_len']])
     docid = np.repeat(np.arange(len(lens)), lens)
     keep = flat >= 2  # drop unk / pad
     tok = torch.from_numpy(flat[keep]).to(dev)
@@ -173,9 +179,9 @@ def cmd_w2v(a):
             D, ep + 1, n, npairs, step, loss.item(), time.time() - t0), flush=True)
     Wt = emb_in.weight.detach().float()
     os.makedirs(OUT, exist_ok=True)
-    np.save(os.path.join(OUT, 'w2v%d_f16.npy' % D), Wt.cpu().numpy().astype(np.float16))
-    np.save(os.path.join(WORK, 'w2v%d.tmp.npy' % D), Wt.cpu().numpy())
-    os.replace(os.path.join(WORK, 'w2v%d.tmp.npy' % D), os.path.join(WORK, 'w2v%d.npy' % D))
+    sfx = W2V_SUFFIX + ('u' if a.unsup_only else '')
+    np.save(os.path.join(WORK, 'w2v%d%s.tmp.npy' % (D, sfx)), Wt.cpu().numpy())
+    os.replace(os.path.join(WORK, 'w2v%d%s.tmp.npy' % (D, sfx)), os.path.join(WORK, 'w2v%d%s.npy' % (D, sfx)))
     Wn = Wt / Wt.norm(dim=1, keepdim=True).clamp(min=1e-8)
     w2i = {w: i for i, w in enumerate(itos)}
     lines = []
@@ -233,7 +239,7 @@ def parse_overrides(s):
 
 
 def emb_dim(cfg):
-    e = cfg['emb']
+    e = cfg['emb'].rstrip('u')
     return int(e[4:]) if e.startswith('rand') else int(e[3:])
 
 
@@ -285,11 +291,11 @@ def run_exp(name, cfg, data, dev, log):
             super().__init__()
             s.emb = nn.Embedding(V, E, padding_idx=0)
             if cfg['emb'].startswith('w2v'):
-                fn = os.path.join(WORK, 'w2v%d.npy' % E)
+                fn = os.path.join(WORK, 'w2v%d%s%s.npy' % (E, W2V_SUFFIX, 'u' if cfg['emb'].endswith('u') else ''))
                 while not os.path.exists(fn):
                     time.sleep(2)
                 time.sleep(1)
-                w = torch.from_numpy(np.load(os.path.join(WORK, 'w2v%d.npy' % E)))
+                w = torch.from_numpy(np.load(fn))
                 w[0] = 0
                 s.emb.weight.data.copy_(w)
             if cfg['freeze']:
@@ -339,6 +345,18 @@ def run_exp(name, cfg, data, dev, log):
                epoch_s=[])
     step = 0
     t_start = time.time()
+    probs_ep, snaps = [], []
+
+    def predict_probs(model):
+        model.eval()
+        out = np.zeros((len(vaY), 2), np.float32)
+        with torch.no_grad():
+            for i in range(0, len(vorder), 256):
+                idx = vorder[i:i + 256]
+                bl = vaLg[idx]
+                x = vaXg[torch.from_numpy(idx).to(dev), :int(bl.max())]
+                out[idx] = torch.softmax(model(x, bl), 1).cpu().numpy()
+        return out
     for ep in range(cfg['epochs']):
         net.train()
         t0 = time.time()
@@ -387,9 +405,22 @@ def run_exp(name, cfg, data, dev, log):
                 pred = net(x, bl).argmax(1).cpu().numpy()
                 correct += int((pred == vaY[idx]).sum())
         acc = correct / len(vaY)
+        probs_ep.append(predict_probs(net))
+        snaps.append({k: v.detach().clone() for k, v in net.state_dict().items()})
+        if len(snaps) >= 2:
+            saved = snaps[-1]
+            avg = {k: (snaps[-1][k].float() + snaps[-2][k].float()) / 2 for k in saved}
+            net.load_state_dict(avg)
+            pa = predict_probs(net)
+            res.setdefault('avg2_accs', []).append(float(((pa[:, 1] > 0.5) == (vaY == 1)).mean()))
+            net.load_state_dict(saved)
+            snaps = snaps[-1:]
         res['accs'].append(acc); res['losses'].append(tl); res['epoch_s'].append(t1 - t0)
         log('%-9s ep %d loss %.4f val %.4f  (train %.1fs, total %.0fs)' % (name, ep + 1, tl, acc, t1 - t0,
                                                                           time.time() - t_start))
+    os.makedirs(os.path.join(OUT, 'probs'), exist_ok=True)
+    np.save(os.path.join(OUT, 'probs', '%s.npy' % name), np.stack(probs_ep).astype(np.float16))
+    res['data'] = DATA
     res['best'] = max(res['accs'])
     res['best_ep'] = int(np.argmax(res['accs'])) + 1
     res['first_915'] = next((i + 1 for i, a_ in enumerate(res['accs']) if a_ >= 0.915), None)
@@ -454,11 +485,11 @@ def main():
     ap = argparse.ArgumentParser()
     sp = ap.add_subparsers(dest='cmd')
     p = sp.add_parser('prep'); p.add_argument('--quick', type=int, default=0); p.add_argument('--procs', type=int, default=16)
-    p.add_argument('--vocab', type=int, default=30000)
+    p.add_argument('--vocab', type=int, default=30000); p.add_argument('--split-seed', type=int, default=42)
     p = sp.add_parser('w2v'); p.add_argument('--dim', type=int, default=100); p.add_argument('--epochs', type=int, default=4)
     p.add_argument('--window', type=int, default=5); p.add_argument('--neg', type=int, default=5)
     p.add_argument('--sample', type=float, default=1e-4); p.add_argument('--lr', type=float, default=0.004)
-    p.add_argument('--batch', type=int, default=16384)
+    p.add_argument('--batch', type=int, default=16384); p.add_argument('--unsup-only', action='store_true')
     p = sp.add_parser('exp'); p.add_argument('--names', required=True); p.add_argument('--tag', default='w0')
     p.add_argument('--epochs', type=int, default=0); p.add_argument('--threads', type=int, default=2)
     p.add_argument('--budget', type=float, default=1e9)

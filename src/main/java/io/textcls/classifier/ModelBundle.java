@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -46,7 +47,14 @@ import org.deeplearning4j.util.ModelSerializer;
  * network.json        network spec: architecture name and sizes
  * card.json           model card: training config, corpus fingerprint, scores, self-test
  * network.dl4j.zip    the DL4J network (ModelSerializer, no updater state)
+ * network-K.json      (ensembles, format 2) member K's spec, K = 2..members
+ * network-K.dl4j.zip  (ensembles, format 2) member K's network
  * </pre>
+ *
+ * <p>An ensemble (made by {@code textcls ensemble}) is one bundle whose networks share the labels,
+ * vocabulary and pipeline; its prediction is the mean of their probabilities. A single network is
+ * written as format 1, so older readers still load it; an ensemble is format 2 and records its
+ * member count in the manifest.
  *
  * No Java serialization and no class names are stored. Loading checks, in order: zip, manifest
  * format and version, every entry's presence and checksum, then that the parts agree (labels =
@@ -55,7 +63,7 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class ModelBundle {
     public static final String FORMAT = "textcls-classifier";
     /** Bumped whenever the layout or an entry's meaning changes; readers accept this and older. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static final String MANIFEST = "manifest.json";
     public static final String LABELS = "labels.txt";
@@ -67,14 +75,48 @@ public final class ModelBundle {
     static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, NETWORK_SPEC, CARD, NETWORK);
     /** Largest bundle read into memory; a real one is ~10-30 MB. */
     static final long MAX_BYTES = 2L << 30;
+    /** Most networks in one ensemble bundle. */
+    public static final int MAX_MEMBERS = 16;
 
     /** Text and sequence settings, stored together in {@code pipeline.json}. */
     public record PipelineEntry(TextPipelineSettings text, SequenceSettings sequence) {
     }
 
-    /** Everything a bundle holds, checked. */
+    /** One network of a bundle and its spec. */
+    public record Member(NetworkSpec spec, MultiLayerNetwork network) {
+    }
+
+    /**
+     * Everything a bundle holds, checked. {@code spec} and {@code network} are the first (for most
+     * bundles the only) network; {@code moreMembers} are an ensemble's other networks.
+     */
     public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, NetworkSpec spec,
-                           ModelCard card, MultiLayerNetwork network) {
+                           ModelCard card, MultiLayerNetwork network, List<Member> moreMembers) {
+        public Contents {
+            moreMembers = List.copyOf(moreMembers);
+        }
+
+        /** A single-network bundle. */
+        public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, NetworkSpec spec,
+                        ModelCard card, MultiLayerNetwork network) {
+            this(labels, vocabulary, pipeline, spec, card, network, List.of());
+        }
+
+        /** Every network, the first one first. */
+        public List<Member> members() {
+            List<Member> all = new ArrayList<>(1 + moreMembers.size());
+            all.add(new Member(spec, network));
+            all.addAll(moreMembers);
+            return all;
+        }
+    }
+
+    static String specEntry(int member) {
+        return member == 1 ? NETWORK_SPEC : "network-" + member + ".json";
+    }
+
+    static String networkEntry(int member) {
+        return member == 1 ? NETWORK : "network-" + member + ".dl4j.zip";
     }
 
     private ModelBundle() {
@@ -86,15 +128,21 @@ public final class ModelBundle {
         entries.put(LABELS, lines(c.labels().names()));
         entries.put(VOCABULARY, lines(c.vocabulary().tokens()));
         entries.put(PIPELINE, Json.MAPPER.writeValueAsBytes(c.pipeline()));
-        entries.put(NETWORK_SPEC, Json.MAPPER.writeValueAsBytes(c.spec()));
         entries.put(CARD, Json.MAPPER.writeValueAsBytes(c.card()));
-        ByteArrayOutputStream net = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(c.network(), net, false);
-        entries.put(NETWORK, net.toByteArray());
+        List<Member> members = c.members();
+        for (int k = 1; k <= members.size(); k++) {
+            entries.put(specEntry(k), Json.MAPPER.writeValueAsBytes(members.get(k - 1).spec()));
+            ByteArrayOutputStream net = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(members.get(k - 1).network(), net, false);
+            entries.put(networkEntry(k), net.toByteArray());
+        }
 
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("format", FORMAT);
-        manifest.put("formatVersion", FORMAT_VERSION);
+        manifest.put("formatVersion", members.size() == 1 ? 1 : 2);
+        if (members.size() > 1) {
+            manifest.put("members", members.size());
+        }
         manifest.put("textclsVersion", Versions.TEXTCLS);
         manifest.put("dl4jVersion", Versions.DL4J);
         ObjectNode sums = manifest.putObject("sha256");
@@ -130,8 +178,18 @@ public final class ModelBundle {
                     + (version > FORMAT_VERSION ? "; it was made by a newer textcls (" + manifest.path("textclsVersion")
                     .asText("?") + "): upgrade textcls" : ""));
         }
+        int memberCount = version == 1 ? 1 : manifest.path("members").asInt(1);
+        if (memberCount < 1 || memberCount > MAX_MEMBERS) {
+            throw new BundleException(file + ": " + MANIFEST + " says " + manifest.path("members") + " members; "
+                    + "expected 1 to " + MAX_MEMBERS);
+        }
+        List<String> required = new ArrayList<>(REQUIRED);
+        for (int k = 2; k <= memberCount; k++) {
+            required.add(specEntry(k));
+            required.add(networkEntry(k));
+        }
         JsonNode sums = manifest.path("sha256");
-        for (String name : REQUIRED) {
+        for (String name : required) {
             if (!entries.containsKey(name)) {
                 throw new BundleException(file + ": entry " + name + " is missing; the bundle is incomplete or was "
                         + "edited: retrain or copy it again");
@@ -147,13 +205,15 @@ public final class ModelBundle {
         LabelSet labels;
         Vocabulary vocabulary;
         PipelineEntry pipeline;
-        NetworkSpec spec;
+        List<NetworkSpec> specs = new ArrayList<>();
         ModelCard card;
         try {
             labels = new LabelSet(textLines(entries.get(LABELS)));
             vocabulary = Vocabulary.of(textLines(entries.get(VOCABULARY)));
             pipeline = Json.MAPPER.readValue(entries.get(PIPELINE), PipelineEntry.class);
-            spec = Json.MAPPER.readValue(entries.get(NETWORK_SPEC), NetworkSpec.class);
+            for (int k = 1; k <= memberCount; k++) {
+                specs.add(Json.MAPPER.readValue(entries.get(specEntry(k)), NetworkSpec.class));
+            }
             card = Json.MAPPER.readValue(entries.get(CARD), ModelCard.class);
             if (pipeline.text() == null || pipeline.sequence() == null) {
                 throw new BundleException(file + ": entry " + PIPELINE + " lacks 'text' or 'sequence' settings");
@@ -169,25 +229,37 @@ public final class ModelBundle {
         } catch (TextclsException e) {
             throw new BundleException(file + ": entry " + PIPELINE + ": " + e.getMessage(), e);
         }
+        List<Member> members = new ArrayList<>();
+        for (int k = 1; k <= memberCount; k++) {
+            members.add(readMember(file, entries, k, specs.get(k - 1), labels, vocabulary));
+        }
+        return new Contents(labels, vocabulary, pipeline, specs.get(0), card, members.get(0).network(),
+                members.subList(1, members.size()));
+    }
+
+    private static Member readMember(Path file, Map<String, byte[]> entries, int k, NetworkSpec spec, LabelSet labels,
+                                     Vocabulary vocabulary) {
+        String specName = specEntry(k);
+        String netName = networkEntry(k);
         if (labels.size() != spec.numLabels()) {
-            throw new BundleException(file + ": " + LABELS + " lists " + labels.size() + " labels but " + NETWORK_SPEC
+            throw new BundleException(file + ": " + LABELS + " lists " + labels.size() + " labels but " + specName
                     + " says " + spec.numLabels());
         }
         if (vocabulary.size() != spec.vocabularySize()) {
             throw new BundleException(file + ": " + VOCABULARY + " has " + vocabulary.size() + " tokens but "
-                    + NETWORK_SPEC + " says " + spec.vocabularySize());
+                    + specName + " says " + spec.vocabularySize());
         }
         MultiLayerNetwork network;
-        try (InputStream in = new ByteArrayInputStream(entries.get(NETWORK))) {
+        try (InputStream in = new ByteArrayInputStream(entries.get(netName))) {
             network = ModelSerializer.restoreMultiLayerNetwork(in, false);
         } catch (IOException | RuntimeException e) {
-            throw new BundleException(file + ": entry " + NETWORK + " is not a DL4J network: " + e.getMessage(), e);
+            throw new BundleException(file + ": entry " + netName + " is not a DL4J network: " + e.getMessage(), e);
         }
         String mismatch = Architectures.mismatch(spec, network);
         if (mismatch != null) {
-            throw new BundleException(file + ": entry " + NETWORK + " does not match " + NETWORK_SPEC + ": " + mismatch);
+            throw new BundleException(file + ": entry " + netName + " does not match " + specName + ": " + mismatch);
         }
-        return new Contents(labels, vocabulary, pipeline, spec, card, network);
+        return new Member(spec, network);
     }
 
     /** A bundle's manifest and entry sizes, from one read of the zip: for inspection. */

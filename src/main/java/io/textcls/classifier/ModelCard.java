@@ -19,6 +19,8 @@ import java.util.List;
 public record ModelCard(String createdAt, String textclsVersion, String dl4jVersion, String javaVersion, long seed,
                         JsonNode trainingConfig, JsonNode corpus, JsonNode result, EvaluationReport validation,
                         List<SelfTestCase> selfTest) {
+    /** Key in {@code corpus}: ids of the documents held out for validation. */
+    public static final String VALIDATION_IDS = "validationIds";
 
     /** A document and the probabilities the training process computed for it. */
     public record SelfTestCase(String id, String text, float[] probabilities) {

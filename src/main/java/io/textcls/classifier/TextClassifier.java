@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Networks of the {@code lstm-last.v1} recipe are scored with ND4J's fused native
  * {@code lstmLayer} op over the trained weights ({@link FusedLstmInference}), about 1.7x faster
  * than DL4J's layer loop and equal to it within float rounding; {@code -Dtextcls.inference=dl4j}
- * uses the DL4J layers instead. The other recipes always run on the DL4J layers.
+ * uses the DL4J layers instead. The other recipes always run on the DL4J layers. An ensemble
+ * bundle ({@code textcls ensemble}) runs each of its networks on the same encoded documents and
+ * returns the mean of their probabilities.
  *
  * <p>Thread-safe: tokenization runs in the calling thread; the fused engine's weights are
  * immutable, and DL4J-engine network calls are serialized (a DL4J network keeps per-call state
@@ -52,8 +54,26 @@ public final class TextClassifier {
     private final TextPipeline pipeline;
     private final SequenceEncoder encoder;
     private final int batchSize;
-    /** Null when the DL4J layers run inference. */
-    private final FusedLstmInference fused;
+    /** One per network of the bundle (an ensemble has several). */
+    private final List<Engine> engines;
+
+    /** Runs one network: the fused op over its weights, or its DL4J layers. */
+    private record Engine(MultiLayerNetwork network, FusedLstmInference fused, int numLabels) {
+        static Engine of(ModelBundle.Member m, int numLabels) {
+            boolean useFused = !"dl4j".equals(System.getProperty(INFERENCE_PROPERTY))
+                    && FusedLstmInference.supports(m.spec());
+            return new Engine(m.network(), useFused ? new FusedLstmInference(m.network()) : null, numLabels);
+        }
+
+        float[][] probabilities(List<int[]> seqs, int batchSize) {
+            if (fused != null) {
+                return fused.probabilities(seqs, batchSize); // immutable weights: no lock needed
+            }
+            synchronized (network) {
+                return SequenceInference.probabilities(network, seqs, numLabels, batchSize);
+            }
+        }
+    }
 
     /** A tokenized, encoded document ready for the network. */
     public record EncodedText(int[] ids, int tokens, boolean truncated) {
@@ -68,27 +88,32 @@ public final class TextClassifier {
         this.pipeline = new TextPipeline(contents.pipeline().text());
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
         this.batchSize = batchSize;
-        this.fused = "dl4j".equals(System.getProperty(INFERENCE_PROPERTY)) || !FusedLstmInference.supports(contents.spec())
-                ? null : new FusedLstmInference(contents.network());
+        List<Engine> es = new ArrayList<>();
+        for (ModelBundle.Member m : contents.members()) {
+            es.add(Engine.of(m, contents.labels().size()));
+        }
+        this.engines = List.copyOf(es);
     }
 
     /**
      * A classifier a worker thread can run in parallel with others. With the fused engine that is
-     * this one (its weights are immutable); with the DL4J engine the network is cloned, because
+     * this one (its weights are immutable); with the DL4J engine the networks are cloned, because
      * {@code MultiLayerNetwork.output} sets the input and masks on the instance and one network
      * must not run two passes at once.
      */
     public TextClassifier replica() {
-        if (fused != null) {
+        if (engines.stream().allMatch(e -> e.fused() != null)) {
             return this;
         }
         ModelBundle.Contents c = contents;
-        MultiLayerNetwork copy;
-        synchronized (c.network()) {
-            copy = c.network().clone();
+        List<ModelBundle.Member> copies = new ArrayList<>();
+        for (ModelBundle.Member m : c.members()) {
+            synchronized (m.network()) {
+                copies.add(new ModelBundle.Member(m.spec(), m.network().clone()));
+            }
         }
         return new TextClassifier(new ModelBundle.Contents(c.labels(), c.vocabulary(), c.pipeline(), c.spec(), c.card(),
-                copy), batchSize);
+                copies.get(0).network(), copies.subList(1, copies.size())), batchSize);
     }
 
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
@@ -132,12 +157,20 @@ public final class TextClassifier {
         for (EncodedText d : docs) {
             seqs.add(d.ids());
         }
-        float[][] probs;
-        if (fused != null) {
-            probs = fused.probabilities(seqs, batchSize); // immutable weights: no lock needed
-        } else {
-            synchronized (contents.network()) {
-                probs = SequenceInference.probabilities(contents.network(), seqs, labels().size(), batchSize);
+        float[][] probs = engines.get(0).probabilities(seqs, batchSize);
+        if (engines.size() > 1) {
+            for (Engine e : engines.subList(1, engines.size())) {
+                float[][] more = e.probabilities(seqs, batchSize);
+                for (int i = 0; i < probs.length; i++) {
+                    for (int k = 0; k < probs[i].length; k++) {
+                        probs[i][k] += more[i][k];
+                    }
+                }
+            }
+            for (float[] p : probs) {
+                for (int k = 0; k < p.length; k++) {
+                    p[k] /= engines.size();
+                }
             }
         }
         List<Prediction> out = new ArrayList<>(docs.size());
@@ -183,8 +216,19 @@ public final class TextClassifier {
         return contents.vocabulary();
     }
 
+    /** The first network's spec (an ensemble's others: {@link #members()}). */
     public NetworkSpec spec() {
         return contents.spec();
+    }
+
+    /** Every network with its spec: one, or an ensemble's members. */
+    public List<ModelBundle.Member> members() {
+        return contents.members();
+    }
+
+    /** The bundle contents this classifier runs. */
+    public ModelBundle.Contents contents() {
+        return contents;
     }
 
     public ModelCard card() {
@@ -200,7 +244,7 @@ public final class TextClassifier {
         return pipeline;
     }
 
-    /** The DL4J network. Not thread-safe: synchronize on it when calling it directly. */
+    /** The (first) DL4J network. Not thread-safe: synchronize on it when calling it directly. */
     public MultiLayerNetwork network() {
         return contents.network();
     }

@@ -7,6 +7,7 @@ import io.textcls.classifier.TextClassifier;
 import io.textcls.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,11 +51,28 @@ public final class InspectCommand implements Callable<Integer> {
         out.println("labels:     " + c.labels().names());
         out.printf("vocabulary: %,d tokens%n", c.vocabulary().size());
         out.println("pipeline:   " + c.pipelineSettings().text() + ", " + c.pipelineSettings().sequence());
-        out.printf("network:    %s, %,d parameters%n", c.spec(), c.network().numParams());
+        List<ModelBundle.Member> members = c.members();
+        if (members.size() == 1) {
+            out.printf("network:    %s, %,d parameters%n", c.spec(), c.network().numParams());
+        } else {
+            out.printf("ensemble:   mean probability of %d networks%n", members.size());
+            for (int k = 0; k < members.size(); k++) {
+                out.printf("network %d:  %s, %,d parameters%n", k + 1, members.get(k).spec(),
+                        members.get(k).network().numParams());
+            }
+        }
         if (card != null) {
             out.println("created:    " + card.createdAt() + " (Java " + card.javaVersion() + ", seed " + card.seed() + ")");
             JsonNode res = card.result();
-            if (res != null) {
+            if (res != null && res.has("members")) {
+                for (JsonNode m : res.path("members")) {
+                    JsonNode r = m.path("result");
+                    out.printf("member:     %s: validation accuracy %.4f, best epoch %d of %d, %.1f min, %.1f docs/s%n",
+                            m.path("bundle").asText(), m.path("validationAccuracy").asDouble(Double.NaN),
+                            r.path("bestEpoch").asInt(), r.path("history").size(), r.path("seconds").asDouble() / 60,
+                            r.path("trainDocsPerSecond").asDouble());
+                }
+            } else if (res != null) {
                 out.printf("training:   best epoch %d of %d, stopped: %s; %.1f min, %.1f docs/s%n",
                         res.path("bestEpoch").asInt(), res.path("history").size(), res.path("stopReason").asText(),
                         res.path("seconds").asDouble() / 60, res.path("trainDocsPerSecond").asDouble());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code textcls} command: a verb per job. Only {@link #main} exits the JVM. */
 @Command(name = "textcls", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
-        subcommands = {PretrainCommand.class, TrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
+        subcommands = {PretrainCommand.class, TrainCommand.class, TuneCommand.class, EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
                 io.textcls.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

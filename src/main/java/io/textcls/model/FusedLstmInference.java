@@ -2,7 +2,10 @@ package io.textcls.model;
 
 import io.textcls.encode.Bucketing;
 import java.util.List;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.MaskedReductionUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -14,16 +17,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Scoring for {@code lstm-last.v1} networks through ND4J's fused native {@code lstmLayer} op
- * instead of DL4J's LSTM layer, whose Java loop issues 20-30 small native ops per time step.
+ * Scoring for one-layer unidirectional networks ({@code lstm-last.v1}, and {@code lstm-pool.v1}
+ * with max, mean or max+mean pooling) through ND4J's fused native {@code lstmLayer} op instead of
+ * DL4J's LSTM layer, whose Java loop issues 20-30 small native ops per time step.
  *
  * <p>The op is called through {@code DynamicCustomOp} with its arguments spelled out: M2.1's
  * {@code LSTMLayer(INDArray...)} constructor passes the inputs as outputs and fails.
  *
  * <p>The op runs every row of a batch to the batch's longest length, with no per-row lengths:
  * for a forward LSTM, the output at a row's last real step does not depend on the padding after
- * it, so reading each row there gives the masked network's answer; length bucketing keeps the
- * padded steps few. The weights are copied once from a trained network (DL4J's gate blocks
+ * it, so reading each row there gives the masked network's answer, and so do its outputs at
+ * every real step, which pooled recipes reduce with DL4J's own masked pooling over the real
+ * steps only; length bucketing keeps the padded steps few. The weights are copied once from a trained network (DL4J's gate blocks
  * reordered to the op's), so this object is immutable and its {@link #probabilities} is
  * thread-safe.
  */
@@ -35,13 +40,16 @@ public final class FusedLstmInference {
     private final INDArray wx;        // [E, 4H]
     private final INDArray wr;        // [H, 4H]
     private final INDArray bias;      // [4H]
-    private final INDArray outW;      // [H, K]
+    private final INDArray outW;      // [F, K]: F = H, or 2H for max+mean pooling
     private final INDArray outB;      // [1, K]
     private final int hidden;
+    /** Null: read the last real step; else the pooling over the real steps ({@link NetworkSpec}). */
+    private final String pooling;
 
-    /** Whether this engine can run a recipe: one unidirectional LSTM read at the last step. */
+    /** Whether this engine can run a recipe: one unidirectional LSTM, read at the last step or pooled. */
     public static boolean supports(NetworkSpec spec) {
-        return spec.architecture().equals(Architectures.LSTM_LAST_V1) && spec.layers() == 1;
+        return (spec.architecture().equals(Architectures.LSTM_LAST_V1)
+                || spec.architecture().equals(Architectures.LSTM_POOL_V1)) && spec.layers() == 1;
     }
 
     public FusedLstmInference(MultiLayerNetwork net) {
@@ -55,8 +63,21 @@ public final class FusedLstmInference {
         this.wx = reorder(w, blockOrder);
         this.wr = reorder(net.getLayer(1).getParam("RW"), blockOrder);
         this.bias = reorder(net.getLayer(1).getParam("b"), blockOrder).reshape(4L * hidden);
-        this.outW = net.getLayer(2).getParam("W").dup();
-        this.outB = net.getLayer(2).getParam("b").dup().reshape(1, outW.size(1));
+        int out = net.getnLayers() - 1;
+        this.pooling = out == 2 ? null : poolingOf(net.getLayer(2).conf().getLayer());
+        this.outW = net.getLayer(out).getParam("W").dup();
+        this.outB = net.getLayer(out).getParam("b").dup().reshape(1, outW.size(1));
+    }
+
+    private static String poolingOf(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof MaxMeanPooling) {
+            return NetworkSpec.MAX_MEAN;
+        }
+        if (layer instanceof GlobalPoolingLayer g && (g.getPoolingType() == PoolingType.MAX
+                || g.getPoolingType() == PoolingType.AVG)) {
+            return g.getPoolingType() == PoolingType.MAX ? NetworkSpec.MAX : NetworkSpec.MEAN;
+        }
+        throw new IllegalArgumentException("no fused inference for a network whose third layer is " + layer);
     }
 
     /**
@@ -107,10 +128,14 @@ public final class FusedLstmInference {
                         // has bias, seq lengths, initial h, initial c, peepholes; return full sequence, last h, last c
                         .addBooleanArguments(true, false, false, false, false, true, false, false)
                         .build())[0]; // [b, t, H]
-                last = Nd4j.create(DataType.FLOAT, b, hidden);
-                for (int r = 0; r < b; r++) {
-                    last.putRow(r, h.get(NDArrayIndex.point(r), NDArrayIndex.point(lengths[batch[r]] - 1),
-                            NDArrayIndex.all()));
+                if (pooling == null) {
+                    last = Nd4j.create(DataType.FLOAT, b, hidden);
+                    for (int r = 0; r < b; r++) {
+                        last.putRow(r, h.get(NDArrayIndex.point(r), NDArrayIndex.point(lengths[batch[r]] - 1),
+                                NDArrayIndex.all()));
+                    }
+                } else {
+                    last = pool(h, batch, lengths, t);
                 }
                 probs = Transforms.softmax(last.mmul(outW).addiRowVector(outB), false);
                 float[] flat = probs.data().asFloat();
@@ -123,6 +148,32 @@ public final class FusedLstmInference {
             }
         }
         return result;
+    }
+
+    /** Masked pooling of {@code h} [b, t, H] over each row's real steps, as the DL4J layers compute it. */
+    private INDArray pool(INDArray h, int[] batch, int[] lengths, int t) {
+        INDArray mask = Nd4j.zeros(DataType.FLOAT, batch.length, t);
+        for (int r = 0; r < batch.length; r++) {
+            mask.get(NDArrayIndex.point(r), NDArrayIndex.interval(0, lengths[batch[r]])).assign(1);
+        }
+        INDArray ncw = h.permute(0, 2, 1); // [b, H, t], the layout DL4J's pooling takes
+        INDArray max = null;
+        INDArray mean = null;
+        try {
+            if (NetworkSpec.MEAN.equals(pooling)) {
+                return MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.AVG, ncw, mask, 0, DataType.FLOAT);
+            }
+            max = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.MAX, ncw, mask, 0, DataType.FLOAT);
+            if (NetworkSpec.MAX.equals(pooling)) {
+                INDArray out = max;
+                max = null;
+                return out;
+            }
+            mean = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.AVG, ncw, mask, 0, DataType.FLOAT);
+            return Nd4j.hstack(max, mean);
+        } finally {
+            close(mask, max, mean);
+        }
     }
 
     /** Frees arrays' native memory now (views and nulls are skipped). */

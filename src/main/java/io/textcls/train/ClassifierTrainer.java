@@ -69,7 +69,7 @@ public final class ClassifierTrainer {
     static final int SELF_TEST_MAX_CHARS = 2000;
     static final int INFERENCE_BATCH = 64;
     /** Model card field (under corpus) listing the held-out validation document ids. */
-    public static final String VALIDATION_IDS = "validationIds";
+    public static final String VALIDATION_IDS = ModelCard.VALIDATION_IDS;
 
     /** Receives a line of human-readable progress (the corpus report, epoch summaries). */
     public interface Listener {

@@ -219,6 +219,39 @@ class CliTest {
     }
 
     @Test
+    void ensembleOfTwoRecipesThenInspectAndEvaluate() throws Exception {
+        Path pooled = dir.resolve("pooled.zip");
+        Run t = run("train", "--data", data.toString(), "--model", pooled.toString(), "--epochs", "4",
+                "--architecture", "lstm-pool.v1", "--pooling", "maxmean",
+                "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
+                "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16", "--validation-fraction", "0.2");
+        assertEquals(0, t.code(), t.err());
+        Path ens = dir.resolve("ens.zip");
+        Run e = run("ensemble", "--data", data.toString(), "--model", ens.toString(), model.toString(), pooled.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("ensemble of 2 networks") && e.out().contains("documents: 24 "), e.out());
+        Run i = run("inspect", ens.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("network 2:  NetworkSpec[architecture=lstm-pool.v1") && i.out().contains(": OK")
+                && i.out().contains("member:     pooled.zip"), i.out());
+        Run ev = run("evaluate", "--model", ens.toString(), "--data", data.toString(), "--held-out");
+        assertEquals(0, ev.code(), ev.err());
+        String ensTable = e.out().substring(e.out().indexOf("documents:"));
+        String evTable = ev.out().substring(ev.out().indexOf("documents:"));
+        assertEquals(ensTable.substring(0, ensTable.indexOf("confusion")), evTable.substring(0, evTable.indexOf("confusion")));
+
+        Path otherSplit = dir.resolve("other.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--model", otherSplit.toString(), "--epochs", "1",
+                "--seed", "9", "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
+                "--hidden-size", "16", "--validation-fraction", "0.2").code());
+        Run bad = run("ensemble", "--data", data.toString(), "--model", dir.resolve("bad.zip").toString(), model.toString(),
+                otherSplit.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("other.zip") && bad.err().contains("same --data, --seed"), bad.err());
+        assertTrue(Files.notExists(dir.resolve("bad.zip")));
+    }
+
+    @Test
     void inspectShowsTheBundleAndPassesItsSelfTest() {
         Run r = run("inspect", model.toString());
         assertEquals(0, r.code(), r.err());

@@ -1,12 +1,16 @@
 package io.textcls.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fused op must give the DL4J network's probabilities (float noise aside) for any lengths. */
 class FusedLstmInferenceTest {
@@ -48,6 +52,25 @@ class FusedLstmInferenceTest {
         float[][] want = SequenceInference.probabilities(net, seqs, 3, 16);
         float[][] got = new FusedLstmInference(net).probabilities(seqs, 16);
         assertEquals(0.0, maxDifference(want, got), 1e-5, "largest probability difference");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {NetworkSpec.MAX, NetworkSpec.MEAN, NetworkSpec.MAX_MEAN})
+    void pooledNetworksMatchTheDl4jLayers(String pooling) {
+        NetworkSpec spec = new NetworkSpec(Architectures.LSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0, 1, pooling);
+        assertTrue(FusedLstmInference.supports(spec));
+        MultiLayerNetwork net = Architectures.build(spec, new Optimization(0.01, 0, 0, 9));
+        net.params().muli(4);
+        List<int[]> seqs = sequences();
+        float[][] want = SequenceInference.probabilities(net, seqs, 3, 16);
+        float[][] got = new FusedLstmInference(net).probabilities(seqs, 16);
+        assertEquals(0.0, maxDifference(want, got), 1e-5, pooling + ": largest probability difference");
+        assertTrue(Math.abs(want[0][0] - want[1][0]) > 1e-3, "sanity: the test network tells documents apart");
+        // Neither a bidirectional nor a stacked network can take the fused path.
+        assertFalse(FusedLstmInference.supports(new NetworkSpec(Architectures.BILSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0,
+                1, pooling)));
+        assertFalse(FusedLstmInference.supports(new NetworkSpec(Architectures.LSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0,
+                2, pooling)));
     }
 
     @Test
