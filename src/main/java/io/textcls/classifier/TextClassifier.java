@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * p.probabilities();    // {neg=0.03, pos=0.97}
  * }</pre>
  *
- * <p>Networks of the {@code lstm-last.v1} recipe are scored with ND4J's fused native
- * {@code lstmLayer} op over the trained weights ({@link FusedLstmInference}), about 1.7x faster
- * than DL4J's layer loop and equal to it within float rounding; {@code -Dtextcls.inference=dl4j}
- * uses the DL4J layers instead. The other recipes always run on the DL4J layers. An ensemble
+ * <p>Networks with one LSTM layer (every recipe's default) are scored with ND4J's fused native
+ * {@code lstmLayer} op over the trained weights ({@link FusedLstmInference}), equal to DL4J's
+ * layers within float rounding and faster than their per-step loop;
+ * {@code -Dtextcls.inference=dl4j} uses the DL4J layers instead, as do stacked networks. An ensemble
  * bundle ({@code textcls ensemble}) runs each of its networks on the same encoded documents and
  * returns the mean of their probabilities.
  *

@@ -10,7 +10,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The fused op must give the DL4J network's probabilities (float noise aside) for any lengths. */
 class FusedLstmInferenceTest {
@@ -55,9 +55,10 @@ class FusedLstmInferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {NetworkSpec.MAX, NetworkSpec.MEAN, NetworkSpec.MAX_MEAN})
-    void pooledNetworksMatchTheDl4jLayers(String pooling) {
-        NetworkSpec spec = new NetworkSpec(Architectures.LSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0, 1, pooling);
+    @CsvSource({"lstm-pool.v1,max", "lstm-pool.v1,mean", "lstm-pool.v1,maxmean", "bilstm-pool.v1,max",
+            "bilstm-pool.v1,mean", "bilstm-pool.v1,maxmean"})
+    void pooledNetworksMatchTheDl4jLayers(String architecture, String pooling) {
+        NetworkSpec spec = new NetworkSpec(architecture, 500, 24, 20, 3, 0.5, 0.0, 1, pooling);
         assertTrue(FusedLstmInference.supports(spec));
         MultiLayerNetwork net = Architectures.build(spec, new Optimization(0.01, 0, 0, 9));
         net.params().muli(4);
@@ -66,11 +67,11 @@ class FusedLstmInferenceTest {
         float[][] got = new FusedLstmInference(net).probabilities(seqs, 16);
         assertEquals(0.0, maxDifference(want, got), 1e-5, pooling + ": largest probability difference");
         assertTrue(Math.abs(want[0][0] - want[1][0]) > 1e-3, "sanity: the test network tells documents apart");
-        // Neither a bidirectional nor a stacked network can take the fused path.
-        assertFalse(FusedLstmInference.supports(new NetworkSpec(Architectures.BILSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0,
-                1, pooling)));
-        assertFalse(FusedLstmInference.supports(new NetworkSpec(Architectures.LSTM_POOL_V1, 500, 24, 20, 3, 0.5, 0.0,
-                2, pooling)));
+        // A wrong gate order in the backward half (or anywhere) shows.
+        float[][] swapped = new FusedLstmInference(net, new int[] {0, 1, 2, 3}).probabilities(seqs, 16);
+        assertTrue(maxDifference(want, swapped) > 1e-3, pooling + ": the test network tells gate orders apart");
+        // A stacked network cannot take the fused path.
+        assertFalse(FusedLstmInference.supports(new NetworkSpec(architecture, 500, 24, 20, 3, 0.5, 0.0, 2, pooling)));
     }
 
     @Test
