@@ -49,6 +49,7 @@ train() {
     return 0
   fi
   rm -f "$out"
+  if [ -n "${RETRAIN:-}" ]; then rm -rf "$out.ckpt"; fi
   # shellcheck disable=SC2086
   $cli train --data data/aclImdb/train --model "$out" --resume "${embeddings[@]}" "$@" ${TRAIN_ARGS:-} \
     > "models/imdb-$name.log" 2>&1
