@@ -1,9 +1,12 @@
 package io.textcls.classifier;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.metrics.EvaluationReport;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Provenance saved with the weights ({@code card.json}): how, on what and how well the classifier
@@ -21,6 +24,18 @@ public record ModelCard(String createdAt, String textclsVersion, String dl4jVers
                         List<SelfTestCase> selfTest) {
     /** Key in {@code corpus}: ids of the documents held out for validation. */
     public static final String VALIDATION_IDS = "validationIds";
+
+    /** Ids of the documents held out for validation, or null if the card lists none. */
+    @JsonIgnore
+    public Set<String> heldOutIds() {
+        JsonNode ids = corpus == null ? null : corpus.get(VALIDATION_IDS);
+        if (ids == null || !ids.isArray()) {
+            return null;
+        }
+        Set<String> out = new HashSet<>();
+        ids.forEach(id -> out.add(id.asText()));
+        return out;
+    }
 
     /** A document and the probabilities the training process computed for it. */
     public record SelfTestCase(String id, String text, float[] probabilities) {

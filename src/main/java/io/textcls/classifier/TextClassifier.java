@@ -226,11 +226,6 @@ public final class TextClassifier {
         return contents.members();
     }
 
-    /** The bundle contents this classifier runs. */
-    public ModelBundle.Contents contents() {
-        return contents;
-    }
-
     public ModelCard card() {
         return contents.card();
     }

@@ -1,10 +1,7 @@
 package io.textcls.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
-import io.textcls.train.ClassifierTrainer;
-import java.util.HashSet;
 import java.util.Set;
 import io.textcls.eval.Evaluator;
 import io.textcls.util.AtomicFiles;
@@ -50,15 +47,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         TextClassifier classifier = TextClassifier.load(model);
         Set<String> only = null;
         if (heldOut) {
-            JsonNode ids = classifier.card() == null || classifier.card().corpus() == null ? null
-                    : classifier.card().corpus().get(ClassifierTrainer.VALIDATION_IDS);
-            if (ids == null || !ids.isArray()) {
+            only = classifier.card() == null ? null : classifier.card().heldOutIds();
+            if (only == null) {
                 throw new TextclsException(model + " records no held-out validation documents (it was trained with "
                         + "--validation <folder>: evaluate on that folder instead)");
-            }
-            only = new HashSet<>();
-            for (JsonNode id : ids) {
-                only.add(id.asText());
             }
         }
         Evaluator.Result r = Evaluator.evaluate(classifier, data, labels, threads, only);

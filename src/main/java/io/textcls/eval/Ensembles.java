@@ -1,6 +1,5 @@
 package io.textcls.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -95,14 +93,9 @@ public final class Ensembles {
     }
 
     private static Set<String> heldOut(ModelBundle.Contents c) {
-        JsonNode ids = c.card() == null || c.card().corpus() == null ? null : c.card().corpus().get(ModelCard.VALIDATION_IDS);
-        if (ids == null || !ids.isArray()) {
-            return null;
-        }
-        Set<String> out = new HashSet<>();
-        ids.forEach(id -> out.add(id.asText()));
-        return out;
+        return c.card() == null ? null : c.card().heldOutIds();
     }
+
 
     private static ModelCard card(List<Path> files, List<ModelBundle.Contents> read, Evaluator.Result validation,
                                   TextClassifier classifier) {

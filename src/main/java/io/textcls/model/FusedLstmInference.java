@@ -201,15 +201,11 @@ public final class FusedLstmInference {
         INDArray max = null;
         INDArray mean = null;
         try {
-            if (NetworkSpec.MEAN.equals(pooling)) {
-                return MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.AVG, ncw, mask, 0, DataType.FLOAT);
+            if (!NetworkSpec.MAX_MEAN.equals(pooling)) {
+                PoolingType type = NetworkSpec.MAX.equals(pooling) ? PoolingType.MAX : PoolingType.AVG;
+                return MaskedReductionUtil.maskedPoolingTimeSeries(type, ncw, mask, 0, DataType.FLOAT);
             }
             max = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.MAX, ncw, mask, 0, DataType.FLOAT);
-            if (NetworkSpec.MAX.equals(pooling)) {
-                INDArray out = max;
-                max = null;
-                return out;
-            }
             mean = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.AVG, ncw, mask, 0, DataType.FLOAT);
             return Nd4j.hstack(max, mean);
         } finally {

@@ -68,8 +68,6 @@ public final class ClassifierTrainer {
     static final int SELF_TEST_DOCS = 3;
     static final int SELF_TEST_MAX_CHARS = 2000;
     static final int INFERENCE_BATCH = 64;
-    /** Model card field (under corpus) listing the held-out validation document ids. */
-    public static final String VALIDATION_IDS = ModelCard.VALIDATION_IDS;
 
     /** Receives a line of human-readable progress (the corpus report, epoch summaries). */
     public interface Listener {
@@ -407,7 +405,7 @@ public final class ClassifierTrainer {
                 : "held out " + cfg.validationFraction() + " of each label");
         if (cfg.validationDir() == null) {
             // Lets 'evaluate --held-out' re-score exactly these documents in any later JVM.
-            corpusNode.putPOJO(VALIDATION_IDS, split.validation.stream().map(TokenizedDocument::id).toList());
+            corpusNode.putPOJO(ModelCard.VALIDATION_IDS, split.validation.stream().map(TokenizedDocument::id).toList());
         }
         corpusNode.put("report", report.toText());
         ObjectNode result = Json.MAPPER.createObjectNode();
