@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# The main job, end to end: get IMDB, pretrain word2vec on the unlabeled reviews, train the two
-# networks of the default recipe from those vectors (in parallel, one per core), combine them into
+# The main job, end to end: get IMDB, pretrain word2vec on the unlabeled reviews, train the
+# networks of the default recipe from those vectors (side by side, one per core), combine them into
 # one ensemble bundle, evaluate it, score a folder.
 #
 #   scripts/train-imdb.sh                    # writes models/imdb.zip and models/imdb-*.{json,csv,log}
 #   IMDB_TARBALL=<aclImdb_v1.tar.gz> scripts/train-imdb.sh
-#   TRAIN_ARGS="--epochs 3" scripts/train-imdb.sh    # extra 'train' options (both networks)
+#   TRAIN_ARGS="--epochs 3" scripts/train-imdb.sh    # extra 'train' options (every network)
 #   PRETRAIN_ARGS="--epochs 5" scripts/train-imdb.sh # extra 'pretrain' options
-#   SINGLE=1 scripts/train-imdb.sh           # one network (bilstm-pool.v1) instead of the ensemble
+#   MEMBERS="bilstm lstm64 lstm128" scripts/train-imdb.sh  # which networks (default: bilstm lstm64)
+#   SINGLE=1 scripts/train-imdb.sh           # one network (bilstm) instead of the ensemble
 #   NO_PRETRAIN=1 scripts/train-imdb.sh      # random embeddings
 #   RETRAIN=1 scripts/train-imdb.sh          # redo pretraining and training even if outputs exist
 #
-# The ensemble: bilstm-pool.v1 (64 units per direction) and lstm-pool.v1 (128 units), both with
+# The ensemble: bilstm-pool.v1 (64 units per direction) and lstm-pool.v1 (64 units), both with
 # max+mean pooling over head+tail 600 tokens, trained with the same seed (so the same split and
 # vocabulary); models/imdb.zip predicts the mean of their probabilities.
 #
 # A killed run continues where it stopped: run the script again (each network resumes from its
-# last epoch's checkpoint in models/imdb-<network>.zip.ckpt/).
+# last epoch's checkpoint in models/imdb-<network>.zip.ckpt/). A network whose zip is already there
+# is not trained again (RETRAIN=1 does).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -24,6 +26,19 @@ cli=scripts/textcls
 model=models/imdb.zip
 mkdir -p models
 
+# The networks of the default recipe: name -> 'train' options beside the shared ones (--data, --model,
+# --embeddings, TRAIN_ARGS). Every member keeps train's defaults for the split, vocabulary and text
+# pipeline, so they can be combined.
+declare -A recipe=(
+  [bilstm]=""
+  [lstm64]="--architecture lstm-pool.v1 --hidden-size 64"
+  [lstm128]="--architecture lstm-pool.v1 --hidden-size 128"
+)
+members=(${MEMBERS:-bilstm lstm64})
+if [ -n "${SINGLE:-}" ]; then members=(bilstm); fi
+for m in "${members[@]}"; do
+  [ -n "${recipe[$m]+set}" ] || { echo "error: unknown member '$m' in MEMBERS (known: ${!recipe[*]})" >&2; exit 2; }
+done
 scripts/get-imdb.sh
 $cli --version > /dev/null # builds the jar once, before two trainings start at the same time
 
@@ -40,9 +55,13 @@ if [ -z "${NO_PRETRAIN:-}" ]; then
   embeddings=(--embeddings "$vectors")
 fi
 
-# train NAME ARGS...: trains models/imdb-NAME.zip unless it is already there (a checkpoint resumes).
+# Members train side by side, so each JVM gets a smaller heap than a lone run's default (3 GB is
+# enough for IMDB: RSS stays near 4 GB); TEXTCLS_JAVA_OPTS overrides it.
+export TEXTCLS_JAVA_OPTS="${TEXTCLS_JAVA_OPTS:--Xmx3g}"
+
+# train NAME: trains models/imdb-NAME.zip unless it is already there (a checkpoint resumes).
 train() {
-  local name=$1; shift
+  local name=$1
   local out=models/imdb-$name.zip
   if [ -f "$out" ] && [ ! -d "$out.ckpt" ] && [ -z "${RETRAIN:-}" ]; then
     echo "== $out exists: skipping (RETRAIN=1 to train again)"
@@ -51,34 +70,31 @@ train() {
   rm -f "$out"
   if [ -n "${RETRAIN:-}" ]; then rm -rf "$out.ckpt"; fi
   # shellcheck disable=SC2086
-  $cli train --data data/aclImdb/train --model "$out" --resume "${embeddings[@]}" "$@" ${TRAIN_ARGS:-} \
-    > "models/imdb-$name.log" 2>&1
+  $cli train --data data/aclImdb/train --model "$out" --resume "${embeddings[@]}" ${recipe[$name]} ${TRAIN_ARGS:-} \
+    > "models/imdb-$name.log" 2>&1 || { echo "training $name failed (models/imdb-$name.log):"; tail -20 "models/imdb-$name.log"; return 1; }
 }
 
-if [ -n "${SINGLE:-}" ]; then
-  echo "== train one network (log: models/imdb-bilstm.log)"
-  train bilstm || { tail -20 models/imdb-bilstm.log; exit 1; }
-  cp models/imdb-bilstm.zip "$model.tmp" && mv "$model.tmp" "$model"
+start=$(date +%s)
+logs=(); zips=()
+for m in "${members[@]}"; do logs+=("models/imdb-$m.log"); zips+=("models/imdb-$m.zip"); done
+if [ "$(nproc)" -ge 2 ] && [ ${#members[@]} -ge 2 ]; then
+  echo "== train ${#members[@]} networks side by side: ${members[*]} (logs: ${logs[*]}; about 45 min for two on 2 cores)"
+  pids=()
+  for m in "${members[@]}"; do train "$m" & pids+=($!); done
+  ok=0
+  for p in "${pids[@]}"; do wait "$p" || ok=1; done
+  [ $ok = 0 ] || exit 1
 else
-  start=$(date +%s)
-  if [ "$(nproc)" -ge 2 ]; then
-    echo "== train two networks in parallel (logs: models/imdb-bilstm.log, models/imdb-lstm.log; ~1 h on 2 cores)"
-    train bilstm & p1=$!
-    train lstm --architecture lstm-pool.v1 --hidden-size 128 & p2=$!
-    ok=0
-    wait $p1 || { ok=1; echo "training bilstm failed:"; tail -20 models/imdb-bilstm.log; }
-    wait $p2 || { ok=1; echo "training lstm failed:"; tail -20 models/imdb-lstm.log; }
-    [ $ok = 0 ] || exit 1
-  else
-    echo "== train two networks one after the other (logs: models/imdb-bilstm.log, models/imdb-lstm.log)"
-    train bilstm || { tail -20 models/imdb-bilstm.log; exit 1; }
-    train lstm --architecture lstm-pool.v1 --hidden-size 128 || { tail -20 models/imdb-lstm.log; exit 1; }
-  fi
-  grep -h "^saved\|epoch [0-9]*: train loss" models/imdb-bilstm.log models/imdb-lstm.log || true
-  echo "== training took $(( ($(date +%s) - start) / 60 )) min"
-  echo "== ensemble: both networks in one bundle, scored on their held-out reviews"
-  $cli ensemble --data data/aclImdb/train --model "$model" models/imdb-bilstm.zip models/imdb-lstm.zip \
-    2>&1 | tee models/imdb-ensemble.log
+  echo "== train ${#members[@]} network(s) one after the other: ${members[*]} (logs: ${logs[*]})"
+  for m in "${members[@]}"; do train "$m" || exit 1; done
+fi
+grep -h "^saved\|epoch [0-9]*: train loss" "${logs[@]}" || true
+echo "== training took $(( ($(date +%s) - start) / 60 )) min"
+if [ ${#members[@]} = 1 ]; then
+  cp "${zips[0]}" "$model.tmp" && mv "$model.tmp" "$model"
+else
+  echo "== ensemble: the networks in one bundle, scored on their held-out reviews"
+  $cli ensemble --data data/aclImdb/train --model "$model" "${zips[@]}" 2>&1 | tee models/imdb-ensemble.log
 fi
 
 echo "== inspect"
