@@ -56,7 +56,7 @@ if [ -z "${NO_PRETRAIN:-}" ]; then
 fi
 
 # Members train side by side, so each JVM gets a smaller heap than a lone run's default (3 GB is
-# enough for IMDB: RSS stays near 4 GB); TEXTCLS_JAVA_OPTS overrides it.
+# enough for IMDB; the larger JVM peaked at 6.3 GB RSS, native memory included); TEXTCLS_JAVA_OPTS overrides it.
 export TEXTCLS_JAVA_OPTS="${TEXTCLS_JAVA_OPTS:--Xmx3g}"
 
 # train NAME: trains models/imdb-NAME.zip unless it is already there (a checkpoint resumes).

@@ -96,7 +96,6 @@ public final class Ensembles {
         return c.card() == null ? null : c.card().heldOutIds();
     }
 
-
     private static ModelCard card(List<Path> files, List<ModelBundle.Contents> read, Evaluator.Result validation,
                                   TextClassifier classifier) {
         ModelCard base = read.get(0).card();
