@@ -1,40 +1,56 @@
 #!/usr/bin/env bash
-# Speed benchmark: textcls (DL4J) against PyTorch on the same network and the same sequences.
+# Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   scripts/bench.sh [--docs 2048] [--runs 3]
+#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "bilstm lstm64"]
 #
-# Prints, as median (min-max) of --runs after a warm-up: training docs/s and tokens/s and
-# network scoring docs/s on IMDB reviews (length-bucketed) and on synthetic fixed-length
-# sequences; then end-to-end scoring (read, tokenize, predict) with scripts/bench-score.sh when
-# models/imdb.zip exists. If Debian's python3-torch is installed (apt-get install python3-torch
-# libopenblas0-pthread), PyTorch runs the same network on the exported sequences with 1 and 2
-# threads and the ratios are printed.
+# For each network of the default recipe (scripts/recipes.sh; 'first-release' names the first
+# release's lstm-last.v1 128/128 network), prints, as median (min-max) of --runs after a warm-up:
+# training docs/s and tokens/s and network scoring docs/s on IMDB reviews (length-bucketed) and on
+# synthetic fixed-length sequences. If Debian's python3-torch is installed (apt-get install
+# python3-torch libopenblas0-pthread), PyTorch runs the same network on the exported sequences
+# with 1 and 2 threads and the ratios are printed. Then end-to-end scoring (read, tokenize,
+# predict) of models/imdb.zip with scripts/bench-score.sh, when it exists.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-docs=2048; runs=3
+source scripts/recipes.sh
+docs=1024; runs=3; networks="$default_members"
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs="$2"; shift 2;;
     --runs) runs="$2"; shift 2;;
-    *) echo "unknown option $1" >&2; exit 2;;
+    --networks) networks="$2"; shift 2;;
+    *) echo "unknown option $1 (known: --docs N, --runs N, --networks \"NAME ...\")" >&2; exit 2;;
   esac
+done
+for n in $networks; do
+  [ "$n" = first-release ] || [ -n "${recipe[$n]+set}" ] \
+    || { echo "error: unknown network '$n' (known: first-release ${!recipe[*]})" >&2; exit 2; }
 done
 scripts/get-imdb.sh >/dev/null
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "== textcls (DL4J 1.0.0-M2.1, OMP_NUM_THREADS=${OMP_NUM_THREADS:-1})"
-TEXTCLS_JAVA_OPTS="-Xmx4g -Dtextcls.progress=false" scripts/textcls bench --docs "$docs" --runs "$runs" \
-  --export "$tmp" | tee "$tmp/dl4j.txt"
-
 py=/usr/bin/python3
-if [ -x "$py" ] && "$py" -c 'import torch' 2>/dev/null; then
+torch=""
+if [ -x "$py" ] && "$py" -c 'import torch' 2>/dev/null; then torch=1; fi
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+for n in $networks; do
+  if [ "$n" = first-release ]; then opts="--first-release"; else opts="${recipe[$n]}"; fi
+  out="$tmp/$n"; mkdir -p "$out"
+  echo "== $n: textcls (DL4J 1.0.0-M2.1, OMP_NUM_THREADS=${OMP_NUM_THREADS:-1})"
+  # shellcheck disable=SC2086
+  TEXTCLS_JAVA_OPTS="-Xmx4g -Dtextcls.progress=false" scripts/textcls bench --docs "$docs" --runs "$runs" \
+    --export "$out" $opts | tee "$out/dl4j.txt"
+  if [ -z "$torch" ]; then
+    echo "== PyTorch not installed for $py (apt-get install python3-torch libopenblas0-pthread): no comparison"
+    continue
+  fi
   for threads in 1 2; do
-    echo "== PyTorch, $threads thread(s), same sequences"
-    OMP_NUM_THREADS=$threads "$py" scripts/bench_torch.py --dir "$tmp" --runs "$runs" --threads "$threads" \
-      | tee "$tmp/torch$threads.txt"
+    echo "== $n: PyTorch, $threads thread(s), same sequences"
+    OMP_NUM_THREADS=$threads "$py" scripts/bench_torch.py --dir "$out" --runs "$runs" --threads "$threads" \
+      | tee "$out/torch$threads.txt"
   done
-  echo "== ratios: textcls / PyTorch (above 1: textcls faster); scoring uses the fused op"
+  echo "== $n: ratios textcls / PyTorch (above 1: textcls faster); scoring uses the fused op where the network has one"
   for threads in 1 2; do
     awk -v t="$threads" '
       FNR == NR { if ($0 ~ / docs\/s /) { key = substr($0, 1, 30); sub(/ +$/, "", key); dl[key] = $(NF-4) } next }
@@ -42,17 +58,16 @@ if [ -x "$py" ] && "$py" -c 'import torch' 2>/dev/null; then
       END {
         split("train imdb (bucketed)|train synthetic|score imdb|score synthetic", k, "|")
         for (i = 1; i <= 4; i++) {
-          d = (k[i] ~ /^score/) ? dl[k[i] ", fused op"] : dl[k[i]]
+          d = dl[k[i]]
+          if (k[i] ~ /^score/) d = ((k[i] ", fused op") in dl) ? dl[k[i] ", fused op"] : dl[k[i] ", dl4j layers"]
           if (torch[k[i]] > 0) printf "%-24s vs PyTorch %d thread(s): %.2fx\n", k[i], t, d / torch[k[i]]
         }
-      }' "$tmp/dl4j.txt" "$tmp/torch$threads.txt"
+      }' "$out/dl4j.txt" "$out/torch$threads.txt"
   done
-else
-  echo "== PyTorch not installed for $py (apt-get install python3-torch libopenblas0-pthread): no comparison"
-fi
+done
 
 if [ -f models/imdb.zip ]; then
-  echo "== end-to-end scoring (read, tokenize, predict) of 10,000 reviews"
+  echo "== end-to-end scoring (read, tokenize, predict) of 10,000 reviews with models/imdb.zip"
   scripts/bench-score.sh --model models/imdb.zip --docs 10000 --runs "$runs"
 else
   echo "== models/imdb.zip missing: end-to-end scoring skipped (scripts/train-imdb.sh makes it)"

@@ -7,12 +7,12 @@
 #   IMDB_TARBALL=<aclImdb_v1.tar.gz> scripts/train-imdb.sh
 #   TRAIN_ARGS="--epochs 3" scripts/train-imdb.sh    # extra 'train' options (every network)
 #   PRETRAIN_ARGS="--epochs 5" scripts/train-imdb.sh # extra 'pretrain' options
-#   MEMBERS="bilstm lstm64 lstm128" scripts/train-imdb.sh  # which networks (default: bilstm lstm64)
-#   SINGLE=1 scripts/train-imdb.sh           # one network (bilstm) instead of the ensemble
+#   MEMBERS="bilstm lstm64" scripts/train-imdb.sh  # which networks (names in scripts/recipes.sh; default: lstm64 cnn)
+#   SINGLE=1 scripts/train-imdb.sh           # one network (train's default, bilstm) instead of the ensemble
 #   NO_PRETRAIN=1 scripts/train-imdb.sh      # random embeddings
 #   RETRAIN=1 scripts/train-imdb.sh          # redo pretraining and training even if outputs exist
 #
-# The ensemble: bilstm-pool.v1 (64 units per direction) and lstm-pool.v1 (64 units), both with
+# The ensemble: lstm-pool.v1 (64 units) and cnn-pool.v1 (256 filters of width 3), both with
 # max+mean pooling over head+tail 600 tokens, trained with the same seed (so the same split and
 # vocabulary); models/imdb.zip predicts the mean of their probabilities.
 #
@@ -26,15 +26,9 @@ cli=scripts/textcls
 model=models/imdb.zip
 mkdir -p models
 
-# The networks of the default recipe: name -> 'train' options beside the shared ones (--data, --model,
-# --embeddings, TRAIN_ARGS). Every member keeps train's defaults for the split, vocabulary and text
-# pipeline, so they can be combined.
-declare -A recipe=(
-  [bilstm]=""
-  [lstm64]="--architecture lstm-pool.v1 --hidden-size 64"
-  [lstm128]="--architecture lstm-pool.v1 --hidden-size 128"
-)
-members=(${MEMBERS:-bilstm lstm64})
+# The networks, by name, and the default members: scripts/recipes.sh (TRAIN_ARGS are added to each).
+source scripts/recipes.sh
+members=(${MEMBERS:-$default_members})
 if [ -n "${SINGLE:-}" ]; then members=(bilstm); fi
 for m in "${members[@]}"; do
   [ -n "${recipe[$m]+set}" ] || { echo "error: unknown member '$m' in MEMBERS (known: ${!recipe[*]})" >&2; exit 2; }
@@ -56,7 +50,7 @@ if [ -z "${NO_PRETRAIN:-}" ]; then
 fi
 
 # Members train side by side, so each JVM gets a smaller heap than a lone run's default (3 GB is
-# enough for IMDB; the larger JVM peaked at 6.3 GB RSS, native memory included); TEXTCLS_JAVA_OPTS overrides it.
+# enough for IMDB; the largest JVM peaked at 6.3 GB RSS, native memory included); TEXTCLS_JAVA_OPTS overrides it.
 export TEXTCLS_JAVA_OPTS="${TEXTCLS_JAVA_OPTS:--Xmx3g}"
 
 # train NAME: trains models/imdb-NAME.zip unless it is already there (a checkpoint resumes).
@@ -77,12 +71,16 @@ train() {
 start=$(date +%s)
 logs=(); zips=()
 for m in "${members[@]}"; do logs+=("models/imdb-$m.log"); zips+=("models/imdb-$m.zip"); done
-if [ "$(nproc)" -ge 2 ] && [ ${#members[@]} -ge 2 ]; then
-  echo "== train ${#members[@]} networks side by side: ${members[*]} (logs: ${logs[*]}; about 45 min for two on 2 cores)"
-  pids=()
-  for m in "${members[@]}"; do train "$m" & pids+=($!); done
-  ok=0
-  for p in "${pids[@]}"; do wait "$p" || ok=1; done
+slots=$(nproc)
+if [ "$slots" -ge 2 ] && [ ${#members[@]} -ge 2 ]; then
+  # One network per core, in the order given (the longest first): the next starts when one ends.
+  echo "== train ${#members[@]} networks, $slots at a time, in this order: ${members[*]} (logs: ${logs[*]})"
+  running=0; ok=0
+  for m in "${members[@]}"; do
+    if [ $running -ge "$slots" ]; then wait -n || ok=1; running=$((running - 1)); fi
+    train "$m" & running=$((running + 1))
+  done
+  while [ $running -gt 0 ]; do wait -n || ok=1; running=$((running - 1)); done
   [ $ok = 0 ] || exit 1
 else
   echo "== train ${#members[@]} network(s) one after the other: ${members[*]} (logs: ${logs[*]})"

@@ -38,12 +38,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code textcls bench}: network throughput of the default recipe on IMDB reviews and on synthetic
- * fixed-length sequences, as the median (min-max) of several runs. {@code --export} writes the
- * exact id sequences so another framework can run the same network on the same data.
+ * {@code textcls bench}: network throughput of a recipe (the default one, one of the default
+ * ensemble's other networks with {@code --architecture}/{@code --hidden-size}, or the first
+ * release's) on IMDB reviews and on synthetic fixed-length sequences, as the median (min-max) of
+ * several runs. {@code --export} writes the exact id sequences and the network's shape so another
+ * framework can run the same network on the same data.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
-        description = {"Measure training and scoring throughput of the default network (median of --runs).",
+        description = {"Measure training and scoring throughput of a network (median of --runs): the default "
+                + "recipe's, changed by the train options below, or the first release's.",
                 "Used by scripts/bench.sh, which also runs PyTorch on the same sequences."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -67,13 +70,29 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", description = "Measure only training or only scoring (for profiling): ${COMPLETION-CANDIDATES}.")
     Phase only;
 
+    @Option(names = "--first-release", description = "The first release's network (lstm-last.v1 128/128, last 400 "
+            + "tokens) instead of the default recipe's.")
+    boolean firstRelease;
+
+    @Option(names = "--architecture", description = "As train's (default: the default recipe's).")
+    String architecture;
+
+    @Option(names = "--hidden-size", description = "As train's.")
+    Integer hiddenSize;
+
+    @Option(names = "--pooling", description = "As train's.")
+    String pooling;
+
+    @Option(names = "--layers", description = "As train's.")
+    Integer layers;
+
     /** What {@code --only} selects. */
     enum Phase { train, score }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TrainingConfig d = TrainingConfig.firstRelease();
+        TrainingConfig d = config();
         TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
         FolderCorpus corpus = FolderCorpus.scan(data, List.of());
         List<CorpusEntry> all = corpus.entries();
@@ -92,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         SequenceEncoder enc = new SequenceEncoder(vocab, new SequenceSettings(d.maxLength(), d.truncation()));
         List<int[]> imdb = new ArrayList<>();
         int[] imdbLabels = new int[loaded.documents().size()];
+        int numLabels = Math.max(2, loaded.labels().size());
         for (int i = 0; i < imdbLabels.length; i++) {
             imdb.add(enc.encode(loaded.documents().get(i).tokens()));
             imdbLabels[i] = loaded.documents().get(i).label();
@@ -108,51 +128,90 @@ public final class BenchCommand implements Callable<Integer> {
             synthLabels[i] = s[0] % 2;
             synth.add(s);
         }
+        NetworkSpec shape = spec(d, d.vocabularySize(), numLabels);
         if (export != null) {
             exportIds(export.resolve("imdb.ids"), imdb, imdbLabels);
             exportIds(export.resolve("synthetic.ids"), synth, synthLabels);
+            com.fasterxml.jackson.databind.node.ObjectNode n = io.textcls.util.Json.MAPPER.valueToTree(shape);
+            n.put("learningRate", d.learningRate());
+            n.put("gradientClip", d.gradientClip());
+            n.put("batchSize", d.batchSize());
+            n.put("kernel", Architectures.CNN_KERNEL);
+            AtomicFiles.writeString(export.resolve("network.json"), io.textcls.util.Json.MAPPER.writeValueAsString(n));
         }
         long imdbTokens = imdb.stream().mapToLong(s -> s.length).sum();
-        out.printf("data: %d IMDB reviews from %s (%.0f tokens per review after the %d-token cap), %d synthetic "
-                        + "sequences of %d tokens; vocabulary %d; network %d/%d; batch %d; %d runs%n", imdb.size(), data,
-                (double) imdbTokens / imdb.size(), d.maxLength(), docs, syntheticLength, d.vocabularySize(),
-                d.embeddingSize(), d.hiddenSize(), d.batchSize(), runs);
+        out.printf("data: %d IMDB reviews from %s (%.0f tokens per review after the %d-token %s cap), %d synthetic "
+                        + "sequences of %d tokens; vocabulary %d; network %s (embedding %d, hidden %d, %d layer(s)%s); "
+                        + "batch %d; %d runs%n", imdb.size(), data, (double) imdbTokens / imdb.size(), d.maxLength(),
+                d.truncation(), docs, syntheticLength, d.vocabularySize(), d.architecture(), d.embeddingSize(),
+                d.hiddenSize(), d.layers(), d.pooling() == null ? "" : ", " + d.pooling() + " pooling", d.batchSize(),
+                runs);
         out.flush();
         if (only != Phase.score) {
             report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
-                    () -> trainSeconds(d, imdb, imdbLabels, vocab));
+                    () -> trainSeconds(d, imdb, imdbLabels, numLabels, vocab));
             report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
-                    () -> trainSeconds(d, synth, synthLabels, null));
+                    () -> trainSeconds(d, synth, synthLabels, numLabels, null));
         }
         if (only == Phase.train) {
             out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
             out.flush();
             return 0;
         }
-        MultiLayerNetwork net = network(d, d.vocabularySize());
-        FusedLstmInference fused = new FusedLstmInference(net);
-        report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
+        MultiLayerNetwork net = network(d, d.vocabularySize(), numLabels, 1);
+        if (FusedLstmInference.supports(shape)) {
+            FusedLstmInference fused = new FusedLstmInference(net);
+            report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
+        }
         report(out, "score imdb, dl4j layers", imdb.size(), imdbTokens,
-                () -> time(() -> SequenceInference.probabilities(net, imdb, 2, 64)));
-        report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
-                () -> time(() -> fused.probabilities(synth, 64)));
+                () -> time(() -> SequenceInference.probabilities(net, imdb, numLabels, 64)));
+        if (FusedLstmInference.supports(shape)) {
+            FusedLstmInference fused = new FusedLstmInference(net);
+            report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
+                    () -> time(() -> fused.probabilities(synth, 64)));
+        }
         report(out, "score synthetic, dl4j layers", synth.size(), (long) docs * syntheticLength,
-                () -> time(() -> SequenceInference.probabilities(net, synth, 2, 64)));
+                () -> time(() -> SequenceInference.probabilities(net, synth, numLabels, 64)));
         out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
         out.flush();
         return 0;
     }
 
-    private static MultiLayerNetwork network(TrainingConfig d, int vocabSize) {
-        return Architectures.build(NetworkSpec.lstmLast(vocabSize, d.embeddingSize(),
-                d.hiddenSize(), 2, d.dropout(), d.embeddingDropout()), new Optimization(d.learningRate(),
-                d.weightDecay(), d.gradientClip(), d.seed()));
+    /** The recipe measured: the default (or first release's) training options with this command's changes. */
+    TrainingConfig config() {
+        TrainingConfig c = firstRelease ? TrainingConfig.firstRelease() : TrainingConfig.defaults();
+        if (architecture != null) {
+            c = c.with("architecture", architecture);
+        }
+        if (hiddenSize != null) {
+            c = c.with("hidden-size", hiddenSize.toString());
+        }
+        if (pooling != null) {
+            c = c.with("pooling", pooling);
+        }
+        if (layers != null) {
+            c = c.with("layers", layers.toString());
+        }
+        return c;
     }
 
-    private static double trainSeconds(TrainingConfig d, List<int[]> seqs, int[] labels, Vocabulary vocab) {
-        MultiLayerNetwork net = network(d, vocab == null ? d.vocabularySize() : vocab.size());
+    private static NetworkSpec spec(TrainingConfig d, int vocabSize, int numLabels) {
+        return new NetworkSpec(d.architecture(), vocabSize, d.embeddingSize(), d.hiddenSize(), numLabels, d.dropout(),
+                d.embeddingDropout(), d.layers(), d.pooling());
+    }
+
+    /** The network as training builds it, its schedule (if any) spanning the recipe's epochs of {@code steps}. */
+    private static MultiLayerNetwork network(TrainingConfig d, int vocabSize, int numLabels, long steps) {
+        return Architectures.build(spec(d, vocabSize, numLabels), new Optimization(d.learningRate(), d.weightDecay(),
+                d.gradientClip(), d.seed(), d.schedule(), Math.max(1, steps) * d.maxEpochs(), false));
+    }
+
+    private static double trainSeconds(TrainingConfig d, List<int[]> seqs, int[] labels, int numLabels,
+                                       Vocabulary vocab) {
+        MultiLayerNetwork net = network(d, vocab == null ? d.vocabularySize() : vocab.size(), numLabels,
+                (seqs.size() + d.batchSize() - 1) / d.batchSize());
         int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
-        EpochStats s = ClassifierTrainer.runEpoch(net, 1, d, seqs, labels, lengths, 2);
+        EpochStats s = ClassifierTrainer.runEpoch(net, 1, d, seqs, labels, lengths, numLabels);
         return s.seconds();
     }
 

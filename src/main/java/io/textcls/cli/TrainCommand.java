@@ -64,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
             completionCandidates = ArchitectureNames.class)
     String architecture = D.architecture();
 
-    @Option(names = "--layers", description = "Stacked LSTM layers.")
+    @Option(names = "--layers", description = "Stacked LSTM (or, for cnn-pool.v1, convolution) layers.")
     int layers = D.layers();
 
     @Option(names = "--pooling", description = "For the *-pool recipes: max, mean or maxmean (both) over the real time steps.")
@@ -80,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--embedding-size", description = "Embedding width.")
     int embeddingSize = D.embeddingSize();
 
-    @Option(names = "--hidden-size", description = "LSTM units.")
+    @Option(names = "--hidden-size", description = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1).")
     int hiddenSize = D.hiddenSize();
 
     @Option(names = "--dropout", description = "Drop rate on the LSTM outputs.")

@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -34,9 +36,10 @@ import org.nd4j.linalg.schedule.StepSchedule;
 /**
  * The closed set of network recipes, by versioned name. A recipe never changes once released: a
  * change gets a new version so old bundles rebuild exactly. Every recipe starts with an
- * {@code EmbeddingSequenceLayer} and stacks {@link NetworkSpec#layers()} LSTMs (tanh); DL4J's
- * layer-level dropout acts on a layer's input, so {@code embeddingDropout} sits on the first
- * LSTM, {@code dropout} on every later LSTM and on the output layer.
+ * {@code EmbeddingSequenceLayer} and stacks {@link NetworkSpec#layers()} LSTMs (tanh), or
+ * convolutions for {@link #CNN_POOL_V1}; DL4J's layer-level dropout acts on a layer's input, so
+ * {@code embeddingDropout} sits on the first LSTM, {@code dropout} on every later LSTM and on the
+ * output layer.
  */
 public final class Architectures {
     /**
@@ -55,8 +58,18 @@ public final class Architectures {
      * outputs concatenated: 2 × hidden features per step).
      */
     public static final String BILSTM_POOL_V1 = "bilstm-pool.v1";
-    public static final List<String> KNOWN = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1);
-    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1);
+    /**
+     * EmbeddingSequenceLayer → {@link NetworkSpec#layers()} one-dimensional convolutions (width
+     * {@value #CNN_KERNEL}, same-length output, ReLU, {@code hiddenSize} filters) → masked pooling
+     * → dropout → OutputLayer (softmax, MCXENT). Not an LSTM: a fast, differently-erring member
+     * for ensembles (a learned n-gram detector). Padding steps are zero (the embedding layer
+     * masks them), so a document's features do not depend on how long its batch is.
+     */
+    public static final String CNN_POOL_V1 = "cnn-pool.v1";
+    /** The convolution width of {@link #CNN_POOL_V1}. */
+    public static final int CNN_KERNEL = 3;
+    public static final List<String> KNOWN = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1);
+    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1);
 
     private Architectures() {
     }
@@ -65,6 +78,11 @@ public final class Architectures {
         if (!KNOWN.contains(name)) {
             throw new TextclsException("unknown architecture '" + name + "': this build knows " + KNOWN);
         }
+    }
+
+    /** Whether the recipe's hidden layers are LSTMs (all but {@link #CNN_POOL_V1}). */
+    public static boolean recurrent(String architecture) {
+        return !CNN_POOL_V1.equals(architecture);
     }
 
     /** Whether the recipe pools over time (one output per document) rather than reading the last step. */
@@ -99,7 +117,22 @@ public final class Architectures {
         layers.add(emb.build());
         boolean bidirectional = spec.architecture().equals(BILSTM_POOL_V1);
         int width = spec.embeddingSize();
-        for (int i = 0; i < spec.layers(); i++) {
+        for (int i = 0; i < spec.layers() && !recurrent(spec.architecture()); i++) {
+            Convolution1DLayer.Builder conv = new Convolution1DLayer.Builder()
+                    .kernelSize(CNN_KERNEL)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .nIn(width)
+                    .nOut(spec.hiddenSize())
+                    .activation(Activation.RELU)
+                    .rnnDataFormat(RNNFormat.NCW);
+            double drop = i == 0 ? spec.embeddingDropout() : spec.dropout();
+            if (drop > 0) {
+                conv.dropOut(1.0 - drop);
+            }
+            layers.add(conv.build());
+            width = spec.hiddenSize();
+        }
+        for (int i = 0; i < spec.layers() && recurrent(spec.architecture()); i++) {
             LSTM.Builder lstm = new LSTM.Builder()
                     .nIn(width)
                     .nOut(spec.hiddenSize())
@@ -199,7 +232,7 @@ public final class Architectures {
         int expected = 2 + spec.layers() + (pools(spec.architecture()) ? 1 : 0);
         if (net.getnLayers() != expected) {
             return "network has " + net.getnLayers() + " layers, " + spec.architecture() + " with " + spec.layers()
-                    + " LSTM layer(s) has " + expected;
+                    + " hidden layer(s) has " + expected;
         }
         long rows = net.getLayer(0).getParam("W").size(0);
         if (rows != spec.vocabularySize()) {

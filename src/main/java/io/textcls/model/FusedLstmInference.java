@@ -54,9 +54,10 @@ public final class FusedLstmInference {
     /** Null: read the last real step; else the pooling over the real steps ({@link NetworkSpec}). */
     private final String pooling;
 
-    /** Whether this engine can run a recipe: every recipe with one LSTM layer. */
+    /** Whether this engine can run a recipe: every LSTM recipe with one layer. */
     public static boolean supports(NetworkSpec spec) {
-        return spec.layers() == 1 && Architectures.KNOWN.contains(spec.architecture());
+        return spec.layers() == 1 && Architectures.KNOWN.contains(spec.architecture())
+                && Architectures.recurrent(spec.architecture());
     }
 
     public FusedLstmInference(MultiLayerNetwork net) {

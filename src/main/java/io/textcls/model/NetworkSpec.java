@@ -9,11 +9,11 @@ import io.textcls.TextclsException;
  * @param architecture versioned recipe name, see {@link Architectures#KNOWN}
  * @param vocabularySize embedding rows (= vocabulary size)
  * @param embeddingSize embedding width
- * @param hiddenSize LSTM units (per direction for the bidirectional recipes)
+ * @param hiddenSize LSTM units (per direction for the bidirectional recipes; filters for cnn-pool.v1)
  * @param numLabels output width (= number of labels)
  * @param dropout drop rate on what the output layer reads (0 = none)
  * @param embeddingDropout drop rate on the embeddings fed to the first LSTM (0 = none)
- * @param layers stacked LSTM layers (bundles written before this field existed read as 1)
+ * @param layers stacked LSTM (or convolution) layers (bundles written before this field existed read as 1)
  * @param pooling {@code max}, {@code mean} or {@code maxmean} (both, concatenated) over the real
  *     time steps for the {@code *-pool} recipes; null for {@code lstm-last.v1}
  */

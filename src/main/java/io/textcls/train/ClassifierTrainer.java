@@ -261,9 +261,10 @@ public final class ClassifierTrainer {
             tokens += lengths[order[i]];
         }
         // Batches are built on a second thread while the network trains on the current one.
-        DataSetIterator it = new AsyncDataSetIterator(
+        FailureRecordingIterator source = new FailureRecordingIterator(
                 SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, cfg.batchSize(),
-                        Architectures.pools(cfg.architecture())), 4, true);
+                        Architectures.pools(cfg.architecture())));
+        DataSetIterator it = new AsyncDataSetIterator(source, 4, true);
         long t0 = System.nanoTime();
         double lossSum = 0;
         int steps = 0;
@@ -287,6 +288,7 @@ public final class ClassifierTrainer {
                 a.shutdown();
             }
         }
+        source.rethrowIfFailed();
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochStats(epoch, lossSum / Math.max(1, steps), Double.NaN, Double.NaN, seconds,
                 order.length / seconds, tokens / seconds);

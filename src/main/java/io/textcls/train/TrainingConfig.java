@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * @param maxLength most tokens per document fed to the network
  * @param truncation which tokens of a longer document are kept
  * @param embeddingSize embedding width (taken from the vectors file when {@code embeddings} is set)
- * @param hiddenSize LSTM units (per direction for bidirectional recipes)
+ * @param hiddenSize LSTM units (per direction for bidirectional recipes; filters for cnn-pool.v1)
  * @param dropout drop rate on what the output layer and stacked LSTMs read
  * @param embeddingDropout drop rate on the embeddings
  * @param learningRate Adam step size
@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * @param timeLimitMinutes do not start an epoch expected to end past this (0 = no limit)
  * @param threads threads for reading and tokenizing
  * @param architecture versioned network recipe, see {@link Architectures#KNOWN}
- * @param layers stacked LSTM layers
+ * @param layers stacked LSTM (or convolution) layers
  * @param pooling {@code max}, {@code mean} or {@code maxmean} for the pooled recipes, null otherwise
  * @param schedule learning-rate schedule over the most epochs
  * @param embeddings word vectors (word2vec text format) to start the embedding layer from, or null

@@ -266,4 +266,26 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains(".csv") && r.err().contains("--format"), r.err());
     }
+
+    @Test
+    void benchTimesTheChosenNetworkAndExportsItsShape() throws Exception {
+        Path out = dir.resolve("bench-cnn");
+        Run r = run("bench", "--data", data.toString(), "--docs", "120", "--runs", "1", "--synthetic-length", "12",
+                "--architecture", "cnn-pool.v1", "--hidden-size", "8", "--export", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("network cnn-pool.v1 (embedding 128, hidden 8, 1 layer(s), maxmean pooling)"), r.out());
+        assertTrue(r.out().contains("train imdb (bucketed)") && r.out().contains("score synthetic, dl4j layers"), r.out());
+        assertFalse(r.out().contains("fused op"), "no fused LSTM engine for a CNN: " + r.out());
+        JsonNode shape = Json.MAPPER.readTree(out.resolve("network.json").toFile());
+        assertEquals("cnn-pool.v1", shape.path("architecture").asText());
+        assertEquals(8, shape.path("hiddenSize").asInt());
+        assertEquals(3, shape.path("kernel").asInt());
+        assertEquals(120, Files.readAllLines(out.resolve("imdb.ids")).size());
+
+        Run first = run("bench", "--data", data.toString(), "--docs", "120", "--runs", "1", "--synthetic-length", "12",
+                "--only", "score", "--first-release");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("network lstm-last.v1 (embedding 128, hidden 128, 1 layer(s))"), first.out());
+        assertTrue(first.out().contains("score imdb, fused op"), first.out());
+    }
 }

@@ -3,6 +3,7 @@ package io.textcls.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.TestCorpora;
@@ -13,7 +14,10 @@ import io.textcls.classifier.TextClassifier;
 import io.textcls.embed.Word2VecPretrainer;
 import io.textcls.embed.WordVectors;
 import io.textcls.model.Architectures;
+import io.textcls.model.NetworkSpec;
+import io.textcls.model.Optimization;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -76,6 +80,30 @@ class RecipesTest {
     @Test
     void stackedMeanPooling() throws Exception {
         learnsAndReloads(tiny(Architectures.LSTM_POOL_V1, 2, "mean"), "lstm2-mean");
+    }
+
+    @Test
+    void stackedConvolutionsWithMaxAndMeanPooling() throws Exception {
+        // Batch == one at a time also checks that padding steps reach no convolution window.
+        learnsAndReloads(tiny(Architectures.CNN_POOL_V1, 2, "maxmean"), "cnn2-maxmean");
+    }
+
+    @Test
+    void aFailingBatchSourceEndsTheEpochWithAnErrorInsteadOfHanging() {
+        // DL4J's AsyncDataSetIterator waits forever when its source throws; the trainer must not.
+        TrainingConfig cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max");
+        MultiLayerNetwork net = Architectures.build(new NetworkSpec(Architectures.LSTM_POOL_V1, 20, 4, 4, 2, 0, 0, 1,
+                "max"), new Optimization(0.01, 0, 0, 1));
+        List<int[]> seqs = new ArrayList<>();
+        int[] labels = new int[40];
+        for (int i = 0; i < labels.length; i++) {
+            seqs.add(new int[]{2 + i % 10, 3, 4});
+            labels[i] = i == 37 ? 5 : i % 2; // label 5 of 2: building that batch fails
+        }
+        int[] lengths = seqs.stream().mapToInt(x -> x.length).toArray();
+        RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> assertThrows(RuntimeException.class,
+                () -> ClassifierTrainer.runEpoch(net, 1, cfg, seqs, labels, lengths, 2)));
+        assertTrue(e.getMessage().contains("building a training batch failed"), e.getMessage());
     }
 
     @Test
