@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "bilstm lstm64"]
+#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or "first-release", "bilstm", ...
 #
 # For each network of the default recipe (scripts/recipes.sh; 'first-release' names the first
 # release's lstm-last.v1 128/128 network), prints, as median (min-max) of --runs after a warm-up:

@@ -1,5 +1,6 @@
 package io.textcls.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
 import io.textcls.corpus.CorpusEntry;
 import io.textcls.corpus.CorpusLoader;
@@ -19,6 +20,7 @@ import io.textcls.train.ClassifierTrainer;
 import io.textcls.train.EpochStats;
 import io.textcls.train.TrainingConfig;
 import io.textcls.util.AtomicFiles;
+import io.textcls.util.Json;
 import io.textcls.util.ProcessStats;
 import io.textcls.vocab.Vocabulary;
 import java.io.PrintWriter;
@@ -38,10 +40,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code textcls bench}: network throughput of a recipe (the default one, one of the default
- * ensemble's other networks with {@code --architecture}/{@code --hidden-size}, or the first
- * release's) on IMDB reviews and on synthetic fixed-length sequences, as the median (min-max) of
- * several runs. {@code --export} writes the exact id sequences and the network's shape so another
+ * {@code textcls bench}: network throughput of a recipe ({@code train}'s default, changed by
+ * {@code --architecture}/{@code --hidden-size} and the like, e.g. into a network of the default
+ * ensemble, or the first release's) on IMDB reviews and on synthetic fixed-length sequences, as
+ * the median (min-max) of several runs. {@code --export} writes the exact id sequences and the network's shape so another
  * framework can run the same network on the same data.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
@@ -132,12 +134,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (export != null) {
             exportIds(export.resolve("imdb.ids"), imdb, imdbLabels);
             exportIds(export.resolve("synthetic.ids"), synth, synthLabels);
-            com.fasterxml.jackson.databind.node.ObjectNode n = io.textcls.util.Json.MAPPER.valueToTree(shape);
+            ObjectNode n = Json.MAPPER.valueToTree(shape);
             n.put("learningRate", d.learningRate());
             n.put("gradientClip", d.gradientClip());
             n.put("batchSize", d.batchSize());
             n.put("kernel", Architectures.CNN_KERNEL);
-            AtomicFiles.writeString(export.resolve("network.json"), io.textcls.util.Json.MAPPER.writeValueAsString(n));
+            AtomicFiles.writeString(export.resolve("network.json"), Json.MAPPER.writeValueAsString(n));
         }
         long imdbTokens = imdb.stream().mapToLong(s -> s.length).sum();
         out.printf("data: %d IMDB reviews from %s (%.0f tokens per review after the %d-token %s cap), %d synthetic "
