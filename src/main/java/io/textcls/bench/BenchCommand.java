@@ -12,7 +12,6 @@ import io.textcls.encode.SequenceSettings;
 import io.textcls.model.Architectures;
 import io.textcls.model.FusedLstmInference;
 import io.textcls.model.NetworkSpec;
-import io.textcls.model.Optimization;
 import io.textcls.model.SequenceInference;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
@@ -130,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
             synthLabels[i] = s[0] % 2;
             synth.add(s);
         }
-        NetworkSpec shape = spec(d, d.vocabularySize(), numLabels);
+        NetworkSpec shape = d.networkSpec(d.vocabularySize(), numLabels);
         if (export != null) {
             exportIds(export.resolve("imdb.ids"), imdb, imdbLabels);
             exportIds(export.resolve("synthetic.ids"), synth, synthLabels);
@@ -197,15 +196,9 @@ public final class BenchCommand implements Callable<Integer> {
         return c;
     }
 
-    private static NetworkSpec spec(TrainingConfig d, int vocabSize, int numLabels) {
-        return new NetworkSpec(d.architecture(), vocabSize, d.embeddingSize(), d.hiddenSize(), numLabels, d.dropout(),
-                d.embeddingDropout(), d.layers(), d.pooling());
-    }
-
     /** The network as training builds it, its schedule (if any) spanning the recipe's epochs of {@code steps}. */
     private static MultiLayerNetwork network(TrainingConfig d, int vocabSize, int numLabels, long steps) {
-        return Architectures.build(spec(d, vocabSize, numLabels), new Optimization(d.learningRate(), d.weightDecay(),
-                d.gradientClip(), d.seed(), d.schedule(), Math.max(1, steps) * d.maxEpochs(), false));
+        return Architectures.build(d.networkSpec(vocabSize, numLabels), d.optimization(Math.max(1, steps)));
     }
 
     private static double trainSeconds(TrainingConfig d, List<int[]> seqs, int[] labels, int numLabels,

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -117,33 +118,26 @@ public final class Architectures {
         layers.add(emb.build());
         boolean bidirectional = spec.architecture().equals(BILSTM_POOL_V1);
         int width = spec.embeddingSize();
-        for (int i = 0; i < spec.layers() && !recurrent(spec.architecture()); i++) {
-            Convolution1DLayer.Builder conv = new Convolution1DLayer.Builder()
-                    .kernelSize(CNN_KERNEL)
-                    .convolutionMode(ConvolutionMode.Same)
-                    .nIn(width)
-                    .nOut(spec.hiddenSize())
-                    .activation(Activation.RELU)
-                    .rnnDataFormat(RNNFormat.NCW);
+        for (int i = 0; i < spec.layers(); i++) {
+            FeedForwardLayer.Builder<?> hidden;
+            int out = spec.hiddenSize();
+            if (recurrent(spec.architecture())) {
+                hidden = new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW);
+            } else {
+                hidden = new Convolution1DLayer.Builder()
+                        .kernelSize(CNN_KERNEL)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU)
+                        .rnnDataFormat(RNNFormat.NCW);
+            }
+            hidden.nIn(width).nOut(out);
             double drop = i == 0 ? spec.embeddingDropout() : spec.dropout();
             if (drop > 0) {
-                conv.dropOut(1.0 - drop);
+                hidden.dropOut(1.0 - drop); // DL4J's dropOut takes the retain probability
             }
-            layers.add(conv.build());
-            width = spec.hiddenSize();
-        }
-        for (int i = 0; i < spec.layers() && recurrent(spec.architecture()); i++) {
-            LSTM.Builder lstm = new LSTM.Builder()
-                    .nIn(width)
-                    .nOut(spec.hiddenSize())
-                    .activation(Activation.TANH)
-                    .dataFormat(RNNFormat.NCW);
-            double drop = i == 0 ? spec.embeddingDropout() : spec.dropout();
-            if (drop > 0) {
-                lstm.dropOut(1.0 - drop); // DL4J's dropOut takes the retain probability
-            }
-            layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, lstm.build()) : lstm.build());
-            width = bidirectional ? 2 * spec.hiddenSize() : spec.hiddenSize();
+            Layer built = hidden.build();
+            layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, built) : built);
+            width = bidirectional ? 2 * out : out;
         }
         if (pools(spec.architecture())) {
             if (NetworkSpec.MAX_MEAN.equals(spec.pooling())) {

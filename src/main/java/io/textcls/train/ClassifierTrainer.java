@@ -136,11 +136,9 @@ public final class ClassifierTrainer {
         listener.info(String.format("vocabulary: %,d ids (min count %d, training split only)", vocab.size(),
                 cfg.minCount()));
 
-        NetworkSpec spec = new NetworkSpec(cfg.architecture(), vocab.size(), cfg.embeddingSize(), cfg.hiddenSize(),
-                labels.size(), cfg.dropout(), cfg.embeddingDropout(), cfg.layers(), cfg.pooling());
+        NetworkSpec spec = cfg.networkSpec(vocab.size(), labels.size());
         long stepsPerEpoch = (trainSeqs.size() + cfg.batchSize() - 1) / cfg.batchSize();
-        Optimization opt = new Optimization(cfg.learningRate(), cfg.weightDecay(), cfg.gradientClip(), cfg.seed(),
-                cfg.schedule(), stepsPerEpoch * cfg.maxEpochs(), cfg.freezeEmbeddings());
+        Optimization opt = cfg.optimization(stepsPerEpoch);
         String dataFingerprint = sha256(split.fingerprint + "|" + vocab.size() + "|" + labels.names());
 
         Checkpoint.State state;

@@ -111,6 +111,18 @@ public record TrainingConfig(List<String> labels, double validationFraction, Pat
                 Optimization.Schedule.CONSTANT, null, false, 0);
     }
 
+    /** The network these options build, for a vocabulary and label count. */
+    public NetworkSpec networkSpec(int vocabSize, int numLabels) {
+        return new NetworkSpec(architecture, vocabSize, embeddingSize, hiddenSize, numLabels, dropout,
+                embeddingDropout, layers, pooling);
+    }
+
+    /** The optimizer settings, the learning-rate schedule spanning the most epochs of {@code stepsPerEpoch}. */
+    public Optimization optimization(long stepsPerEpoch) {
+        return new Optimization(learningRate, weightDecay, gradientClip, seed, schedule, stepsPerEpoch * maxEpochs,
+                freezeEmbeddings);
+    }
+
     /**
      * A copy with one option changed, named as on the {@code train} command line without the dashes
      * ({@code hidden-size}, {@code learning-rate}, {@code architecture}, ...), the value as text.
