@@ -178,15 +178,19 @@ public final class FusedLstmInference {
         INDArray pulled = Nd4j.pullRows(embedding, 1, ids);
         try {
             INDArray x = pulled.reshape(b, t, embedding.size(1)); // NTS
-            return Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
+            INDArray[] out = Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
                     .addInputs(x, d.wx(), d.wr(), d.bias())
                     .addIntegerArguments(LSTMDataFormat.NTS.ordinal(), LSTMDirectionMode.FWD.ordinal(),
                             LSTMActivations.SIGMOID.ordinal(), LSTMActivations.TANH.ordinal(),
                             LSTMActivations.TANH.ordinal())
                     .addFloatingPointArguments(0.0) // no cell clipping
-                    // has bias, seq lengths, initial h, initial c, peepholes; return full sequence, last h, last c
-                    .addBooleanArguments(true, false, false, false, false, true, false, false)
-                    .build())[0];
+                    // has bias, seq lengths, initial h, initial c, peepholes; return full sequence, last h, last c.
+                    // The last h and c are unused but asked for: M2.1's oneDNN version of the op fails ("object
+                    // is not initialized") when they are not.
+                    .addBooleanArguments(true, false, false, false, false, true, true, true)
+                    .build());
+            close(out[1], out[2]);
+            return out[0];
         } finally {
             close(pulled);
         }

@@ -1,5 +1,6 @@
 package io.textcls.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,13 +10,16 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.MaskedReductionUtil;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -79,6 +83,35 @@ class MaxMeanPoolingTest {
             assertTrue(ok, "analytic and numeric gradients agree");
         } finally {
             Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    @Test
+    void inputGradientEqualsDl4jsMaskedMaxPlusMean() {
+        Nd4j.getRandom().setSeed(5);
+        int b = 4;
+        int n = 6;
+        int t = 7;
+        for (char order : new char[] {'c', 'f'}) {
+            INDArray in = Nd4j.rand(DataType.FLOAT, b, n, t).subi(0.5).dup(order);
+            // a ReLU-like tie: a whole channel at zero, whose first step gets the max's gradient
+            in.get(NDArrayIndex.point(0), NDArrayIndex.point(2), NDArrayIndex.all()).assign(0);
+            INDArray mask = Nd4j.createFromArray(new float[][] {
+                {1, 1, 1, 1, 1, 1, 1}, {1, 1, 0, 0, 0, 0, 0}, {1, 1, 1, 1, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 0}});
+            INDArray eMax = Nd4j.rand(DataType.FLOAT, b, n);
+            INDArray eMean = Nd4j.rand(DataType.FLOAT, b, n);
+            INDArray expected = MaskedReductionUtil.maskedPoolingEpsilonTimeSeries(PoolingType.MAX, in, mask, eMax, 0)
+                    .add(MaskedReductionUtil.maskedPoolingEpsilonTimeSeries(PoolingType.AVG, in, mask, eMean, 0));
+            INDArray actual = MaxMeanPoolingLayer.inputGradient(in, mask, eMax, eMean);
+            assertArrayEquals(expected.shape(), actual.shape());
+            for (int i = 0; i < b; i++) {
+                for (int c = 0; c < n; c++) {
+                    for (int s = 0; s < t; s++) {
+                        assertEquals(expected.getFloat(i, c, s), actual.getFloat(i, c, s), 1e-6,
+                                "order " + order + " at " + i + "," + c + "," + s);
+                    }
+                }
+            }
         }
     }
 }
