@@ -136,7 +136,12 @@ public final class Architectures {
                 hidden.dropOut(1.0 - drop); // DL4J's dropOut takes the retain probability
             }
             Layer built = hidden.build();
-            layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, built) : built);
+            if (bidirectional) {
+                built = new Bidirectional(Bidirectional.Mode.CONCAT, built);
+            } else if (built instanceof LSTM lstm) {
+                built = CachingLstm.of(lstm); // one forward pass per training step instead of two
+            }
+            layers.add(built);
             width = bidirectional ? 2 * out : out;
         }
         if (pools(spec.architecture())) {

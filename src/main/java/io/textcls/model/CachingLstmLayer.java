@@ -1,0 +1,152 @@
+package io.textcls.model;
+
+import java.lang.reflect.Field;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.FwdPassReturn;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.layers.recurrent.LSTMHelpers;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.TimeSeriesUtils;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer of {@link CachingLstm}: in training, its forward pass keeps what the backward pass needs
+ * (gate activations and cell states of every step) and hands it to DL4J's own backward pass through
+ * the {@code cachedFwdPass} field that M2.1 reads but never fills. DL4J would otherwise run the whole
+ * forward loop a second time inside {@code backpropGradient}.
+ *
+ * <p>The kept arrays live outside DL4J's workspaces (its per-layer working memory, where they would
+ * otherwise go, is reset for the next layer, and ND4J refuses arrays of a closed workspace), and
+ * their native memory is freed as soon as the backward pass is done. Outside training, and with NWC
+ * data, DL4J's code runs unchanged. Not for truncated backpropagation through time, which textcls
+ * does not use: the kept pass starts from a zero state.
+ */
+public class CachingLstmLayer extends LSTM {
+    /** The forward pass kept for backprop, until it is freed. */
+    private FwdPassReturn kept;
+
+    public CachingLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        return activate(training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        release();
+        if (!training || TimeSeriesUtils.getFormatFromRnnLayer(layerConf()) != RNNFormat.NCW) {
+            return super.activate(training, workspaceMgr);
+        }
+        assertInputSet(false);
+        applyDropOutIfNecessary(true, workspaceMgr);
+        try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            kept = forward(cachingManager(workspaceMgr));
+        }
+        // Run for backprop (and with cache mode NONE), LSTMHelpers leaves the [b, H, T] output unfilled.
+        for (int t = 0; t < kept.fwdPassOutputAsArrays.length; t++) {
+            kept.fwdPassOutput.tensorAlongDimension(t, 1, 0).assign(kept.fwdPassOutputAsArrays[t]);
+        }
+        cachedFwdPass = kept;
+        return kept.fwdPassOutput;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        try {
+            return super.backpropGradient(epsilon, workspaceMgr); // takes cachedFwdPass when it is set
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void clear() {
+        release();
+        super.clear();
+    }
+
+    /** Frees the kept arrays' native memory now rather than when the GC finds them. */
+    private void release() {
+        cachedFwdPass = null;
+        if (kept == null) {
+            return;
+        }
+        Set<INDArray> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (INDArray[] perStep : new INDArray[][] {kept.fwdPassOutputAsArrays, kept.memCellState,
+            kept.memCellActivations, kept.iz, kept.ia, kept.fa, kept.oa, kept.ga, kept.fz, kept.oz, kept.gz}) {
+            if (perStep != null) {
+                Collections.addAll(arrays, perStep);
+            }
+        }
+        arrays.add(kept.lastAct);
+        arrays.add(kept.lastMemCell);
+        for (INDArray a : arrays) {
+            if (a != null && !a.isView() && !a.isAttached() && a.closeable()) {
+                a.close();
+            }
+        }
+        kept = null;
+    }
+
+    /**
+     * A copy of DL4J's manager in which the arrays LSTMHelpers keeps for backprop (FF_ and
+     * BP_WORKING_MEM: cell states and gate activations of every step) are allocated outside any
+     * workspace, so that they outlive this layer's forward scope.
+     */
+    private static LayerWorkspaceMgr cachingManager(LayerWorkspaceMgr original) {
+        Set<ArrayType> scopedOut = EnumSet.of(ArrayType.FF_WORKING_MEM, ArrayType.BP_WORKING_MEM);
+        Map<ArrayType, WorkspaceConfiguration> configs = new EnumMap<>(ArrayType.class);
+        Map<ArrayType, String> names = new EnumMap<>(ArrayType.class);
+        for (ArrayType t : ArrayType.values()) {
+            if (scopedOut.contains(t)) {
+                continue;
+            }
+            if (original.isScopedOut(t)) {
+                scopedOut.add(t);
+            } else if (original.hasConfiguration(t)) {
+                configs.put(t, original.getConfiguration(t));
+                names.put(t, original.getWorkspaceName(t));
+            }
+        }
+        LayerWorkspaceMgr mgr = new LayerWorkspaceMgr(scopedOut, configs, names);
+        mgr.setHelperWorkspacePointers(original.getHelperWorkspacePointers());
+        try { // arrays of the async iterator's workspace are not to be moved (DL4J's own setting, not readable)
+            Field f = LayerWorkspaceMgr.class.getDeclaredField("noLeverageOverride");
+            f.setAccessible(true);
+            f.set(mgr, f.get(original));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DL4J's LayerWorkspaceMgr has changed: " + e, e);
+        }
+        return mgr;
+    }
+
+    /** DL4J's forward pass as its {@code backpropGradient} runs it (keeping every step's state). */
+    private FwdPassReturn forward(LayerWorkspaceMgr workspaceMgr) {
+        INDArray recurrentWeights = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, workspaceMgr);
+        INDArray inputWeights = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, workspaceMgr);
+        INDArray biases = getParamWithNoise(LSTMParamInitializer.BIAS_KEY, true, workspaceMgr);
+        return LSTMHelpers.activateHelper(this, conf, layerConf().getGateActivationFn(), input, recurrentWeights,
+                inputWeights, biases, true, null, null, true, true, LSTMParamInitializer.INPUT_WEIGHT_KEY,
+                maskArray, false, helper, CacheMode.NONE, workspaceMgr, layerConf().isHelperAllowFallback());
+    }
+}
