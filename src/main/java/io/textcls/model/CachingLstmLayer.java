@@ -1,10 +1,8 @@
 package io.textcls.model;
 
 import java.lang.reflect.Field;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -38,8 +36,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * does not use: the kept pass starts from a zero state.
  */
 public class CachingLstmLayer extends LSTM {
-    /** The forward pass kept for backprop, until it is freed. */
+    static final String CACHE_WORKSPACE = "TEXTCLS_LSTM_FORWARD_CACHE";
+
+    /** The forward pass kept for backprop, and the open workspace that holds its arrays. */
     private FwdPassReturn kept;
+    private MemoryWorkspace cache;
 
     public CachingLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -54,14 +55,19 @@ public class CachingLstmLayer extends LSTM {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         release();
-        if (!training || TimeSeriesUtils.getFormatFromRnnLayer(layerConf()) != RNNFormat.NCW) {
+        if (!training || TimeSeriesUtils.getFormatFromRnnLayer(layerConf()) != RNNFormat.NCW
+                || workspaceMgr.isScopedOut(ArrayType.FF_WORKING_MEM)) {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
         applyDropOutIfNecessary(true, workspaceMgr);
-        try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            kept = forward(cachingManager(workspaceMgr));
-        }
+        WorkspaceConfiguration conf = workspaceMgr.getConfiguration(ArrayType.FF_WORKING_MEM);
+        // Opened here and closed in release(), after the backward pass: ND4J refuses arrays of a closed
+        // workspace. It is not made the current workspace; only the kept arrays are allocated in it.
+        MemoryWorkspace current = Nd4j.getMemoryManager().getCurrentWorkspace();
+        cache = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(conf, CACHE_WORKSPACE).notifyScopeEntered();
+        Nd4j.getMemoryManager().setCurrentWorkspace(current);
+        kept = forward(cachingManager(workspaceMgr, conf));
         // Run for backprop (and with cache mode NONE), LSTMHelpers leaves the [b, H, T] output unfilled.
         for (int t = 0; t < kept.fwdPassOutputAsArrays.length; t++) {
             kept.fwdPassOutput.tensorAlongDimension(t, 1, 0).assign(kept.fwdPassOutputAsArrays[t]);
@@ -85,43 +91,31 @@ public class CachingLstmLayer extends LSTM {
         super.clear();
     }
 
-    /** Frees the kept arrays' native memory now rather than when the GC finds them. */
+    /** Drops the kept pass and closes its workspace (the next forward pass reuses its memory). */
     private void release() {
         cachedFwdPass = null;
-        if (kept == null) {
-            return;
-        }
-        Set<INDArray> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (INDArray[] perStep : new INDArray[][] {kept.fwdPassOutputAsArrays, kept.memCellState,
-            kept.memCellActivations, kept.iz, kept.ia, kept.fa, kept.oa, kept.ga, kept.fz, kept.oz, kept.gz}) {
-            if (perStep != null) {
-                Collections.addAll(arrays, perStep);
-            }
-        }
-        arrays.add(kept.lastAct);
-        arrays.add(kept.lastMemCell);
-        for (INDArray a : arrays) {
-            if (a != null && !a.isView() && !a.isAttached() && a.closeable()) {
-                a.close();
-            }
-        }
         kept = null;
+        if (cache != null) {
+            MemoryWorkspace current = Nd4j.getMemoryManager().getCurrentWorkspace();
+            cache.close();
+            Nd4j.getMemoryManager().setCurrentWorkspace(current);
+            cache = null;
+        }
     }
 
     /**
      * A copy of DL4J's manager in which the arrays LSTMHelpers keeps for backprop (FF_ and
-     * BP_WORKING_MEM: cell states and gate activations of every step) are allocated outside any
-     * workspace, so that they outlive this layer's forward scope.
+     * BP_WORKING_MEM: cell states and gate activations of every step) go to the cache workspace.
      */
-    private static LayerWorkspaceMgr cachingManager(LayerWorkspaceMgr original) {
-        Set<ArrayType> scopedOut = EnumSet.of(ArrayType.FF_WORKING_MEM, ArrayType.BP_WORKING_MEM);
+    private static LayerWorkspaceMgr cachingManager(LayerWorkspaceMgr original, WorkspaceConfiguration conf) {
+        Set<ArrayType> scopedOut = EnumSet.noneOf(ArrayType.class);
         Map<ArrayType, WorkspaceConfiguration> configs = new EnumMap<>(ArrayType.class);
         Map<ArrayType, String> names = new EnumMap<>(ArrayType.class);
         for (ArrayType t : ArrayType.values()) {
-            if (scopedOut.contains(t)) {
-                continue;
-            }
-            if (original.isScopedOut(t)) {
+            if (t == ArrayType.FF_WORKING_MEM || t == ArrayType.BP_WORKING_MEM) {
+                configs.put(t, conf);
+                names.put(t, CACHE_WORKSPACE);
+            } else if (original.isScopedOut(t)) {
                 scopedOut.add(t);
             } else if (original.hasConfiguration(t)) {
                 configs.put(t, original.getConfiguration(t));
