@@ -65,9 +65,9 @@ public class CachingLstmLayer extends LSTM {
         // Opened here and closed in release(), after the backward pass: ND4J refuses arrays of a closed
         // workspace. It is not made the current workspace; only the kept arrays are allocated in it.
         MemoryWorkspace current = Nd4j.getMemoryManager().getCurrentWorkspace();
-        cache = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(conf, CACHE_WORKSPACE).notifyScopeEntered();
+        cache = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(conf, workspaceName()).notifyScopeEntered();
         Nd4j.getMemoryManager().setCurrentWorkspace(current);
-        kept = forward(cachingManager(workspaceMgr, conf));
+        kept = forward(cachingManager(workspaceMgr, conf, workspaceName()));
         // Run for backprop (and with cache mode NONE), LSTMHelpers leaves the [b, H, T] output unfilled.
         for (int t = 0; t < kept.fwdPassOutputAsArrays.length; t++) {
             kept.fwdPassOutput.tensorAlongDimension(t, 1, 0).assign(kept.fwdPassOutputAsArrays[t]);
@@ -91,6 +91,14 @@ public class CachingLstmLayer extends LSTM {
         super.clear();
     }
 
+    /**
+     * One workspace per layer position: in a stack, each LSTM keeps its pass until its own backward
+     * pass, and the layers' backward passes run in the reverse order of their forward passes.
+     */
+    private String workspaceName() {
+        return CACHE_WORKSPACE + "_" + getIndex();
+    }
+
     /** Drops the kept pass and closes its workspace (the next forward pass reuses its memory). */
     private void release() {
         cachedFwdPass = null;
@@ -107,14 +115,15 @@ public class CachingLstmLayer extends LSTM {
      * A copy of DL4J's manager in which the arrays LSTMHelpers keeps for backprop (FF_ and
      * BP_WORKING_MEM: cell states and gate activations of every step) go to the cache workspace.
      */
-    private static LayerWorkspaceMgr cachingManager(LayerWorkspaceMgr original, WorkspaceConfiguration conf) {
+    private static LayerWorkspaceMgr cachingManager(LayerWorkspaceMgr original, WorkspaceConfiguration conf,
+                                                    String name) {
         Set<ArrayType> scopedOut = EnumSet.noneOf(ArrayType.class);
         Map<ArrayType, WorkspaceConfiguration> configs = new EnumMap<>(ArrayType.class);
         Map<ArrayType, String> names = new EnumMap<>(ArrayType.class);
         for (ArrayType t : ArrayType.values()) {
             if (t == ArrayType.FF_WORKING_MEM || t == ArrayType.BP_WORKING_MEM) {
                 configs.put(t, conf);
-                names.put(t, CACHE_WORKSPACE);
+                names.put(t, name);
             } else if (original.isScopedOut(t)) {
                 scopedOut.add(t);
             } else if (original.hasConfiguration(t)) {
