@@ -29,9 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * the {@code cachedFwdPass} field that M2.1 reads but never fills. DL4J would otherwise run the whole
  * forward loop a second time inside {@code backpropGradient}.
  *
- * <p>The kept arrays live outside DL4J's workspaces (its per-layer working memory, where they would
- * otherwise go, is reset for the next layer, and ND4J refuses arrays of a closed workspace), and
- * their native memory is freed as soon as the backward pass is done. Outside training, and with NWC
+ * <p>The kept arrays go to a workspace of this layer position's own, opened by the forward pass and
+ * closed when the backward pass is done: DL4J's per-layer working memory, where they would
+ * otherwise go, is reset for the next layer, and ND4J refuses arrays of a closed workspace. (Arrays
+ * outside any workspace, tried first, left the native memory to the garbage collector: 5.5 GB RSS
+ * after five benchmark epochs against 2.2 GB.) Outside training, without workspaces, and with NWC
  * data, DL4J's code runs unchanged. Not for truncated backpropagation through time, which textcls
  * does not use: the kept pass starts from a zero state.
  */
