@@ -39,6 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class CachingLstmLayer extends LSTM {
     static final String CACHE_WORKSPACE = "TEXTCLS_LSTM_FORWARD_CACHE";
+    private static final Field NO_LEVERAGE_OVERRIDE = noLeverageOverride();
 
     /** The forward pass kept for backprop, and the open workspace that holds its arrays. */
     private FwdPassReturn kept;
@@ -136,13 +137,21 @@ public class CachingLstmLayer extends LSTM {
         LayerWorkspaceMgr mgr = new LayerWorkspaceMgr(scopedOut, configs, names);
         mgr.setHelperWorkspacePointers(original.getHelperWorkspacePointers());
         try { // arrays of the async iterator's workspace are not to be moved (DL4J's own setting, not readable)
-            Field f = LayerWorkspaceMgr.class.getDeclaredField("noLeverageOverride");
-            f.setAccessible(true);
-            f.set(mgr, f.get(original));
-        } catch (ReflectiveOperationException e) {
+            NO_LEVERAGE_OVERRIDE.set(mgr, NO_LEVERAGE_OVERRIDE.get(original));
+        } catch (IllegalAccessException e) {
             throw new IllegalStateException("DL4J's LayerWorkspaceMgr has changed: " + e, e);
         }
         return mgr;
+    }
+
+    private static Field noLeverageOverride() {
+        try {
+            Field f = LayerWorkspaceMgr.class.getDeclaredField("noLeverageOverride");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J's LayerWorkspaceMgr has changed: " + e, e);
+        }
     }
 
     /** DL4J's forward pass as its {@code backpropGradient} runs it (keeping every step's state). */

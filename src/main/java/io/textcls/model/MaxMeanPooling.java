@@ -1,7 +1,6 @@
 package io.textcls.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -15,8 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Layer configuration: masked max and masked mean over time, concatenated ({@code [batch, 2n]}
  * from {@code [batch, n, T]}). DL4J's {@code GlobalPoolingLayer} takes one pooling type and a
- * {@code MultiLayerNetwork} cannot branch, so this layer does both with DL4J's own
- * {@code MaskedReductionUtil} (the code {@code GlobalPoolingLayer} runs), forward and backward.
+ * {@code MultiLayerNetwork} cannot branch, so this layer does both: forward with DL4J's own
+ * {@code MaskedReductionUtil} (the code {@code GlobalPoolingLayer} runs), backward with its own
+ * equal and cheaper pass ({@link MaxMeanPoolingLayer#inputGradient}).
  * Saved in the network JSON under this class name like any DL4J layer.
  */
 public class MaxMeanPooling extends NoParamLayer {
@@ -33,14 +33,8 @@ public class MaxMeanPooling extends NoParamLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        MaxMeanPoolingLayer ret = new MaxMeanPoolingLayer(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new MaxMeanPoolingLayer(conf, networkDataType), initializer(), conf, listeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
