@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or "first-release", "bilstm", ...
+#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or "lstm", "bilstm", "lstm128"
 #
-# For each network of the default recipe (scripts/recipes.sh; 'first-release' names the first
-# release's lstm-last.v1 128/128 network), prints, as median (min-max) of --runs after a warm-up:
+# For each network, named by its built-in one-network recipe (lstm64 and cnn are imdb-default's
+# two networks; lstm is the design card's lstm-last.v1 128 network; bilstm the BiLSTM 64/dir;
+# lstm128 is lstm64 with 128 units), prints, as median (min-max) of --runs after a warm-up:
 # training docs/s and tokens/s and network scoring docs/s on IMDB reviews (length-bucketed) and on
 # synthetic fixed-length sequences. If Debian's python3-torch is installed (apt-get install
 # python3-torch libopenblas0-pthread), PyTorch runs the same network on the exported sequences
@@ -13,8 +14,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-source scripts/recipes.sh
-docs=1024; runs=3; networks="$default_members"
+# network name -> bench options (a built-in recipe and changes to it)
+declare -A recipe=([lstm64]="--recipe lstm64" [cnn]="--recipe cnn" [bilstm]="--recipe bilstm" [lstm]="--recipe lstm"
+  [lstm128]="--recipe lstm64 --hidden-size 128")
+docs=1024; runs=3; networks="lstm64 cnn"
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs="$2"; shift 2;;
@@ -24,8 +27,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 for n in $networks; do
-  [ "$n" = first-release ] || [ -n "${recipe[$n]+set}" ] \
-    || { echo "error: unknown network '$n' (known: first-release ${!recipe[*]})" >&2; exit 2; }
+  [ -n "${recipe[$n]+set}" ] || { echo "error: unknown network '$n' (known: ${!recipe[*]})" >&2; exit 2; }
 done
 scripts/get-imdb.sh >/dev/null
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -38,7 +40,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 # passively (spinning OpenMP threads cost ND4J 3x on 2 vCPUs); PyTorch's two run both ways, its
 # default spinning (best for its convolution) and passive (best for its LSTM), and the faster counts.
 for n in $networks; do
-  if [ "$n" = first-release ]; then opts="--first-release"; else opts="${recipe[$n]}"; fi
+  opts="${recipe[$n]}"
   out="$tmp/$n"; mkdir -p "$out"
   for threads in 1 2; do
     echo "== $n: textcls (DL4J 1.0.0-M2.1), $threads thread(s)"

@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps dependencies pointing one way (README, "How it works"): each package may use only the
- * packages below it, OpenNLP stays in text, picocli in the command packages, and scoring never
- * reaches the trainer. Read from the sources' imports and fully qualified names.
+ * Keeps dependencies pointing one way (docs/architecture.md): each package may use only the
+ * packages below it; OpenNLP stays in text, picocli in cli, DL4J/ND4J/DataVec in the network
+ * layers (never in the public API), and scoring never reaches the trainer. Read from the
+ * sources' imports and fully qualified names.
  */
 class LayeringTest {
     /** Package → the io.textcls packages it may use. */
@@ -30,15 +31,25 @@ class LayeringTest {
             Map.entry("vocab", Set.of()),
             Map.entry("encode", Set.of("vocab")),
             Map.entry("model", Set.of("encode", "vocab")),
-            Map.entry("classifier", Set.of("model", "encode", "vocab", "text", "metrics", "util")),
-            Map.entry("eval", Set.of("classifier", "corpus", "metrics", "text", "util")),
+            Map.entry("recipe", Set.of("model", "encode", "text", "util")),
+            Map.entry("classifier", Set.of("recipe", "model", "encode", "vocab", "text", "metrics", "util")),
+            Map.entry("eval", Set.of("classifier", "recipe", "corpus", "metrics", "text", "util")),
             Map.entry("score", Set.of("classifier", "corpus", "util")),
             Map.entry("embed", Set.of("corpus", "text", "util")),
-            Map.entry("train", Set.of("embed", "classifier", "model", "encode", "vocab", "text", "corpus", "metrics", "util")),
-            Map.entry("bench", Set.of("train", "model", "encode", "vocab", "text", "corpus", "util")),
-            Map.entry("tune", Set.of("train", "metrics", "util")),
-            Map.entry("cli", Set.of("tune", "embed", "bench", "train", "eval", "score", "classifier", "model", "encode", "vocab",
-                    "text", "corpus", "metrics", "util")));
+            Map.entry("train", Set.of("embed", "classifier", "recipe", "model", "encode", "vocab", "text", "corpus",
+                    "metrics", "util")),
+            Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
+            Map.entry("cli", Set.of("tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
+                    "vocab", "text", "corpus", "metrics", "util")));
+    /**
+     * Where each library may be named (imports or fully qualified names): DL4J, ND4J and DataVec
+     * stay in the layers that build, train and run networks, so the public API (classifier:
+     * TextClassifier, Prediction, ModelBundle) exposes none of their types.
+     */
+    static final Map<String, Set<String>> LIBRARIES = Map.of(
+            "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
+            "org.nd4j.", Set.of("encode", "model", "train"),
+            "org.datavec.", Set.of("encode"));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 
     @Test
@@ -64,8 +75,13 @@ class LayeringTest {
                 if (src.contains("import opennlp.") && !pkg.equals("text")) {
                     problems.add(rel + " uses OpenNLP outside text");
                 }
-                if (src.contains("import picocli.") && !Set.of("cli", "bench").contains(pkg)) {
-                    problems.add(rel + " uses picocli outside the command packages");
+                if (src.contains("picocli.") && !pkg.equals("cli")) {
+                    problems.add(rel + " uses picocli outside cli");
+                }
+                for (Map.Entry<String, Set<String>> lib : LIBRARIES.entrySet()) {
+                    if (src.contains(lib.getKey()) && !lib.getValue().contains(pkg)) {
+                        problems.add(rel + " uses " + lib.getKey() + " outside " + lib.getValue());
+                    }
                 }
             }
         }

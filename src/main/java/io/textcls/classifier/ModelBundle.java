@@ -7,16 +7,16 @@ import io.textcls.Versions;
 import io.textcls.encode.SequenceSettings;
 import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
+import io.textcls.model.NetworkWeights;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
 import io.textcls.vocab.LabelSet;
 import io.textcls.vocab.Vocabulary;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,116 +33,138 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The classifier bundle: one zip that is enough to score text. The zip layout lives only here.
+ * Format 3 (written since networks are stored as parameters):
  *
  * <pre>
- * manifest.json       format name and version, versions, SHA-256 of every other entry
- * labels.txt          label names in output order, one per line
- * vocabulary.txt      tokens in id order, one per line (0 = &lt;pad&gt;, 1 = &lt;unk&gt;)
- * pipeline.json       text pipeline settings (tokenizer, lower-casing, markup) and sequence settings
- * network.json        network spec: architecture name and sizes
- * card.json           model card: training config, corpus fingerprint, scores, self-test
- * network.dl4j.zip    the DL4J network (ModelSerializer, no updater state)
- * network-K.json      (ensembles, format 2) member K's spec, K = 2..members
- * network-K.dl4j.zip  (ensembles, format 2) member K's network
+ * manifest.json     format name and version, network count, versions, SHA-256 of every other entry
+ * labels.txt        label names in output order, one per line
+ * vocabulary.txt    tokens in id order, one per line (0 = &lt;pad&gt;, 1 = &lt;unk&gt;)
+ * pipeline.json     text pipeline settings (tokenizer, lower-casing, markup) and sequence settings
+ * recipe.json       the resolved recipe the classifier was trained with (absent for a combination
+ *                   of bundles whose recipes differ beyond their networks)
+ * card.json         model card: corpus fingerprint, scores, per-network training history, self-test
+ * network-K.json    network K's name and spec: a versioned architecture name and its sizes (K = 1..N)
+ * network-K.params  network K's parameters (see {@link NetworkWeights} for the binary layout)
  * </pre>
  *
- * <p>An ensemble (made by {@code textcls ensemble}) is one bundle whose networks share the labels,
- * vocabulary and pipeline; its prediction is the mean of their probabilities. A single network is
- * written as format 1, so older readers still load it; an ensemble is format 2 and records its
- * member count in the manifest.
+ * <p>No class name of textcls or of DL4J is stored, and no Java serialization: a network is
+ * rebuilt from its architecture name through {@link Architectures}, then given its parameters, so
+ * which layer implementation runs is chosen by the textcls that loads it. A bundle with several
+ * networks is an ensemble: its prediction is the mean of their probabilities.
  *
- * No Java serialization and no class names are stored. Loading checks, in order: zip, manifest
- * format and version, every entry's presence and checksum, then that the parts agree (labels =
- * network outputs, vocabulary = embedding rows, known tokenizer and architecture).
+ * <p>Formats 1 and 2 (one network, and ensembles, written by earlier textcls builds as DL4J
+ * {@code ModelSerializer} zips in {@code network.dl4j.zip} and {@code network-K.dl4j.zip}) are
+ * read, never written: their parameters are taken from each network's {@code coefficients.bin},
+ * and the class names in its {@code configuration.json} are never instantiated.
+ *
+ * <p>A bundle is code-free data but still from a trusted source: a crafted one could, for
+ * example, hold huge arrays. Loading checks, in order: zip, that every entry is named in the
+ * manifest, manifest format and version, every entry's presence and checksum, then that the parts
+ * agree (labels = network outputs, vocabulary = embedding rows, parameter count = the
+ * architecture's, known tokenizer and architecture).
  */
 public final class ModelBundle {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
     public static final String FORMAT = "textcls-classifier";
-    /** Bumped whenever the layout or an entry's meaning changes; readers accept this and older. */
-    public static final int FORMAT_VERSION = 2;
+    /** The format written; readers accept this and older. */
+    public static final int FORMAT_VERSION = 3;
 
     public static final String MANIFEST = "manifest.json";
     public static final String LABELS = "labels.txt";
     public static final String VOCABULARY = "vocabulary.txt";
     public static final String PIPELINE = "pipeline.json";
-    public static final String NETWORK_SPEC = "network.json";
+    public static final String RECIPE = "recipe.json";
     public static final String CARD = "card.json";
-    public static final String NETWORK = "network.dl4j.zip";
-    static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, NETWORK_SPEC, CARD, NETWORK);
+    static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, CARD);
     /** Largest bundle read into memory; a real one is ~10-30 MB. */
     static final long MAX_BYTES = 2L << 30;
     /** Most networks in one ensemble bundle. */
-    public static final int MAX_MEMBERS = 16;
+    public static final int MAX_MEMBERS = Recipe.MAX_NETWORKS;
 
     /** Text and sequence settings, stored together in {@code pipeline.json}. */
     public record PipelineEntry(TextPipelineSettings text, SequenceSettings sequence) {
     }
 
-    /** One network of a bundle and its spec. */
-    public record Member(NetworkSpec spec, MultiLayerNetwork network) {
+    /**
+     * One network of a bundle: its name, spec and trained parameters.
+     *
+     * @param name short name (the recipe's network name; {@code net-K} in bundles of formats 1 and 2)
+     */
+    public record Member(String name, NetworkSpec spec, NetworkWeights weights) {
+    }
+
+    /** What {@code network-K.json} holds. */
+    record NetworkEntry(String name, NetworkSpec spec) {
     }
 
     /**
-     * Everything a bundle holds, checked. {@code spec} and {@code network} are the first (for most
-     * bundles the only) network; {@code moreMembers} are an ensemble's other networks.
+     * Everything a bundle holds, checked.
+     *
+     * @param recipe the recipe it was trained with, or null (bundles of formats 1 and 2, and
+     *     combinations of bundles trained with different recipes)
+     * @param members the networks, at least one
      */
-    public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, NetworkSpec spec,
-                           ModelCard card, MultiLayerNetwork network, List<Member> moreMembers) {
+    public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
+                           ModelCard card, List<Member> members) {
         public Contents {
-            moreMembers = List.copyOf(moreMembers);
+            members = List.copyOf(members);
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException("a bundle holds at least one network");
+            }
         }
 
-        /** A single-network bundle. */
-        public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, NetworkSpec spec,
-                        ModelCard card, MultiLayerNetwork network) {
-            this(labels, vocabulary, pipeline, spec, card, network, List.of());
-        }
-
-        /** Every network, the first one first. */
-        public List<Member> members() {
-            List<Member> all = new ArrayList<>(1 + moreMembers.size());
-            all.add(new Member(spec, network));
-            all.addAll(moreMembers);
-            return all;
+        /** The same contents with another model card. */
+        public Contents withCard(ModelCard c) {
+            return new Contents(labels, vocabulary, pipeline, recipe, c, members);
         }
     }
 
     static String specEntry(int member) {
-        return member == 1 ? NETWORK_SPEC : "network-" + member + ".json";
+        return "network-" + member + ".json";
     }
 
-    static String networkEntry(int member) {
-        return member == 1 ? NETWORK : "network-" + member + ".dl4j.zip";
+    static String paramsEntry(int member) {
+        return "network-" + member + ".params";
+    }
+
+    /** Format 1 and 2 entry names. */
+    static String legacySpecEntry(int member) {
+        return member == 1 ? "network.json" : "network-" + member + ".json";
+    }
+
+    static String legacyNetworkEntry(int member) {
+        return member == 1 ? "network.dl4j.zip" : "network-" + member + ".dl4j.zip";
     }
 
     private ModelBundle() {
     }
 
-    /** Writes a bundle atomically: the target is replaced only once the whole zip is on disk. */
+    /** Writes a bundle (format 3) atomically: the target is replaced only once the whole zip is on disk. */
     public static void write(Path target, Contents c) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(LABELS, lines(c.labels().names()));
         entries.put(VOCABULARY, lines(c.vocabulary().tokens()));
         entries.put(PIPELINE, Json.MAPPER.writeValueAsBytes(c.pipeline()));
+        if (c.recipe() != null) {
+            entries.put(RECIPE, Recipes.toJson(c.recipe()).getBytes(StandardCharsets.UTF_8));
+        }
         entries.put(CARD, Json.MAPPER.writeValueAsBytes(c.card()));
         List<Member> members = c.members();
         for (int k = 1; k <= members.size(); k++) {
-            entries.put(specEntry(k), Json.MAPPER.writeValueAsBytes(members.get(k - 1).spec()));
-            ByteArrayOutputStream net = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(members.get(k - 1).network(), net, false);
-            entries.put(networkEntry(k), net.toByteArray());
+            Member m = members.get(k - 1);
+            entries.put(specEntry(k), Json.MAPPER.writeValueAsBytes(new NetworkEntry(m.name(), m.spec())));
+            entries.put(paramsEntry(k), m.weights().toBytes());
         }
 
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("format", FORMAT);
-        manifest.put("formatVersion", members.size() == 1 ? 1 : 2);
-        if (members.size() > 1) {
-            manifest.put("members", members.size());
-        }
+        manifest.put("formatVersion", FORMAT_VERSION);
+        manifest.put("networks", members.size());
         manifest.put("textclsVersion", Versions.TEXTCLS);
         manifest.put("dl4jVersion", Versions.DL4J);
         ObjectNode sums = manifest.putObject("sha256");
@@ -178,17 +200,27 @@ public final class ModelBundle {
                     + (version > FORMAT_VERSION ? "; it was made by a newer textcls (" + manifest.path("textclsVersion")
                     .asText("?") + "): upgrade textcls" : ""));
         }
-        int memberCount = version == 1 ? 1 : manifest.path("members").asInt(1);
+        boolean legacy = version < 3;
+        int memberCount = version == 1 ? 1 : manifest.path(legacy ? "members" : "networks").asInt(legacy ? 1 : -1);
         if (memberCount < 1 || memberCount > MAX_MEMBERS) {
-            throw new BundleException(file + ": " + MANIFEST + " says " + manifest.path("members") + " members; "
-                    + "expected 1 to " + MAX_MEMBERS);
+            throw new BundleException(file + ": " + MANIFEST + " says " + memberCount + " networks; expected 1 to "
+                    + MAX_MEMBERS);
         }
         List<String> required = new ArrayList<>(REQUIRED);
-        for (int k = 2; k <= memberCount; k++) {
-            required.add(specEntry(k));
-            required.add(networkEntry(k));
+        for (int k = 1; k <= memberCount; k++) {
+            required.add(legacy ? legacySpecEntry(k) : specEntry(k));
+            required.add(legacy ? legacyNetworkEntry(k) : paramsEntry(k));
+        }
+        if (entries.containsKey(RECIPE)) {
+            required.add(RECIPE);
         }
         JsonNode sums = manifest.path("sha256");
+        for (String name : entries.keySet()) {
+            if (!name.equals(MANIFEST) && !sums.has(name)) {
+                throw new BundleException(file + ": entry " + name + " is not named in " + MANIFEST + ": the bundle "
+                        + "was edited or is not from textcls; copy it again or retrain");
+            }
+        }
         for (String name : required) {
             if (!entries.containsKey(name)) {
                 throw new BundleException(file + ": entry " + name + " is missing; the bundle is incomplete or was "
@@ -205,14 +237,18 @@ public final class ModelBundle {
         LabelSet labels;
         Vocabulary vocabulary;
         PipelineEntry pipeline;
-        List<NetworkSpec> specs = new ArrayList<>();
+        List<NetworkEntry> specs = new ArrayList<>();
         ModelCard card;
         try {
             labels = new LabelSet(textLines(entries.get(LABELS)));
             vocabulary = Vocabulary.of(textLines(entries.get(VOCABULARY)));
             pipeline = Json.MAPPER.readValue(entries.get(PIPELINE), PipelineEntry.class);
             for (int k = 1; k <= memberCount; k++) {
-                specs.add(Json.MAPPER.readValue(entries.get(specEntry(k)), NetworkSpec.class));
+                specs.add(legacy ? new NetworkEntry("net-" + k, Json.MAPPER.readValue(entries.get(legacySpecEntry(k)),
+                        NetworkSpec.class)) : Json.MAPPER.readValue(entries.get(specEntry(k)), NetworkEntry.class));
+                if (specs.get(k - 1).spec() == null) {
+                    throw new BundleException(file + ": entry " + specEntry(k) + " has no 'spec'");
+                }
             }
             card = Json.MAPPER.readValue(entries.get(CARD), ModelCard.class);
             if (pipeline.text() == null || pipeline.sequence() == null) {
@@ -229,18 +265,28 @@ public final class ModelBundle {
         } catch (TextclsException e) {
             throw new BundleException(file + ": entry " + PIPELINE + ": " + e.getMessage(), e);
         }
+        Recipe recipe = null;
+        if (entries.containsKey(RECIPE)) {
+            try {
+                recipe = Recipes.parse(new String(entries.get(RECIPE), StandardCharsets.UTF_8), "entry " + RECIPE);
+            } catch (TextclsException e) {
+                // Provenance only: the networks are rebuilt from their specs, so the classifier still loads.
+                LOG.warn("{}: {} cannot be read by this textcls ({}); the classifier loads without it", file, RECIPE,
+                        e.getMessage());
+            }
+        }
         List<Member> members = new ArrayList<>();
         for (int k = 1; k <= memberCount; k++) {
-            members.add(readMember(file, entries, k, specs.get(k - 1), labels, vocabulary));
+            members.add(readMember(file, entries, k, legacy, specs.get(k - 1), labels, vocabulary));
         }
-        return new Contents(labels, vocabulary, pipeline, specs.get(0), card, members.get(0).network(),
-                members.subList(1, members.size()));
+        return new Contents(labels, vocabulary, pipeline, recipe, card, members);
     }
 
-    private static Member readMember(Path file, Map<String, byte[]> entries, int k, NetworkSpec spec, LabelSet labels,
-                                     Vocabulary vocabulary) {
-        String specName = specEntry(k);
-        String netName = networkEntry(k);
+    private static Member readMember(Path file, Map<String, byte[]> entries, int k, boolean legacy, NetworkEntry entry,
+                                     LabelSet labels, Vocabulary vocabulary) {
+        NetworkSpec spec = entry.spec();
+        String specName = legacy ? legacySpecEntry(k) : specEntry(k);
+        String netName = legacy ? legacyNetworkEntry(k) : paramsEntry(k);
         if (labels.size() != spec.numLabels()) {
             throw new BundleException(file + ": " + LABELS + " lists " + labels.size() + " labels but " + specName
                     + " says " + spec.numLabels());
@@ -249,17 +295,20 @@ public final class ModelBundle {
             throw new BundleException(file + ": " + VOCABULARY + " has " + vocabulary.size() + " tokens but "
                     + specName + " says " + spec.vocabularySize());
         }
-        MultiLayerNetwork network;
-        try (InputStream in = new ByteArrayInputStream(entries.get(netName))) {
-            network = ModelSerializer.restoreMultiLayerNetwork(in, false);
+        NetworkWeights weights;
+        try {
+            weights = legacy ? Architectures.weightsOfDl4jModel(entries.get(netName))
+                    : NetworkWeights.fromBytes(entries.get(netName), "entry " + netName);
         } catch (IOException | RuntimeException e) {
-            throw new BundleException(file + ": entry " + netName + " is not a DL4J network: " + e.getMessage(), e);
+            throw new BundleException(file + ": entry " + netName + " cannot be read: " + e.getMessage(), e);
         }
-        String mismatch = Architectures.mismatch(spec, network);
-        if (mismatch != null) {
-            throw new BundleException(file + ": entry " + netName + " does not match " + specName + ": " + mismatch);
+        long expected = Architectures.parameterCount(spec);
+        if (weights.size() != expected) {
+            throw new BundleException(file + ": entry " + netName + " holds " + weights.size() + " parameters but "
+                    + specName + " (" + spec.architecture() + ") has " + expected + ": the entries do not belong "
+                    + "together; retrain or copy the bundle again");
         }
-        return new Member(spec, network);
+        return new Member(entry.name(), spec, weights);
     }
 
     /** A bundle's manifest and entry sizes, from one read of the zip: for inspection. */

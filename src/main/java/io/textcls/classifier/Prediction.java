@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A classifier's answer for one document. Immutable.
+ * A classifier's answer for one document. Immutable (its arrays are copied in and out).
  *
  * @param label the most probable label
  * @param labels all labels, in output order
@@ -14,6 +14,25 @@ import java.util.Map;
  * @param truncated true if the document had more tokens than the classifier reads
  */
 public record Prediction(String label, List<String> labels, float[] probs, int tokens, boolean truncated) {
+    public Prediction {
+        labels = List.copyOf(labels);
+        probs = probs.clone();
+        if (probs.length != labels.size()) {
+            throw new IllegalArgumentException(probs.length + " probabilities for " + labels.size() + " labels");
+        }
+    }
+
+    /** Probability per label, in output order (a copy). */
+    @Override
+    public float[] probs() {
+        return probs.clone();
+    }
+
+    /** The probability of label {@code index} (output order). */
+    public float probability(int index) {
+        return probs[index];
+    }
+
     /** Probability per label name, in output order. */
     public Map<String, Double> probabilities() {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -37,7 +56,10 @@ public record Prediction(String label, List<String> labels, float[] probs, int t
         return probs[labels.indexOf(label)];
     }
 
-    /** True if the document had no tokens: the prediction is then the classifier's prior guess. */
+    /**
+     * True if the document had no tokens after the text pipeline: the prediction is then the
+     * networks' answer to a document with no words (their prior), not evidence from the text.
+     */
     public boolean empty() {
         return tokens == 0;
     }

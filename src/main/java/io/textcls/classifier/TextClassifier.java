@@ -1,9 +1,8 @@
 package io.textcls.classifier;
 
 import io.textcls.encode.SequenceEncoder;
-import io.textcls.model.FusedLstmInference;
-import io.textcls.model.NetworkSpec;
-import io.textcls.model.SequenceInference;
+import io.textcls.model.InferenceEngine;
+import io.textcls.recipe.Recipe;
 import io.textcls.text.TextPipeline;
 import io.textcls.vocab.LabelSet;
 import io.textcls.vocab.Vocabulary;
@@ -11,12 +10,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A trained, self-contained text classifier: the text pipeline, vocabulary, labels and network
+ * A trained, self-contained text classifier: the text pipeline, vocabulary, labels and networks
  * it was trained with. Load one from a bundle and classify raw text:
  *
  * <pre>{@code
@@ -26,16 +25,13 @@ import org.slf4j.LoggerFactory;
  * p.probabilities();    // {neg=0.03, pos=0.97}
  * }</pre>
  *
- * <p>Networks with one LSTM layer (every recipe's default) are scored with ND4J's fused native
- * {@code lstmLayer} op over the trained weights ({@link FusedLstmInference}), equal to DL4J's
- * layers within float rounding and faster than their per-step loop;
- * {@code -Dtextcls.inference=dl4j} uses the DL4J layers instead, as do stacked networks. An ensemble
- * bundle ({@code textcls ensemble}) runs each of its networks on the same encoded documents and
- * returns the mean of their probabilities.
+ * <p>An ensemble bundle runs each of its networks on the same encoded documents and returns the
+ * mean of their probabilities. An empty document (no tokens after the text pipeline) is
+ * classified like any other, by the networks' answer to a document with no words, and its
+ * prediction says so ({@link Prediction#empty()}).
  *
- * <p>Thread-safe: tokenization runs in the calling thread; the fused engine's weights are
- * immutable, and DL4J-engine network calls are serialized (a DL4J network keeps per-call state
- * and must not run two forward passes at once). Set the
+ * <p>Thread-safe: tokenization runs in the calling thread; networks that keep per-call state are
+ * called one thread at a time, and {@link #replica()} gives a worker thread its own. Set the
  * environment variable {@code OMP_NUM_THREADS=1} (or {@code OMP_WAIT_POLICY=PASSIVE}) in the JVM
  * that uses it: ND4J's default OpenMP spin-waiting makes it about 3x slower on small machines.
  */
@@ -44,76 +40,53 @@ public final class TextClassifier {
     /** Documents per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 64;
 
-    /**
-     * System property choosing the inference engine: {@code fused} (default: ND4J's native
-     * lstmLayer op over the network's weights) or {@code dl4j} (the DL4J layers themselves).
-     */
-    public static final String INFERENCE_PROPERTY = "textcls.inference";
-
     private final ModelBundle.Contents contents;
     private final TextPipeline pipeline;
     private final SequenceEncoder encoder;
     private final int batchSize;
     /** One per network of the bundle (an ensemble has several). */
-    private final List<Engine> engines;
+    private final List<InferenceEngine> engines;
 
-    /** Runs one network: the fused op over its weights, or its DL4J layers. */
-    private record Engine(MultiLayerNetwork network, FusedLstmInference fused, int numLabels) {
-        static Engine of(ModelBundle.Member m, int numLabels) {
-            boolean useFused = !"dl4j".equals(System.getProperty(INFERENCE_PROPERTY))
-                    && FusedLstmInference.supports(m.spec());
-            return new Engine(m.network(), useFused ? new FusedLstmInference(m.network()) : null, numLabels);
-        }
-
-        float[][] probabilities(List<int[]> seqs, int batchSize) {
-            if (fused != null) {
-                return fused.probabilities(seqs, batchSize); // immutable weights: no lock needed
-            }
-            synchronized (network) {
-                return SequenceInference.probabilities(network, seqs, numLabels, batchSize);
-            }
-        }
-    }
-
-    /** A tokenized, encoded document ready for the network. */
+    /** A tokenized, encoded document ready for the networks. */
     public record EncodedText(int[] ids, int tokens, boolean truncated) {
+        public EncodedText {
+            ids = ids.clone();
+        }
+
+        @Override
+        public int[] ids() {
+            return ids.clone();
+        }
     }
 
+    /** A classifier over checked bundle contents (as {@link ModelBundle#read} returns them). */
     public TextClassifier(ModelBundle.Contents contents) {
-        this(contents, DEFAULT_BATCH_SIZE);
+        this(contents, engines(contents));
     }
 
-    private TextClassifier(ModelBundle.Contents contents, int batchSize) {
+    private TextClassifier(ModelBundle.Contents contents, List<InferenceEngine> engines) {
         this.contents = contents;
         this.pipeline = new TextPipeline(contents.pipeline().text());
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
-        this.batchSize = batchSize;
-        List<Engine> es = new ArrayList<>();
+        this.batchSize = DEFAULT_BATCH_SIZE;
+        this.engines = List.copyOf(engines);
+    }
+
+    private static List<InferenceEngine> engines(ModelBundle.Contents contents) {
+        List<InferenceEngine> es = new ArrayList<>();
         for (ModelBundle.Member m : contents.members()) {
-            es.add(Engine.of(m, contents.labels().size()));
+            es.add(InferenceEngine.load(m.spec(), m.weights()));
         }
-        this.engines = List.copyOf(es);
+        return es;
     }
 
     /**
-     * A classifier a worker thread can run in parallel with others. With the fused engine that is
-     * this one (its weights are immutable); with the DL4J engine the networks are cloned, because
-     * {@code MultiLayerNetwork.output} sets the input and masks on the instance and one network
-     * must not run two passes at once.
+     * A classifier a worker thread can run in parallel with this one: it shares what is immutable
+     * and copies the networks that keep per-call state.
      */
     public TextClassifier replica() {
-        if (engines.stream().allMatch(e -> e.fused() != null)) {
-            return this;
-        }
-        ModelBundle.Contents c = contents;
-        List<ModelBundle.Member> copies = new ArrayList<>();
-        for (ModelBundle.Member m : c.members()) {
-            synchronized (m.network()) {
-                copies.add(new ModelBundle.Member(m.spec(), m.network().clone()));
-            }
-        }
-        return new TextClassifier(new ModelBundle.Contents(c.labels(), c.vocabulary(), c.pipeline(), c.spec(), c.card(),
-                copies.get(0).network(), copies.subList(1, copies.size())), batchSize);
+        List<InferenceEngine> copies = engines.stream().map(InferenceEngine::replica).toList();
+        return copies.equals(engines) ? this : new TextClassifier(contents, copies);
     }
 
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
@@ -155,11 +128,11 @@ public final class TextClassifier {
     public List<Prediction> predict(List<EncodedText> docs) {
         List<int[]> seqs = new ArrayList<>(docs.size());
         for (EncodedText d : docs) {
-            seqs.add(d.ids());
+            seqs.add(d.ids);
         }
         float[][] probs = engines.get(0).probabilities(seqs, batchSize);
         if (engines.size() > 1) {
-            for (Engine e : engines.subList(1, engines.size())) {
+            for (InferenceEngine e : engines.subList(1, engines.size())) {
                 float[][] more = e.probabilities(seqs, batchSize);
                 for (int i = 0; i < probs.length; i++) {
                     for (int k = 0; k < probs[i].length; k++) {
@@ -216,14 +189,14 @@ public final class TextClassifier {
         return contents.vocabulary();
     }
 
-    /** The first network's spec (an ensemble's others: {@link #members()}). */
-    public NetworkSpec spec() {
-        return contents.spec();
-    }
-
-    /** Every network with its spec: one, or an ensemble's members. */
+    /** Every network with its name and spec: one, or an ensemble's members. */
     public List<ModelBundle.Member> members() {
         return contents.members();
+    }
+
+    /** The recipe the classifier was trained with; empty for bundles of formats 1 and 2. */
+    public Optional<Recipe> recipe() {
+        return Optional.ofNullable(contents.recipe());
     }
 
     public ModelCard card() {
@@ -237,11 +210,6 @@ public final class TextClassifier {
     /** The text pipeline this classifier tokenizes with. */
     public TextPipeline pipeline() {
         return pipeline;
-    }
-
-    /** The (first) DL4J network. Not thread-safe: synchronize on it when calling it directly. */
-    public MultiLayerNetwork network() {
-        return contents.network();
     }
 
     private static volatile boolean warned;

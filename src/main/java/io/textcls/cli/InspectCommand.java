@@ -52,25 +52,31 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf("vocabulary: %,d tokens%n", c.vocabulary().size());
         out.println("pipeline:   " + c.pipelineSettings().text() + ", " + c.pipelineSettings().sequence());
         List<ModelBundle.Member> members = c.members();
-        if (members.size() == 1) {
-            out.printf("network:    %s, %,d parameters%n", c.spec(), c.network().numParams());
-        } else {
+        if (members.size() > 1) {
             out.printf("ensemble:   mean probability of %d networks%n", members.size());
-            for (int k = 0; k < members.size(); k++) {
-                out.printf("network %d:  %s, %,d parameters%n", k + 1, members.get(k).spec(),
-                        members.get(k).network().numParams());
-            }
         }
+        for (ModelBundle.Member m : members) {
+            out.printf("network:    %s: %s, %,d parameters%n", m.name(), m.spec(), m.weights().size());
+        }
+        c.recipe().ifPresent(r -> out.printf("recipe:     %s (%s)%n", r.name(), r.description()));
         if (card != null) {
             out.println("created:    " + card.createdAt() + " (Java " + card.javaVersion() + ", seed " + card.seed() + ")");
             JsonNode res = card.result();
-            if (res != null && res.has("members")) {
+            if (res != null && res.has("networks")) {
+                for (JsonNode n : res.path("networks")) {
+                    out.printf("training:   %s: validation accuracy %.4f, best epoch %d of %d, stopped: %s; %.1f min, "
+                                    + "%.1f docs/s%n", n.path("name").asText(), n.path("validationAccuracy").asDouble(),
+                            n.path("bestEpoch").asInt(), n.path("history").size(), n.path("stopReason").asText(),
+                            n.path("seconds").asDouble() / 60, n.path("trainDocsPerSecond").asDouble());
+                }
+            } else if (res != null && res.has("members")) {
                 for (JsonNode m : res.path("members")) {
                     JsonNode r = m.path("result");
+                    JsonNode first = r.has("networks") ? r.path("networks").path(0) : r;
                     out.printf("member:     %s: validation accuracy %.4f, best epoch %d of %d, %.1f min, %.1f docs/s%n",
                             m.path("bundle").asText(), m.path("validationAccuracy").asDouble(Double.NaN),
-                            r.path("bestEpoch").asInt(), r.path("history").size(), r.path("seconds").asDouble() / 60,
-                            r.path("trainDocsPerSecond").asDouble());
+                            first.path("bestEpoch").asInt(), first.path("history").size(),
+                            first.path("seconds").asDouble() / 60, first.path("trainDocsPerSecond").asDouble());
                 }
             } else if (res != null) {
                 out.printf("training:   best epoch %d of %d, stopped: %s; %.1f min, %.1f docs/s%n",

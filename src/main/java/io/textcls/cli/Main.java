@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /** The {@code textcls} command: a verb per job. Only {@link #main} exits the JVM. */
 @Command(name = "textcls", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
-        subcommands = {PretrainCommand.class, TrainCommand.class, TuneCommand.class, EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
-                io.textcls.bench.BenchCommand.class,
+        subcommands = {PretrainCommand.class, TrainCommand.class, RecipeCommand.class, TuneCommand.class,
+                EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code: the job failed on bad input, a bad bundle or an I/O error. */
@@ -30,6 +31,8 @@ public final class Main implements Runnable {
     /** A picocli command line with textcls's error handling, for main() and tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        RecipeOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
+        RecipeOptions.addTo(cl.getSubcommands().get("bench").getCommandSpec());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof TextclsException) {

@@ -1,7 +1,7 @@
 package io.textcls.cli;
 
-import io.textcls.embed.WordVectors;
-import io.textcls.train.TrainingConfig;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import io.textcls.tune.Tuner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,11 +17,12 @@ import picocli.CommandLine.Spec;
 /** {@code textcls tune}: a grid or random search over training options, scored on validation. */
 @Command(name = "tune", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
         sortOptions = false,
-        description = {"Search training options: each trial trains with the --set options plus one value of every "
-                + "--param, and is scored on the same held-out validation split (never a test set).",
+        description = {"Search recipe fields: each trial trains the recipe with the --set fields plus one value of "
+                + "every --param, and is scored on the same held-out validation split (never a test set).",
                 "Results go to a CSV table after every trial; --resume continues a killed search.",
-                "Options are named as on 'textcls train' without the dashes, e.g. --param hidden-size=64,128 "
-                        + "--param learning-rate=0.001,0.002 --set sample=2000 --set epochs=3."})
+                "Fields are named by recipe key or by train's option without the dashes ('textcls recipe keys'), "
+                        + "e.g. --param hidden-size=64,128 --param training.learningRate=0.001,0.002 --set sample=2000 "
+                        + "--set epochs=3."})
 public final class TuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,6 +32,9 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Results table to write (CSV).")
     Path out;
+
+    @Option(names = "--recipe", description = "The recipe to search around: a built-in name or a recipe file.")
+    String recipe = Recipes.DEFAULT;
 
     @Option(names = "--param", required = true, description = "An option to search and its values: name=v1,v2,... "
             + "(repeat for more options).")
@@ -57,15 +61,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        TrainingConfig base = TrainingConfig.defaults();
-        for (String s : sets) {
-            Tuner.Param p = Tuner.Param.parse(s);
-            base = base.with(p.option(), String.join(",", p.values()));
-        }
-        if (base.embeddings() != null && sets.stream().noneMatch(x -> x.startsWith("embedding-size="))) {
-            // As on 'train': the embedding width follows the vectors unless set.
-            base = base.with("embedding-size", String.valueOf(WordVectors.readDimension(base.embeddings())));
-        }
+        Recipe base = Recipes.withAll(Recipes.load(recipe), sets);
         List<Tuner.Param> ps = params.stream().map(Tuner.Param::parse).toList();
         List<Map<String, String>> plan = Tuner.plan(ps, search, trials, seed);
         w.printf("tune: %d trial(s) of %s; results in %s%n", plan.size(),

@@ -8,11 +8,13 @@ import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
+import io.textcls.recipe.Recipe;
 import io.textcls.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -76,15 +78,62 @@ public final class Ensembles {
             throw new TextclsException("an ensemble holds at most " + ModelBundle.MAX_MEMBERS + " networks, these "
                     + "bundles have " + members.size());
         }
+        members = uniqueNames(members);
         ModelBundle.Contents draft = new ModelBundle.Contents(first.labels(), first.vocabulary(), first.pipeline(),
-                members.get(0).spec(), null, members.get(0).network(), members.subList(1, members.size()));
+                combinedRecipe(read, members), null, members);
         TextClassifier classifier = new TextClassifier(draft);
         Set<String> only = heldOut(first);
         Evaluator.Result validation = Evaluator.evaluate(classifier, data, first.labels().names(), threads, only);
 
         ModelCard card = card(memberFiles, read, validation, classifier);
-        return new Result(new ModelBundle.Contents(draft.labels(), draft.vocabulary(), draft.pipeline(), draft.spec(),
-                card, draft.network(), draft.moreMembers()), validation);
+        return new Result(draft.withCard(card), validation);
+    }
+
+    /** The members with names made unique ({@code lstm64}, {@code lstm64-2}, ...). */
+    private static List<ModelBundle.Member> uniqueNames(List<ModelBundle.Member> members) {
+        List<ModelBundle.Member> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ModelBundle.Member m : members) {
+            String name = m.name();
+            for (int k = 2; !seen.add(name); k++) {
+                name = m.name() + "-" + k;
+            }
+            out.add(new ModelBundle.Member(name, m.spec(), m.weights()));
+        }
+        return out;
+    }
+
+    /**
+     * The members' recipe with every network, when all members were trained with the same recipe
+     * but for their networks; else null (each member's card keeps its own).
+     */
+    private static Recipe combinedRecipe(List<ModelBundle.Contents> read, List<ModelBundle.Member> members) {
+        Recipe first = read.get(0).recipe();
+        if (first == null) {
+            return null;
+        }
+        List<Recipe.Network> networks = new ArrayList<>();
+        for (ModelBundle.Contents c : read) {
+            if (c.recipe() == null || !sameButNetworks(c.recipe(), first)) {
+                return null;
+            }
+            networks.addAll(c.recipe().networks());
+        }
+        List<Recipe.Network> renamed = new ArrayList<>();
+        for (int i = 0; i < networks.size(); i++) {
+            Recipe.Network n = networks.get(i);
+            renamed.add(new Recipe.Network(members.get(i).name(), n.architecture(), n.hiddenSize(), n.layers(),
+                    n.pooling(), n.dropout(), n.embeddingDropout()));
+        }
+        return new Recipe("ensemble", "ensemble of " + renamed.size() + " networks combined by 'textcls ensemble'",
+                first.seed(), first.split(), first.text(), first.vocabulary(), first.embeddings(), first.training(),
+                renamed);
+    }
+
+    private static boolean sameButNetworks(Recipe a, Recipe b) {
+        return a.seed() == b.seed() && a.split().equals(b.split()) && a.text().equals(b.text())
+                && a.vocabulary().equals(b.vocabulary()) && a.embeddings().equals(b.embeddings())
+                && a.training().equals(b.training());
     }
 
     /** Writes the ensemble atomically. */
@@ -106,7 +155,7 @@ public final class Ensembles {
             ModelBundle.Contents c = read.get(i);
             ObjectNode m = ms.addObject();
             m.put("bundle", files.get(i).getFileName().toString());
-            m.putPOJO("networks", c.members().stream().map(x -> x.spec().toString()).toList());
+            m.putPOJO("networks", c.members().stream().map(x -> x.name() + ": " + x.spec()).toList());
             if (c.card() != null) {
                 if (c.card().validation() != null) {
                     m.put("validationAccuracy", c.card().validation().accuracy());

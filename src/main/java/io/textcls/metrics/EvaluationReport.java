@@ -11,13 +11,32 @@ import java.util.stream.IntStream;
 /**
  * Classification quality on labeled documents: accuracy, log loss, per-label precision, recall,
  * F1 and support, macro-F1, the confusion matrix (rows = true label, columns = predicted) and,
- * for two labels, ROC-AUC of the second label's probability. Immutable.
+ * for two labels, ROC-AUC of the second label's probability. Immutable (the matrix is copied in and out).
  *
  * @param rocAuc null unless there are exactly two labels and both occur
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationReport(List<String> labels, int documents, double accuracy, double logLoss,
                                List<LabelScores> perLabel, double macroF1, long[][] confusion, Double rocAuc) {
+    public EvaluationReport {
+        labels = List.copyOf(labels);
+        perLabel = List.copyOf(perLabel);
+        confusion = copy(confusion);
+    }
+
+    /** The confusion matrix, rows = true label, columns = predicted (a copy). */
+    @Override
+    public long[][] confusion() {
+        return copy(confusion);
+    }
+
+    private static long[][] copy(long[][] m) {
+        long[][] c = new long[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
+    }
 
     /** One label's scores. */
     public record LabelScores(String label, double precision, double recall, double f1, long support) {

@@ -3,6 +3,7 @@ package io.textcls.model;
 import io.textcls.TextclsException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -35,17 +36,18 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 
 /**
- * The closed set of network recipes, by versioned name. A recipe never changes once released: a
- * change gets a new version so old bundles rebuild exactly. Every recipe starts with an
- * {@code EmbeddingSequenceLayer} and stacks {@link NetworkSpec#layers()} LSTMs (tanh), or
- * convolutions for {@link #CNN_POOL_V1}; DL4J's layer-level dropout acts on a layer's input, so
- * {@code embeddingDropout} sits on the first LSTM, {@code dropout} on every later LSTM and on the
- * output layer.
+ * The registry of network architectures: one builder per released, versioned name (as spaCy's
+ * {@code build_bow_text_classifier_v3}). A builder never changes once released: a change gets a
+ * new version, so every bundle rebuilds the network it was trained as. Bundles store the name and
+ * the {@link NetworkSpec}, never a class name; which layer implementation runs (DL4J's own, or
+ * {@link CachingLstm}, which computes the same numbers faster in training) is chosen here, at
+ * build time. DL4J's layer dropout acts on a layer's input, so {@code embeddingDropout} sits on the
+ * first hidden layer, {@code dropout} on later ones and on the output layer.
  */
 public final class Architectures {
     /**
      * EmbeddingSequenceLayer → LSTM → dropout → RnnOutputLayer (softmax, MCXENT), the label read at
-     * each document's last real step through the label mask. The mission's network.
+     * each document's last real step through the label mask. The design card's network.
      */
     public static final String LSTM_LAST_V1 = "lstm-last.v1";
     /**
@@ -69,30 +71,147 @@ public final class Architectures {
     public static final String CNN_POOL_V1 = "cnn-pool.v1";
     /** The convolution width of {@link #CNN_POOL_V1}. */
     public static final int CNN_KERNEL = 3;
-    public static final List<String> KNOWN = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1);
+
+    /** Builds the layers of one architecture, embedding first, output last. */
+    private interface Builder {
+        List<Layer> layers(NetworkSpec spec, Optimization opt);
+    }
+
+    /** One entry per released name; frozen once released. */
+    private static final Map<String, Builder> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put(LSTM_LAST_V1, Architectures::lstmLastV1);
+        REGISTRY.put(LSTM_POOL_V1, Architectures::lstmPoolV1);
+        REGISTRY.put(BILSTM_POOL_V1, Architectures::bilstmPoolV1);
+        REGISTRY.put(CNN_POOL_V1, Architectures::cnnPoolV1);
+    }
+
+    public static final List<String> KNOWN = List.copyOf(REGISTRY.keySet());
     static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1);
 
     private Architectures() {
     }
 
     static void requireKnown(String name) {
-        if (!KNOWN.contains(name)) {
+        if (!REGISTRY.containsKey(name)) {
             throw new TextclsException("unknown architecture '" + name + "': this build knows " + KNOWN);
         }
     }
 
-    /** Whether the recipe's hidden layers are LSTMs (all but {@link #CNN_POOL_V1}). */
+    /** Whether the architecture's hidden layers are LSTMs (all but {@link #CNN_POOL_V1}). */
     public static boolean recurrent(String architecture) {
         return !CNN_POOL_V1.equals(architecture);
     }
 
-    /** Whether the recipe pools over time (one output per document) rather than reading the last step. */
+    /** Whether the architecture pools over time (one output per document) rather than reading the last step. */
     public static boolean pools(String architecture) {
         return POOLED.contains(architecture);
     }
 
-    /** A new, initialized network for a spec. */
-    public static MultiLayerNetwork build(NetworkSpec spec, Optimization opt) {
+    private static List<Layer> lstmLastV1(NetworkSpec spec, Optimization opt) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            layers.add(lstm(width, spec, i));
+            width = spec.hiddenSize();
+        }
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .activation(Activation.SOFTMAX)
+                .nIn(width)
+                .nOut(spec.numLabels())
+                .dataFormat(RNNFormat.NCW);
+        if (spec.dropout() > 0) {
+            out.dropOut(1.0 - spec.dropout());
+        }
+        layers.add(out.build());
+        return layers;
+    }
+
+    private static List<Layer> lstmPoolV1(NetworkSpec spec, Optimization opt) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            layers.add(lstm(width, spec, i));
+            width = spec.hiddenSize();
+        }
+        return pooledOutput(layers, width, spec);
+    }
+
+    private static List<Layer> bilstmPoolV1(NetworkSpec spec, Optimization opt) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            // DL4J's own LSTM inside the wrapper: the wrapper runs each half's passes itself.
+            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, hidden(new LSTM.Builder()
+                    .activation(Activation.TANH).dataFormat(RNNFormat.NCW), width, spec, i)));
+            width = 2 * spec.hiddenSize();
+        }
+        return pooledOutput(layers, width, spec);
+    }
+
+    private static List<Layer> cnnPoolV1(NetworkSpec spec, Optimization opt) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            layers.add(hidden(new Convolution1DLayer.Builder()
+                    .kernelSize(CNN_KERNEL)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.RELU)
+                    .rnnDataFormat(RNNFormat.NCW), width, spec, i));
+            width = spec.hiddenSize();
+        }
+        return pooledOutput(layers, width, spec);
+    }
+
+    private static Layer embedding(NetworkSpec spec, Optimization opt) {
+        EmbeddingSequenceLayer.Builder emb = new EmbeddingSequenceLayer.Builder()
+                .nIn(spec.vocabularySize())
+                .nOut(spec.embeddingSize())
+                .weightInit(new UniformDistribution(-0.05, 0.05));
+        if (opt.freezeEmbeddings()) {
+            // A zero step: DL4J's NoOp updater would apply the raw gradient.
+            emb.updater(new Sgd(0.0)).regularization(new ArrayList<>()).regularizationBias(new ArrayList<>());
+        }
+        return emb.build();
+    }
+
+    /** The LSTM implementation a unidirectional recipe runs: DL4J's, keeping its forward pass for backprop. */
+    private static Layer lstm(int nIn, NetworkSpec spec, int index) {
+        LSTM built = (LSTM) hidden(new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), nIn,
+                spec, index);
+        return CachingLstm.of(built); // one forward pass per training step instead of two
+    }
+
+    private static Layer hidden(FeedForwardLayer.Builder<?> b, int nIn, NetworkSpec spec, int index) {
+        b.nIn(nIn).nOut(spec.hiddenSize());
+        double drop = index == 0 ? spec.embeddingDropout() : spec.dropout();
+        if (drop > 0) {
+            b.dropOut(1.0 - drop); // DL4J's dropOut takes the retain probability
+        }
+        return b.build();
+    }
+
+    private static List<Layer> pooledOutput(List<Layer> layers, int width, NetworkSpec spec) {
+        if (NetworkSpec.MAX_MEAN.equals(spec.pooling())) {
+            layers.add(new MaxMeanPooling());
+            width *= 2;
+        } else {
+            layers.add(new GlobalPoolingLayer.Builder(NetworkSpec.MEAN.equals(spec.pooling()) ? PoolingType.AVG
+                    : PoolingType.MAX).collapseDimensions(true).build());
+        }
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .activation(Activation.SOFTMAX)
+                .nIn(width)
+                .nOut(spec.numLabels());
+        if (spec.dropout() > 0) {
+            out.dropOut(1.0 - spec.dropout());
+        }
+        layers.add(out.build());
+        return layers;
+    }
+
+    private static MultiLayerConfiguration configuration(NetworkSpec spec, Optimization opt) {
         requireKnown(spec.architecture());
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(opt.seed())
@@ -106,79 +225,78 @@ public final class Architectures {
             b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(opt.gradientClip());
         }
-        List<Layer> layers = new ArrayList<>();
-        EmbeddingSequenceLayer.Builder emb = new EmbeddingSequenceLayer.Builder()
-                .nIn(spec.vocabularySize())
-                .nOut(spec.embeddingSize())
-                .weightInit(new UniformDistribution(-0.05, 0.05));
-        if (opt.freezeEmbeddings()) {
-            // A zero step: DL4J's NoOp updater would apply the raw gradient.
-            emb.updater(new Sgd(0.0)).regularization(new ArrayList<>()).regularizationBias(new ArrayList<>());
-        }
-        layers.add(emb.build());
-        boolean bidirectional = spec.architecture().equals(BILSTM_POOL_V1);
-        int width = spec.embeddingSize();
-        for (int i = 0; i < spec.layers(); i++) {
-            FeedForwardLayer.Builder<?> hidden;
-            int out = spec.hiddenSize();
-            if (recurrent(spec.architecture())) {
-                hidden = new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW);
-            } else {
-                hidden = new Convolution1DLayer.Builder()
-                        .kernelSize(CNN_KERNEL)
-                        .convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU)
-                        .rnnDataFormat(RNNFormat.NCW);
-            }
-            hidden.nIn(width).nOut(out);
-            double drop = i == 0 ? spec.embeddingDropout() : spec.dropout();
-            if (drop > 0) {
-                hidden.dropOut(1.0 - drop); // DL4J's dropOut takes the retain probability
-            }
-            Layer built = hidden.build();
-            if (bidirectional) {
-                built = new Bidirectional(Bidirectional.Mode.CONCAT, built);
-            } else if (built instanceof LSTM lstm) {
-                built = CachingLstm.of(lstm); // one forward pass per training step instead of two
-            }
-            layers.add(built);
-            width = bidirectional ? 2 * out : out;
-        }
-        if (pools(spec.architecture())) {
-            if (NetworkSpec.MAX_MEAN.equals(spec.pooling())) {
-                layers.add(new MaxMeanPooling());
-                width *= 2;
-            } else {
-                layers.add(new GlobalPoolingLayer.Builder(NetworkSpec.MEAN.equals(spec.pooling()) ? PoolingType.AVG
-                        : PoolingType.MAX).collapseDimensions(true).build());
-            }
-            OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                    .activation(Activation.SOFTMAX)
-                    .nIn(width)
-                    .nOut(spec.numLabels());
-            if (spec.dropout() > 0) {
-                out.dropOut(1.0 - spec.dropout());
-            }
-            layers.add(out.build());
-        } else {
-            RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                    .activation(Activation.SOFTMAX)
-                    .nIn(width)
-                    .nOut(spec.numLabels())
-                    .dataFormat(RNNFormat.NCW);
-            if (spec.dropout() > 0) {
-                out.dropOut(1.0 - spec.dropout());
-            }
-            layers.add(out.build());
-        }
         NeuralNetConfiguration.ListBuilder list = b.list();
-        for (Layer l : layers) {
+        for (Layer l : REGISTRY.get(spec.architecture()).layers(spec, opt)) {
             list.layer(l);
         }
-        MultiLayerConfiguration conf = list.build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        return list.build();
+    }
+
+    /** A new, initialized network for training. */
+    public static MultiLayerNetwork build(NetworkSpec spec, Optimization opt) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, opt));
         net.init();
         return net;
+    }
+
+    /** Settings for a network that only scores: no optimizer state is ever made. */
+    private static final Optimization INFERENCE = new Optimization(1e-3, 0, 0, 0);
+
+    /**
+     * The network a spec builds, with trained weights, for scoring.
+     *
+     * @throws TextclsException if the weights do not fit the network
+     */
+    public static MultiLayerNetwork build(NetworkSpec spec, NetworkWeights weights) {
+        MultiLayerConfiguration conf = configuration(spec, INFERENCE);
+        long expected = parameterCount(conf);
+        if (weights.size() != expected) {
+            throw new TextclsException(spec.architecture() + " with these sizes has " + expected
+                    + " parameters, the stored weights hold " + weights.size());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(Nd4j.createFromArray(weights.values()).reshape(1, weights.size()), false);
+        return net;
+    }
+
+    /** How many parameters the network of a spec has. */
+    public static long parameterCount(NetworkSpec spec) {
+        return parameterCount(configuration(spec, INFERENCE));
+    }
+
+    private static long parameterCount(MultiLayerConfiguration conf) {
+        long n = 0;
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            NeuralNetConfiguration c = conf.getConf(i);
+            n += c.getLayer().initializer().numParams(c);
+        }
+        return n;
+    }
+
+    /** A trained network's weights, copied out of it. */
+    public static NetworkWeights weights(MultiLayerNetwork net) {
+        return NetworkWeights.wrap(net.params().dup().data().asFloat());
+    }
+
+    /**
+     * The weights of a network saved by DL4J's {@code ModelSerializer} (bundle formats 1 and 2):
+     * its {@code coefficients.bin}, read without its {@code configuration.json}, whose class names
+     * are never instantiated; the spec rebuilds the network.
+     */
+    public static NetworkWeights weightsOfDl4jModel(byte[] modelZip) throws java.io.IOException {
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(modelZip))) {
+            java.util.zip.ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                if (e.getName().equals("coefficients.bin")) {
+                    INDArray params = Nd4j.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(
+                            zip.readAllBytes())));
+                    return NetworkWeights.wrap(params.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data()
+                            .asFloat());
+                }
+            }
+        }
+        throw new TextclsException("no coefficients.bin in the DL4J network");
     }
 
     private static ISchedule schedule(Optimization opt) {
@@ -224,23 +342,5 @@ public final class Architectures {
             }
         }
         return copied;
-    }
-
-    /** Checks that a loaded network has the sizes its spec says; returns a message or null. */
-    public static String mismatch(NetworkSpec spec, MultiLayerNetwork net) {
-        int expected = 2 + spec.layers() + (pools(spec.architecture()) ? 1 : 0);
-        if (net.getnLayers() != expected) {
-            return "network has " + net.getnLayers() + " layers, " + spec.architecture() + " with " + spec.layers()
-                    + " hidden layer(s) has " + expected;
-        }
-        long rows = net.getLayer(0).getParam("W").size(0);
-        if (rows != spec.vocabularySize()) {
-            return "embedding has " + rows + " rows but the vocabulary has " + spec.vocabularySize() + " tokens";
-        }
-        long outputs = net.getLayer(expected - 1).getParam("W").size(1);
-        if (outputs != spec.numLabels()) {
-            return "network has " + outputs + " outputs but there are " + spec.numLabels() + " labels";
-        }
-        return null;
     }
 }

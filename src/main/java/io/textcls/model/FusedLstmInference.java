@@ -36,7 +36,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * blocks reordered to the op's), so this object is immutable and its {@link #probabilities} is
  * thread-safe.
  */
-public final class FusedLstmInference {
+final class FusedLstmInference {
     /** Where each of DL4J's LSTM column blocks goes in the op's layout: see {@link #reorder}. */
     static final int[] DL4J_TO_OP = {2, 1, 3, 0};
 
@@ -55,12 +55,12 @@ public final class FusedLstmInference {
     private final String pooling;
 
     /** Whether this engine can run a recipe: every LSTM recipe with one layer. */
-    public static boolean supports(NetworkSpec spec) {
+    static boolean supports(NetworkSpec spec) {
         return spec.layers() == 1 && Architectures.KNOWN.contains(spec.architecture())
                 && Architectures.recurrent(spec.architecture());
     }
 
-    public FusedLstmInference(MultiLayerNetwork net) {
+    FusedLstmInference(MultiLayerNetwork net) {
         this(net, DL4J_TO_OP);
     }
 
@@ -114,7 +114,7 @@ public final class FusedLstmInference {
     }
 
     /** Label probabilities per sequence, in input order; batches are formed by length. */
-    public float[][] probabilities(List<int[]> sequences, int batchSize) {
+    float[][] probabilities(List<int[]> sequences, int batchSize) {
         float[][] result = new float[sequences.size()][];
         int[] lengths = sequences.stream().mapToInt(s -> s.length).toArray();
         for (int[] batch : Bucketing.inferenceBatches(lengths, batchSize)) {

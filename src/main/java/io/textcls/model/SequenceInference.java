@@ -15,12 +15,12 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * real step (or once per document for the pooled recipes). The network is not thread-safe;
  * callers serialize access to it.
  */
-public final class SequenceInference {
+final class SequenceInference {
     private SequenceInference() {
     }
 
     /** Label probabilities per sequence, in input order. */
-    public static float[][] probabilities(MultiLayerNetwork net, List<int[]> sequences, int numLabels, int batchSize) {
+    static float[][] probabilities(MultiLayerNetwork net, List<int[]> sequences, int numLabels, int batchSize) {
         float[][] result = new float[sequences.size()][];
         if (sequences.isEmpty()) {
             return result;

@@ -2,6 +2,7 @@ package io.textcls.train;
 
 import io.textcls.TextclsException;
 import io.textcls.metrics.EvaluationReport;
+import io.textcls.recipe.Recipe;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * The state of an unfinished training run, in {@code <bundle>.ckpt/}: the network after the last
+ * The state of one network's unfinished training run, in {@code <bundle>.ckpt/<network name>/}:
+ * the network after the last
  * finished epoch (with Adam's state), the best epoch's network, and {@code state.json}. Network
  * files are named by epoch and written before {@code state.json}, which is renamed into place
  * last: a kill at any moment leaves the previous consistent state.
@@ -26,19 +28,37 @@ final class Checkpoint {
     /**
      * What {@code state.json} holds.
      *
-     * @param config the result-defining options of the run
+     * @param recipe the result-defining part of the recipe, with only this network ({@link Recipe#resultDefining})
      * @param dataFingerprint fingerprint of the training and validation documents
      * @param stopReason set once training has stopped (the bundle may still be unwritten)
      */
-    record State(TrainingConfig config, String dataFingerprint, List<EpochStats> history, int bestEpoch,
+    record State(Recipe recipe, String dataFingerprint, List<EpochStats> history, int bestEpoch,
                  double bestAccuracy, double bestLoss, EvaluationReport bestReport, double elapsedSeconds,
                  String stopReason, String lastFile, String bestFile) {
+        State stopped(String reason, double elapsed) {
+            return new State(recipe, dataFingerprint, history, bestEpoch, bestAccuracy, bestLoss, bestReport, elapsed,
+                    reason, lastFile, bestFile);
+        }
+
+        /** After an epoch: its history, and the epoch as the best one when {@code newBest} is its number. */
+        State afterEpoch(List<EpochStats> allEpochs, int newBest, EvaluationReport val, double elapsed) {
+            boolean better = newBest > 0;
+            return new State(recipe, dataFingerprint, List.copyOf(allEpochs), better ? newBest : bestEpoch,
+                    better ? val.accuracy() : bestAccuracy, better ? val.logLoss() : bestLoss,
+                    better ? val : bestReport, elapsed, null, lastFile, bestFile);
+        }
     }
 
     private final Path dir;
 
-    Checkpoint(Path bundle) {
-        this.dir = bundle.resolveSibling(bundle.getFileName() + ".ckpt");
+    /** The checkpoint kept in {@code dir}. */
+    Checkpoint(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Where the checkpoints of a bundle's networks are kept: {@code <bundle>.ckpt/}. */
+    static Path root(Path bundle) {
+        return bundle.resolveSibling(bundle.getFileName() + ".ckpt");
     }
 
     Path dir() {
@@ -87,7 +107,7 @@ final class Checkpoint {
             bestFile = String.format("best-epoch-%03d.dl4j.zip", epoch);
             AtomicFiles.write(dir.resolve(bestFile), out -> ModelSerializer.writeModel(net, out, false));
         }
-        State next = new State(state.config(), state.dataFingerprint(), state.history(), state.bestEpoch(),
+        State next = new State(state.recipe(), state.dataFingerprint(), state.history(), state.bestEpoch(),
                 state.bestAccuracy(), state.bestLoss(), state.bestReport(), state.elapsedSeconds(),
                 state.stopReason(), last, bestFile);
         commit(next);

@@ -1,8 +1,9 @@
 package io.textcls.tune;
 
 import io.textcls.TextclsException;
-import io.textcls.train.ClassifierTrainer;
-import io.textcls.train.TrainingConfig;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
+import io.textcls.train.Trainer;
 import io.textcls.train.TrainingResult;
 import io.textcls.util.AtomicFiles;
 import java.io.IOException;
@@ -24,8 +25,8 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * A small hyperparameter search: every trial trains with the base options plus one value for
- * each searched option, validates on the same held-out split, and appends a row to a CSV table.
+ * A small hyperparameter search: every trial trains the base recipe with one value for each
+ * searched field (a recipe key or its flag, as {@code --set} takes them), validates on the same held-out split, and appends a row to a CSV table.
  * The table is rewritten atomically after each trial, so a killed search loses at most the trial
  * in progress, and {@code resume} skips the trials already in it. No new trial starts once the
  * time budget would be passed.
@@ -50,7 +51,10 @@ public final class Tuner {
         }
     }
 
-    /** One trial's outcome. */
+    /**
+     * One trial's outcome; for a recipe with several networks, the scores are the ensemble's and
+     * the epochs its last network's.
+     */
     public record Trial(int index, Map<String, String> values, double accuracy, double logLoss, double macroF1,
                         int bestEpoch, int epochs, double minutes, String stopReason) {
     }
@@ -96,7 +100,7 @@ public final class Tuner {
      * @param budgetMinutes no trial starts when the elapsed time plus the longest trial so far would pass this
      * @param resume keep the rows already in {@code table} and skip their trials
      */
-    public List<Trial> run(Path data, Path workDir, Path table, TrainingConfig base, List<Param> params,
+    public List<Trial> run(Path data, Path workDir, Path table, Recipe base, List<Param> params,
                            List<Map<String, String>> plan, double budgetMinutes, boolean resume) throws IOException {
         List<String> names = params.stream().map(Param::option).toList();
         for (Map<String, String> p : plan) {
@@ -125,24 +129,27 @@ public final class Tuner {
                         + "and later are not started", elapsed, budgetMinutes, longest, i + 1));
                 break;
             }
-            TrainingConfig cfg = configFor(base, values);
+            Recipe cfg = configFor(base, values);
             if (budgetMinutes > 0) {
-                cfg = cfg.with("time-limit", String.valueOf(Math.max(0.1, budgetMinutes - elapsed)));
+                cfg = Recipes.with(cfg, "training.timeLimitMinutes", String.valueOf(Math.max(0.1, budgetMinutes
+                        - elapsed)));
             }
             log.accept(String.format("trial %d/%d: %s", i + 1, plan.size(), values));
             Path bundle = workDir.resolve("trial-" + (i + 1) + ".zip");
             long t0 = System.nanoTime();
             // resume: a trial killed with the search continues from its last epoch checkpoint.
-            TrainingResult r = new ClassifierTrainer(line -> {
-                if (line.startsWith("epoch ")) {
+            Trainer.Options options = Trainer.Options.defaults().withResume(resume).withListener(line -> {
+                if (line.contains("epoch ") && line.contains(": train loss")) {
                     log.accept("  " + line);
                 }
-            }).train(data, bundle, cfg, resume);
+            });
+            TrainingResult r = Trainer.run(cfg, data, bundle, options);
             double minutes = (System.nanoTime() - t0) / 60e9;
             longest = Math.max(longest, minutes);
             Files.deleteIfExists(bundle);
+            TrainingResult.NetworkSummary last = r.networks().get(r.networks().size() - 1);
             Trial t = new Trial(i + 1, values, r.validation().accuracy(), r.validation().logLoss(),
-                    r.validation().macroF1(), r.bestEpoch(), r.history().size(), minutes, r.stopReason());
+                    r.validation().macroF1(), last.bestEpoch(), last.history().size(), minutes, last.stopReason());
             done.add(t);
             write(table, names, done);
             log.accept(String.format("trial %d: validation accuracy %.4f (epoch %d of %d, %.1f min)", t.index(),
@@ -156,10 +163,10 @@ public final class Tuner {
         return done;
     }
 
-    static TrainingConfig configFor(TrainingConfig base, Map<String, String> values) {
-        TrainingConfig cfg = base;
+    static Recipe configFor(Recipe base, Map<String, String> values) {
+        Recipe cfg = base;
         for (Map.Entry<String, String> e : values.entrySet()) {
-            cfg = cfg.with(e.getKey(), e.getValue());
+            cfg = Recipes.with(cfg, e.getKey(), e.getValue());
         }
         return cfg;
     }

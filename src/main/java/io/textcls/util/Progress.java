@@ -1,6 +1,7 @@
 package io.textcls.util;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -10,11 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A progress bar with rate and ETA (me.tongfei:progressbar) on an interactive terminal; on a
- * pipe or log file it logs a line every 30 seconds instead of redrawing, so CI logs stay short.
+ * pipe or log file, or while another bar is open (networks training side by side), it logs a line
+ * every 30 seconds instead of redrawing, so CI logs stay short and bars never overwrite each other.
  * Set {@code -Dtextcls.progress=false} to turn it off.
  */
 public final class Progress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.textcls.progress");
+    private static final AtomicInteger OPEN = new AtomicInteger();
     private final ProgressBar bar;
 
     private Progress(ProgressBar bar) {
@@ -32,7 +35,8 @@ public final class Progress implements AutoCloseable {
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
                 .setMaxRenderedLength(100);
-        if (System.console() == null) {
+        OPEN.incrementAndGet();
+        if (System.console() == null || OPEN.get() > 1) {
             b.setConsumer(new DelegatingProgressBarConsumer(LOG::info, 100))
                     .setUpdateIntervalMillis((int) Duration.ofSeconds(30).toMillis())
                     .continuousUpdate();
@@ -58,6 +62,7 @@ public final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+            OPEN.decrementAndGet();
         }
     }
 }

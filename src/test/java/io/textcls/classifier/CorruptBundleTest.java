@@ -163,15 +163,49 @@ class CorruptBundleTest {
     @Test
     void unknownArchitecture() throws Exception {
         fails(rewrite("arch.zip", m -> {
-            String p = new String(m.get(ModelBundle.NETWORK_SPEC), StandardCharsets.UTF_8)
+            String p = new String(m.get("network-1.json"), StandardCharsets.UTF_8)
                     .replace("lstm-last.v1", "transformer.v7");
-            return replaceSigned(m, ModelBundle.NETWORK_SPEC, p.getBytes(StandardCharsets.UTF_8));
+            return replaceSigned(m, "network-1.json", p.getBytes(StandardCharsets.UTF_8));
         }), "arch.zip", "transformer.v7");
     }
 
     @Test
-    void networkEntryThatIsNotANetwork() throws Exception {
-        fails(rewrite("net.zip", m -> replaceSigned(m, ModelBundle.NETWORK,
-                "not a network".getBytes(StandardCharsets.UTF_8))), "net.zip", "network.dl4j.zip");
+    void parameterEntryThatIsNotParameters() throws Exception {
+        fails(rewrite("net.zip", m -> replaceSigned(m, "network-1.params",
+                "not parameters".getBytes(StandardCharsets.UTF_8))), "net.zip", "network-1.params", "TCLSPAR1");
+    }
+
+    @Test
+    void parametersOfAnotherSize() throws Exception {
+        fails(rewrite("size.zip", m -> replaceSigned(m, "network-1.params",
+                io.textcls.model.NetworkWeights.of(new float[10]).toBytes())), "size.zip", "network-1.params",
+                "10 parameters");
+    }
+
+    @Test
+    void flippedParameterBitFailsTheCrc() throws Exception {
+        fails(rewrite("crc.zip", m -> {
+            byte[] p = m.get("network-1.params").clone();
+            p[40] ^= 1;
+            return replaceSigned(m, "network-1.params", p);
+        }), "crc.zip", "network-1.params", "CRC-32");
+    }
+
+    @Test
+    void anEntryTheManifestDoesNotNameIsRefused() throws Exception {
+        fails(rewrite("extra.zip", m -> {
+            m.put("extra.class", new byte[] {(byte) 0xCA, (byte) 0xFE});
+            return m;
+        }), "extra.zip", "extra.class", "not named");
+    }
+
+    @Test
+    void aNewBundleHoldsNoClassName() throws Exception {
+        for (Map.Entry<String, byte[]> e : entries(good).entrySet()) {
+            String text = new String(e.getValue(), StandardCharsets.ISO_8859_1);
+            for (String forbidden : new String[] {"io.textcls", "org.deeplearning4j", "org.nd4j"}) {
+                assertTrue(!text.contains(forbidden), e.getKey() + " contains the class name prefix " + forbidden);
+            }
+        }
     }
 }

@@ -36,8 +36,9 @@ class TrainSaveLoadTest {
     void learnsTheSeparableCorpus() {
         assertEquals(TestCorpora.LABELS, result.validation().labels());
         assertTrue(result.validation().accuracy() >= 0.95, "validation accuracy " + result.validation().accuracy());
-        assertEquals(12, result.history().size());
-        assertTrue(result.bestEpoch() >= 1 && result.bestEpoch() <= 12);
+        assertEquals(12, result.networks().get(0).history().size());
+        int best = result.networks().get(0).bestEpoch();
+        assertTrue(best >= 1 && best <= 12);
         assertFalse(Files.exists(dir.resolve("models/tiny.zip.ckpt")), "checkpoint removed after success");
     }
 
@@ -75,12 +76,12 @@ class TrainSaveLoadTest {
     @Test
     void fusedAndDl4jEnginesAgree() {
         TextClassifier fused = TextClassifier.load(bundle);
-        System.setProperty(TextClassifier.INFERENCE_PROPERTY, "dl4j");
+        System.setProperty(io.textcls.model.InferenceEngine.PROPERTY, "dl4j");
         TextClassifier dl4j;
         try {
             dl4j = TextClassifier.load(bundle);
         } finally {
-            System.clearProperty(TextClassifier.INFERENCE_PROPERTY);
+            System.clearProperty(io.textcls.model.InferenceEngine.PROPERTY);
         }
         Random r = new Random(8);
         List<String> texts = new ArrayList<>();

@@ -101,8 +101,10 @@ class CliTest {
     void helpListsEveryOptionWithItsDefault() {
         Run r = run("train", "--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("--max-length") && r.out().contains("Default: 600"), r.out());
-        assertTrue(r.out().contains("--architecture") && r.out().contains("Default: bilstm-pool.v1"), r.out());
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--max-length") && help.contains("imdb-default: 600"), r.out());
+        assertTrue(help.contains("--architecture") && help.contains("lstm64 lstm-pool.v1, cnn cnn-pool"), r.out());
+        assertTrue(help.contains("--recipe") && help.contains("Default: imdb-default"), r.out());
         assertTrue(run("score", "--help").out().contains("Default: *.txt"));
     }
 
@@ -137,7 +139,7 @@ class CliTest {
         Run badOption = run("tune", "--data", data.toString(), "--out", dir.resolve("t2.csv").toString(), "--param",
                 "hiddensize=4");
         assertEquals(1, badOption.code());
-        assertTrue(badOption.err().contains("unknown training option 'hiddensize'"), badOption.err());
+        assertTrue(badOption.err().contains("unknown recipe key 'hiddensize'"), badOption.err());
         Run noData = run("pretrain", "--data", dir.resolve("nowhere").toString(), "--out", vectors.toString());
         assertEquals(1, noData.code());
         assertTrue(noData.err().contains("nowhere"), noData.err());
@@ -222,18 +224,18 @@ class CliTest {
     void ensembleOfTwoRecipesThenInspectAndEvaluate() throws Exception {
         Path pooled = dir.resolve("pooled.zip");
         Run t = run("train", "--data", data.toString(), "--model", pooled.toString(), "--epochs", "4",
-                "--architecture", "lstm-pool.v1", "--pooling", "maxmean",
+                "--recipe", "lstm64",
                 "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
                 "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16", "--validation-fraction", "0.2");
         assertEquals(0, t.code(), t.err());
         Path ens = dir.resolve("ens.zip");
         Run e = run("ensemble", "--data", data.toString(), "--model", ens.toString(), model.toString(), pooled.toString());
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains("ensemble of 2 networks") && e.out().contains("documents: 24 "), e.out());
+        assertTrue(e.out().contains("ensemble of 3 networks") && e.out().contains("documents: 24 "), e.out());
         Run i = run("inspect", ens.toString());
         assertEquals(0, i.code(), i.err());
-        assertTrue(i.out().contains("network 2:  NetworkSpec[architecture=lstm-pool.v1") && i.out().contains(": OK")
-                && i.out().contains("member:     pooled.zip"), i.out());
+        assertTrue(i.out().contains("network:    lstm64-2: NetworkSpec[architecture=lstm-pool.v1")
+                && i.out().contains(": OK") && i.out().contains("member:     pooled.zip"), i.out());
         Run ev = run("evaluate", "--model", ens.toString(), "--data", data.toString(), "--held-out");
         assertEquals(0, ev.code(), ev.err());
         String ensTable = e.out().substring(e.out().indexOf("documents:"));
@@ -271,7 +273,7 @@ class CliTest {
     void benchTimesTheChosenNetworkAndExportsItsShape() throws Exception {
         Path out = dir.resolve("bench-cnn");
         Run r = run("bench", "--data", data.toString(), "--docs", "120", "--runs", "1", "--synthetic-length", "12",
-                "--architecture", "cnn-pool.v1", "--hidden-size", "8", "--export", out.toString());
+                "--recipe", "cnn", "--hidden-size", "8", "--export", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("network cnn-pool.v1 (embedding 128, hidden 8, 1 layer(s), maxmean pooling)"), r.out());
         assertTrue(r.out().contains("train imdb (bucketed)") && r.out().contains("score synthetic, dl4j layers"), r.out());
@@ -283,7 +285,7 @@ class CliTest {
         assertEquals(120, Files.readAllLines(out.resolve("imdb.ids")).size());
 
         Run first = run("bench", "--data", data.toString(), "--docs", "120", "--runs", "1", "--synthetic-length", "12",
-                "--only", "score", "--first-release");
+                "--only", "score", "--recipe", "lstm");
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("network lstm-last.v1 (embedding 128, hidden 128, 1 layer(s))"), first.out());
         assertTrue(first.out().contains("score imdb, fused op"), first.out());

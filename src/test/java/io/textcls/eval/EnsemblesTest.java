@@ -12,7 +12,7 @@ import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.model.Architectures;
-import io.textcls.train.TrainingConfig;
+import io.textcls.recipe.Recipe;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ class EnsemblesTest {
         last = dir.resolve("last.zip");
         pooled = dir.resolve("pooled.zip");
         TinyTraining.train(data, last, TinyTraining.config(6)); // lstm-last.v1: the fused engine
-        TinyTraining.train(data, pooled, TinyTraining.config(6).with("architecture", Architectures.BILSTM_POOL_V1)
-                .with("pooling", "maxmean"));
+        TinyTraining.train(data, pooled, TinyTraining.recipe(6, "architecture=" + Architectures.BILSTM_POOL_V1,
+                "pooling=maxmean"));
     }
 
     private static List<String> texts() {
@@ -93,7 +93,7 @@ class EnsemblesTest {
     @Test
     void refusesMembersTrainedOnAnotherSplit() throws Exception {
         Path other = dir.resolve("other-seed.zip");
-        TrainingConfig cfg = TinyTraining.config(2).with("seed", "8");
+        Recipe cfg = TinyTraining.recipe(2, "seed=8");
         TinyTraining.train(data, other, cfg);
         TextclsException e = assertThrows(TextclsException.class,
                 () -> Ensembles.combine(List.of(last, other), data, 2));
@@ -109,7 +109,7 @@ class EnsemblesTest {
         try (ZipFile in = new ZipFile(ens.toFile()); OutputStream os = Files.newOutputStream(broken);
              ZipOutputStream out = new ZipOutputStream(os)) {
             for (ZipEntry z : java.util.Collections.list(in.entries())) {
-                if (!z.getName().equals("network-2.dl4j.zip")) {
+                if (!z.getName().equals("network-2.params")) {
                     out.putNextEntry(new ZipEntry(z.getName()));
                     out.write(in.getInputStream(z).readAllBytes());
                     out.closeEntry();
@@ -117,6 +117,6 @@ class EnsemblesTest {
             }
         }
         BundleException e = assertThrows(BundleException.class, () -> ModelBundle.read(broken));
-        assertTrue(e.getMessage().contains("network-2.dl4j.zip"), e.getMessage());
+        assertTrue(e.getMessage().contains("network-2.params"), e.getMessage());
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.classifier.TextClassifier;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import io.textcls.embed.Word2VecPretrainer;
 import io.textcls.eval.Evaluator;
 import java.nio.file.Files;
@@ -51,18 +53,19 @@ class ImdbSubsetTest {
             }
         }
         // The default recipe, scaled down: word2vec on these reviews' text, then the default
-        // network (bidirectional LSTM, max+mean pooling, head+tail, linear decay) at a third of
-        // the length and half the width.
+        // ensemble (LSTM and CNN, max+mean pooling, head+tail, linear decay, trained side by side)
+        // at a third of the length and half the width.
         Path vectors = dir.resolve("w2v.txt");
         Word2VecPretrainer.run(List.of(data.resolve("neg"), data.resolve("pos")), vectors,
                 new Word2VecPretrainer.Settings(64, 5, 5, 5, 2, 1e-4, 0.025, 42, 2), System.out::println);
-        TrainingConfig cfg = TrainingConfig.defaults().with("max-length", "200").with("hidden-size", "32")
-                .with("epochs", "3").with("embedding-size", "64").with("embeddings", vectors.toString());
+        Recipe cfg = Recipes.withAll(Recipes.defaults(), List.of("max-length=200", "hidden-size=32", "epochs=3",
+                "embedding-size=64", "embeddings=" + vectors));
         Path bundle = dir.resolve("imdb-subset.zip");
-        TrainingResult r = new ClassifierTrainer(System.out::println).train(data, bundle, cfg, false);
+        TrainingResult r = Trainer.run(cfg, data, bundle, Trainer.Options.defaults().withListener(System.out::println));
         double acc = r.validation().accuracy();
-        System.out.printf("IMDB subset (%d reviews): validation accuracy %.4f after %d epochs%n", 2 * PER_LABEL, acc,
-                r.history().size());
+        System.out.printf("IMDB subset (%d reviews): validation accuracy %.4f (networks: %s) in %.0f s%n",
+                2 * PER_LABEL, acc, r.networks().stream().map(n -> n.name() + " " + n.validation().accuracy())
+                        .toList(), r.seconds());
         assertTrue(acc >= FLOOR, "validation accuracy " + acc + " is under the floor " + FLOOR);
         TextClassifier c = TextClassifier.load(bundle);
         assertEquals(0.0, c.selfTestMaxDifference());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.textcls.TestCorpora;
 import io.textcls.TextclsException;
 import io.textcls.TinyTraining;
+import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.embed.Word2VecPretrainer;
@@ -16,6 +17,8 @@ import io.textcls.embed.WordVectors;
 import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The issue-5 recipes end to end on the tiny three-label corpus: pooled, bidirectional, stacked, pretrained. */
+/** The recipes end to end on the tiny three-label corpus: pooled, bidirectional, stacked, pretrained. */
 class RecipesTest {
     @TempDir
     static Path dir;
@@ -39,18 +42,19 @@ class RecipesTest {
         data = TestCorpora.write(dir.resolve("data"), 60, 1);
     }
 
-    private static TrainingConfig tiny(String architecture, int layers, String pooling) {
-        return TinyTraining.config(8).with("architecture", architecture).with("layers", String.valueOf(layers))
-                .with("pooling", pooling).with("lr-schedule", "LINEAR");
+    private static Recipe tiny(String architecture, int layers, String pooling) {
+        return TinyTraining.recipe(8, "architecture=" + architecture, "layers=" + layers, "pooling=" + pooling,
+                "lr-schedule=LINEAR");
     }
 
-    private static void learnsAndReloads(TrainingConfig cfg, String name) throws Exception {
+    private static void learnsAndReloads(Recipe cfg, String name) throws Exception {
         Path bundle = dir.resolve(name + ".zip");
         TrainingResult r = TinyTraining.train(data, bundle, cfg);
         assertTrue(r.validation().accuracy() >= 0.9, name + ": validation accuracy " + r.validation().accuracy());
         TextClassifier c = TextClassifier.load(bundle);
-        assertEquals(cfg.architecture(), c.spec().architecture());
-        assertEquals(cfg.layers(), c.spec().layers());
+        assertEquals(cfg.networks().get(0).architecture(), c.members().get(0).spec().architecture());
+        assertEquals(cfg.networks().get(0).layers(), c.members().get(0).spec().layers());
+        assertEquals(cfg, c.recipe().orElseThrow(), "the bundle stores the recipe it was trained with");
         assertEquals(0.0, c.selfTestMaxDifference(), name + ": a fresh load predicts as training did");
         // Length bucketing must not change a pooled network's outputs: batch == one at a time.
         Random rnd = new Random(3);
@@ -91,7 +95,7 @@ class RecipesTest {
     @Test
     void aFailingBatchSourceEndsTheEpochWithAnErrorInsteadOfHanging() {
         // DL4J's AsyncDataSetIterator waits forever when its source throws; the trainer must not.
-        TrainingConfig cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max");
+        Recipe cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max");
         MultiLayerNetwork net = Architectures.build(new NetworkSpec(Architectures.LSTM_POOL_V1, 20, 4, 4, 2, 0, 0, 1,
                 "max"), new Optimization(0.01, 0, 0, 1));
         List<int[]> seqs = new ArrayList<>();
@@ -102,7 +106,7 @@ class RecipesTest {
         }
         int[] lengths = seqs.stream().mapToInt(x -> x.length).toArray();
         RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> assertThrows(RuntimeException.class,
-                () -> ClassifierTrainer.runEpoch(net, 1, cfg, seqs, labels, lengths, 2)));
+                () -> NetworkTrainer.runEpoch(net, 1, cfg, cfg.networks().get(0), seqs, labels, lengths, 2)));
         assertTrue(e.getMessage().contains("building a training batch failed"), e.getMessage());
     }
 
@@ -117,12 +121,13 @@ class RecipesTest {
         assertEquals(pr.words(), wv.vectors().size());
         assertTrue(wv.vectors().containsKey("superb") && wv.vectors().containsKey("boring"), "" + wv.vectors().keySet());
 
-        TrainingConfig cfg = tiny(Architectures.BILSTM_POOL_V1, 1, "max").with("embedding-size", "16")
-                .with("embeddings", vectors.toString()).with("freeze-embeddings", "true");
+        Recipe cfg = Recipes.withAll(tiny(Architectures.BILSTM_POOL_V1, 1, "max"), List.of("embedding-size=16",
+                "embeddings=" + vectors, "freeze-embeddings=true"));
         Path bundle = dir.resolve("frozen.zip");
         TinyTraining.train(data, bundle, cfg);
         TextClassifier c = TextClassifier.load(bundle);
-        MultiLayerNetwork net = io.textcls.classifier.ModelBundle.read(bundle).network();
+        ModelBundle.Member m = c.members().get(0);
+        MultiLayerNetwork net = Architectures.build(m.spec(), m.weights());
         INDArray w = net.getLayer(0).getParam("W");
         int id = c.vocabulary().id("superb");
         INDArray want = Nd4j.createFromArray(wv.vectors().get("superb"));
@@ -130,27 +135,61 @@ class RecipesTest {
     }
 
     @Test
-    void vectorsOfTheWrongWidthAreRefused() throws Exception {
+    void theEmbeddingWidthFollowsTheVectors() throws Exception {
         Path vectors = dir.resolve("wide.txt");
         new WordVectors(5, new java.util.LinkedHashMap<>(java.util.Map.of("great", new float[5]))).write(vectors);
-        TrainingConfig cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max").with("embeddings", vectors.toString());
-        TextclsException e = assertThrows(TextclsException.class,
-                () -> TinyTraining.train(data, dir.resolve("wide.zip"), cfg));
-        assertTrue(e.getMessage().contains("5 dimensions"), e.getMessage());
+        Recipe cfg = Recipes.with(tiny(Architectures.LSTM_POOL_V1, 1, "max"), "embeddings", vectors.toString());
+        Recipe resolved = Trainer.resolve(cfg);
+        assertEquals(5, resolved.embeddings().size());
+        assertEquals(vectors.toAbsolutePath().normalize().toString(), resolved.embeddings().vectors());
     }
 
     @Test
-    void optionsByName() {
-        TrainingConfig d = TrainingConfig.defaults();
-        assertEquals(64, d.with("hidden-size", "64").hiddenSize());
-        assertEquals(3, d.with("epochs", "3").maxEpochs());
-        assertEquals("mean", d.with("architecture", "lstm-pool.v1").with("pooling", "mean").pooling());
-        assertNull(TrainingConfig.firstRelease().pooling(), "lstm-last takes no pooling");
-        TextclsException unknown = assertThrows(TextclsException.class, () -> d.with("hiden-size", "64"));
-        assertTrue(unknown.getMessage().contains("hidden-size"), unknown.getMessage());
-        TextclsException bad = assertThrows(TextclsException.class, () -> d.with("hidden-size", "many"));
+    void recipeFieldsByFlagOrPath() {
+        Recipe d = Recipes.defaults();
+        assertEquals(List.of(64, 64), Recipes.with(d, "hidden-size", "64").networks().stream()
+                .map(Recipe.Network::hiddenSize).toList(), "a network flag sets every network");
+        assertEquals(128, Recipes.with(d, "networks.cnn.hiddenSize", "128").networks().get(1).hiddenSize());
+        assertEquals(64, Recipes.with(d, "networks.cnn.hiddenSize", "128").networks().get(0).hiddenSize());
+        assertEquals(0.3, Recipes.with(d, "networks.0.dropout", "0.3").networks().get(0).dropout());
+        assertEquals(3, Recipes.with(d, "epochs", "3").training().epochs());
+        assertEquals(3, Recipes.with(d, "training.epochs", "3").training().epochs());
+        assertEquals(List.of("neg", "pos"), Recipes.with(d, "labels", "neg,pos").split().labels());
+        assertEquals("mean", Recipes.with(Recipes.load("lstm64"), "pooling", "mean").networks().get(0).pooling());
+        assertNull(Recipes.load("lstm").networks().get(0).pooling(), "lstm-last takes no pooling");
+        assertEquals("4", Recipes.get(d, "epochs"));
+        TextclsException unknown = assertThrows(TextclsException.class, () -> Recipes.with(d, "hiden-size", "64"));
+        assertTrue(unknown.getMessage().contains("hiden-size"), unknown.getMessage());
+        TextclsException bad = assertThrows(TextclsException.class, () -> Recipes.with(d, "hidden-size", "many"));
         assertTrue(bad.getMessage().contains("hidden-size"), bad.getMessage());
-        TextclsException arch = assertThrows(TextclsException.class, () -> d.with("architecture", "gru.v1"));
+        TextclsException negative = assertThrows(TextclsException.class, () -> Recipes.with(d, "hidden-size", "-3"));
+        assertTrue(negative.getMessage().contains("hidden size must be at least 1"), negative.getMessage());
+        TextclsException arch = assertThrows(TextclsException.class, () -> Recipes.with(d, "architecture", "gru.v1"));
         assertTrue(arch.getMessage().contains("lstm-last.v1"), arch.getMessage());
+        TextclsException net = assertThrows(TextclsException.class,
+                () -> Recipes.with(d, "networks.gru.hiddenSize", "8"));
+        assertTrue(net.getMessage().contains("lstm64"), net.getMessage());
+    }
+
+    @Test
+    void recipeFiles() {
+        Recipe partial = Recipes.parse("""
+                // comments are allowed
+                {"name": "mine", "training": {"epochs": 2},
+                 "networks": [{"architecture": "cnn-pool.v1", "hiddenSize": 32}]}""", "test");
+        assertEquals(2, partial.training().epochs());
+        assertEquals(0.002, partial.training().learningRate(), "left out: the default recipe's value");
+        assertEquals("net-1", partial.networks().get(0).name());
+        assertEquals(Recipes.parse(Recipes.toJson(partial), "again"), partial, "printed recipes read back equal");
+        TextclsException typo = assertThrows(TextclsException.class,
+                () -> Recipes.parse("{\"training\": {\"epoks\": 2}}", "typo.json"));
+        assertTrue(typo.getMessage().contains("typo.json") && typo.getMessage().contains("epoks"), typo.getMessage());
+        TextclsException bad = assertThrows(TextclsException.class,
+                () -> Recipes.parse("{\"training\": {\"epochs\": 0}}", "zero.json"));
+        assertTrue(bad.getMessage().contains("zero.json") && bad.getMessage().contains("epochs"), bad.getMessage());
+        for (String name : Recipes.BUILT_IN) {
+            assertEquals(name, Recipes.load(name).name());
+        }
+        assertEquals(2, Recipes.defaults().networks().size(), "the default is the LSTM + CNN ensemble");
     }
 }

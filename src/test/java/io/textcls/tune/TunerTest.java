@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.textcls.TestCorpora;
 import io.textcls.TextclsException;
 import io.textcls.TinyTraining;
-import io.textcls.train.TrainingConfig;
+import io.textcls.recipe.Recipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class TunerTest {
     void runsTrialsWritesTheTableAndResumes() throws Exception {
         Path data = TestCorpora.write(dir.resolve("data"), 30, 2);
         Path table = dir.resolve("tune.csv");
-        TrainingConfig base = TinyTraining.config(2);
+        Recipe base = TinyTraining.recipe(2);
         List<Tuner.Param> ps = List.of(Tuner.Param.parse("hidden-size=8,12"));
         List<Map<String, String>> plan = Tuner.plan(ps, Tuner.Search.GRID, 0, 1);
         List<String> log = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.textcls.bench;
+package io.textcls.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
@@ -8,16 +8,13 @@ import io.textcls.corpus.FolderCorpus;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.encode.SequenceEncoder;
-import io.textcls.encode.SequenceSettings;
 import io.textcls.model.Architectures;
-import io.textcls.model.FusedLstmInference;
+import io.textcls.model.InferenceEngine;
 import io.textcls.model.NetworkSpec;
-import io.textcls.model.SequenceInference;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import io.textcls.text.TextPipeline;
-import io.textcls.text.TextPipelineSettings;
-import io.textcls.train.ClassifierTrainer;
-import io.textcls.train.EpochStats;
-import io.textcls.train.TrainingConfig;
+import io.textcls.train.Trainer;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
 import io.textcls.util.ProcessStats;
@@ -32,22 +29,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code textcls bench}: network throughput of a recipe ({@code train}'s default, changed by
- * {@code --architecture}/{@code --hidden-size} and the like, e.g. into a network of the default
- * ensemble, or the first release's) on IMDB reviews and on synthetic fixed-length sequences, as
+ * {@code textcls bench}: network throughput of one network of a recipe (by default the built-in
+ * {@code lstm64}, imdb-default's LSTM) on IMDB reviews and on synthetic fixed-length sequences, as
  * the median (min-max) of several runs. {@code --export} writes the exact id sequences and the network's shape so another
  * framework can run the same network on the same data.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
-        description = {"Measure training and scoring throughput of a network (median of --runs): the default "
-                + "recipe's, changed by the train options below, or the first release's.",
+        description = {"Measure training and scoring throughput of one network of a recipe (median of --runs).",
                 "Used by scripts/bench.sh, which also runs PyTorch on the same sequences."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -71,21 +65,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", description = "Measure only training or only scoring (for profiling): ${COMPLETION-CANDIDATES}.")
     Phase only;
 
-    @Option(names = "--first-release", description = "The first release's network (lstm-last.v1 128/128, last 400 "
-            + "tokens) instead of the default recipe's.")
-    boolean firstRelease;
+    @Option(names = "--recipe", description = "The recipe whose network is measured: a built-in name or a recipe "
+            + "file; with several networks, --network picks one. The recipe options below change it as on train.")
+    String recipe = "lstm64";
 
-    @Option(names = "--architecture", description = "As train's (default: the default recipe's).")
-    String architecture;
+    @Option(names = "--network", description = "Which of the recipe's networks (default: its first).")
+    String network;
 
-    @Option(names = "--hidden-size", description = "As train's.")
-    Integer hiddenSize;
-
-    @Option(names = "--pooling", description = "As train's.")
-    String pooling;
-
-    @Option(names = "--layers", description = "As train's.")
-    Integer layers;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Change one recipe field (repeatable), "
+            + "e.g. hidden-size=128.")
+    List<String> sets = new ArrayList<>();
 
     /** What {@code --only} selects. */
     enum Phase { train, score }
@@ -93,8 +82,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TrainingConfig d = config();
-        TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
+        Recipe d = RecipeOptions.resolve(recipe, spec.commandLine().getParseResult(), sets);
+        Recipe.Network n = d.networks().get(0);
+        if (network != null) {
+            n = d.networks().stream().filter(x -> x.name().equals(network)).findFirst().orElseThrow(() ->
+                    new TextclsException("recipe " + recipe + " has no network '" + network + "'"));
+        }
+        d = d.only(n);
+        TextPipeline pipeline = new TextPipeline(d.text().pipeline());
         FolderCorpus corpus = FolderCorpus.scan(data, List.of());
         List<CorpusEntry> all = corpus.entries();
         if (all.size() < docs) {
@@ -108,8 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
                 counts.merge(tok, 1L, Long::sum);
             }
         }
-        Vocabulary vocab = Vocabulary.build(counts, d.vocabularySize(), d.minCount());
-        SequenceEncoder enc = new SequenceEncoder(vocab, new SequenceSettings(d.maxLength(), d.truncation()));
+        int vocabSize = d.vocabulary().size();
+        Vocabulary vocab = Vocabulary.build(counts, vocabSize, d.vocabulary().minCount());
+        SequenceEncoder enc = new SequenceEncoder(vocab, d.text().sequence());
         List<int[]> imdb = new ArrayList<>();
         int[] imdbLabels = new int[loaded.documents().size()];
         int numLabels = Math.max(2, loaded.labels().size());
@@ -124,90 +120,63 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < docs; i++) {
             int[] s = new int[syntheticLength];
             for (int t = 0; t < s.length; t++) {
-                s[t] = 2 + r.nextInt(d.vocabularySize() - 2);
+                s[t] = 2 + r.nextInt(vocabSize - 2);
             }
             synthLabels[i] = s[0] % 2;
             synth.add(s);
         }
-        NetworkSpec shape = d.networkSpec(d.vocabularySize(), numLabels);
+        NetworkSpec shape = d.networkSpec(n, vocabSize, numLabels);
         if (export != null) {
             exportIds(export.resolve("imdb.ids"), imdb, imdbLabels);
             exportIds(export.resolve("synthetic.ids"), synth, synthLabels);
-            ObjectNode n = Json.MAPPER.valueToTree(shape);
-            n.put("learningRate", d.learningRate());
-            n.put("gradientClip", d.gradientClip());
-            n.put("batchSize", d.batchSize());
-            n.put("kernel", Architectures.CNN_KERNEL);
-            AtomicFiles.writeString(export.resolve("network.json"), Json.MAPPER.writeValueAsString(n));
+            ObjectNode node = Json.MAPPER.valueToTree(shape);
+            node.put("learningRate", d.training().learningRate());
+            node.put("gradientClip", d.training().clip());
+            node.put("batchSize", d.training().batchSize());
+            node.put("kernel", Architectures.CNN_KERNEL);
+            AtomicFiles.writeString(export.resolve("network.json"), Json.MAPPER.writeValueAsString(node));
         }
         long imdbTokens = imdb.stream().mapToLong(s -> s.length).sum();
         out.printf("data: %d IMDB reviews from %s (%.0f tokens per review after the %d-token %s cap), %d synthetic "
                         + "sequences of %d tokens; vocabulary %d; network %s (embedding %d, hidden %d, %d layer(s)%s); "
-                        + "batch %d; %d runs%n", imdb.size(), data, (double) imdbTokens / imdb.size(), d.maxLength(),
-                d.truncation(), docs, syntheticLength, d.vocabularySize(), d.architecture(), d.embeddingSize(),
-                d.hiddenSize(), d.layers(), d.pooling() == null ? "" : ", " + d.pooling() + " pooling", d.batchSize(),
-                runs);
+                        + "batch %d; %d runs%n", imdb.size(), data, (double) imdbTokens / imdb.size(),
+                d.text().maxLength(), d.text().truncation(), docs, syntheticLength, vocabSize, n.architecture(),
+                d.embeddings().size(), n.hiddenSize(), n.layers(), n.pooling() == null ? "" : ", " + n.pooling()
+                        + " pooling", d.training().batchSize(), runs);
         out.flush();
+        Recipe measured = d;
         if (only != Phase.score) {
             report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
-                    () -> trainSeconds(d, imdb, imdbLabels, numLabels, vocab));
+                    () -> trainSeconds(measured, imdb, imdbLabels, numLabels, vocab.size()));
             report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
-                    () -> trainSeconds(d, synth, synthLabels, numLabels, null));
+                    () -> trainSeconds(measured, synth, synthLabels, numLabels, vocabSize));
         }
         if (only == Phase.train) {
             out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
             out.flush();
             return 0;
         }
-        MultiLayerNetwork net = network(d, d.vocabularySize(), numLabels, 1);
-        if (FusedLstmInference.supports(shape)) {
-            FusedLstmInference fused = new FusedLstmInference(net);
+        InferenceEngine layers = InferenceEngine.untrained(shape, d.seed(), false);
+        InferenceEngine fused = InferenceEngine.supportsFused(shape) ? InferenceEngine.untrained(shape, d.seed(), true)
+                : null;
+        if (fused != null) {
             report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
         }
         report(out, "score imdb, dl4j layers", imdb.size(), imdbTokens,
-                () -> time(() -> SequenceInference.probabilities(net, imdb, numLabels, 64)));
-        if (FusedLstmInference.supports(shape)) {
-            FusedLstmInference fused = new FusedLstmInference(net);
+                () -> time(() -> layers.probabilities(imdb, 64)));
+        if (fused != null) {
             report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
                     () -> time(() -> fused.probabilities(synth, 64)));
         }
         report(out, "score synthetic, dl4j layers", synth.size(), (long) docs * syntheticLength,
-                () -> time(() -> SequenceInference.probabilities(net, synth, numLabels, 64)));
+                () -> time(() -> layers.probabilities(synth, 64)));
         out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
         out.flush();
         return 0;
     }
 
-    /** The recipe measured: the default (or first release's) training options with this command's changes. */
-    TrainingConfig config() {
-        TrainingConfig c = firstRelease ? TrainingConfig.firstRelease() : TrainingConfig.defaults();
-        if (architecture != null) {
-            c = c.with("architecture", architecture);
-        }
-        if (hiddenSize != null) {
-            c = c.with("hidden-size", hiddenSize.toString());
-        }
-        if (pooling != null) {
-            c = c.with("pooling", pooling);
-        }
-        if (layers != null) {
-            c = c.with("layers", layers.toString());
-        }
-        return c;
-    }
-
-    /** The network as training builds it, its schedule (if any) spanning the recipe's epochs of {@code steps}. */
-    private static MultiLayerNetwork network(TrainingConfig d, int vocabSize, int numLabels, long steps) {
-        return Architectures.build(d.networkSpec(vocabSize, numLabels), d.optimization(Math.max(1, steps)));
-    }
-
-    private static double trainSeconds(TrainingConfig d, List<int[]> seqs, int[] labels, int numLabels,
-                                       Vocabulary vocab) {
-        MultiLayerNetwork net = network(d, vocab == null ? d.vocabularySize() : vocab.size(), numLabels,
-                (seqs.size() + d.batchSize() - 1) / d.batchSize());
-        int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
-        EpochStats s = ClassifierTrainer.runEpoch(net, 1, d, seqs, labels, lengths, numLabels);
-        return s.seconds();
+    private static double trainSeconds(Recipe d, List<int[]> seqs, int[] labels, int numLabels, int vocabSize) {
+        return Trainer.timeEpoch(d, seqs, labels, vocabSize, numLabels).seconds();
     }
 
     private static double time(Runnable r) {

@@ -1,0 +1,266 @@
+package io.textcls.recipe;
+
+import io.textcls.TextclsException;
+import io.textcls.encode.SequenceSettings;
+import io.textcls.model.Architectures;
+import io.textcls.model.NetworkSpec;
+import io.textcls.model.Optimization;
+import io.textcls.text.TextPipelineSettings;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything that decides what {@code train} builds: the text pipeline, split, vocabulary,
+ * embeddings, schedule and one or more networks. One recipe drives {@code train}, {@code tune},
+ * the Java API and {@code scripts/train-imdb.sh}; the resolved recipe is stored in every bundle
+ * it trains ({@code recipe.json}). A recipe with several networks trains each of them on the
+ * same split and vocabulary and saves them as one ensemble, whose prediction is the mean of their
+ * probabilities.
+ *
+ * <p>Immutable. Read from JSON with {@link Recipes#load} (a file or a built-in name; fields left
+ * out take the default recipe's values); change a field with {@link Recipes#with}. Every field is
+ * documented once, by its {@link Doc} annotation.
+ */
+public record Recipe(
+        @Doc("The recipe's name, stored with what it trains.") String name,
+        @Doc("What the recipe is for.") String description,
+        @Doc(value = "Seeds the split, the weights, shuffling and dropout.", flag = "seed") long seed,
+        Split split,
+        Text text,
+        Vocabulary vocabulary,
+        Embeddings embeddings,
+        Training training,
+        List<Network> networks) {
+
+    /** Which documents train and which validate. */
+    public record Split(
+            @Doc(value = "Labels to train, in output order, comma-separated (empty: every subfolder but unsup).",
+                    flag = "labels") List<String> labels,
+            @Doc(value = "Share of each label held out for validation when no validation folder is given.",
+                    flag = "validation-fraction") double validationFraction,
+            @Doc(value = "A labeled folder to validate on instead of a held-out share (empty: none).",
+                    flag = "validation") String validation,
+            @Doc(value = "Use a seeded random subset of at most this many documents per label (0 = all): for quick "
+                    + "experiments.", flag = "sample") int sample) {
+        public Split {
+            labels = labels == null ? List.of() : List.copyOf(labels);
+            validation = validation == null || validation.isBlank() ? null : validation;
+            if (validation == null && !(validationFraction > 0 && validationFraction < 1)) {
+                throw new TextclsException("split.validationFraction (--validation-fraction) must be between 0 and 1 "
+                        + "(exclusive), got " + validationFraction);
+            }
+            if (sample < 0) {
+                throw new TextclsException("split.sample (--sample) must be >= 0 documents per label, got " + sample);
+            }
+        }
+    }
+
+    /** How text becomes the id sequences the networks read. */
+    public record Text(
+            @Doc("Versioned tokenizer name.") String tokenizer,
+            @Doc("Lower-case tokens after tokenizing.") boolean lowercase,
+            @Doc("Replace markup such as <br /> with spaces and decode common entities.") boolean stripHtml,
+            @Doc(value = "Most tokens per document fed to the networks.", flag = "max-length") int maxLength,
+            @Doc(value = "Which tokens of a longer document are kept: HEAD, TAIL or HEAD_TAIL (the first third "
+                    + "and the last two thirds).", flag = "truncate") SequenceSettings.Truncation truncation) {
+        public Text {
+            if (tokenizer == null || tokenizer.isBlank()) {
+                throw new TextclsException("text.tokenizer must name a tokenizer, e.g. '" + TextPipelineSettings.defaults()
+                        .tokenizer() + "'");
+            }
+            if (maxLength < 1) {
+                throw new TextclsException("text.maxLength (--max-length) must be at least 1 token, got " + maxLength);
+            }
+            if (truncation == null) {
+                throw new TextclsException("text.truncation (--truncate) must be HEAD, TAIL or HEAD_TAIL");
+            }
+        }
+
+        /** The text pipeline settings saved in the bundle. */
+        public TextPipelineSettings pipeline() {
+            return new TextPipelineSettings(tokenizer, lowercase, stripHtml);
+        }
+
+        /** The sequence settings saved in the bundle. */
+        public SequenceSettings sequence() {
+            return new SequenceSettings(maxLength, truncation);
+        }
+    }
+
+    /** Which tokens get their own id. */
+    public record Vocabulary(
+            @Doc(value = "Most vocabulary ids, <pad> and <unk> included.", flag = "vocab-size") int size,
+            @Doc(value = "Least training-split count for a token to get its own id.", flag = "min-count")
+            int minCount) {
+        public Vocabulary {
+            if (size < 3) {
+                throw new TextclsException("vocabulary.size (--vocab-size) must be at least 3, got " + size);
+            }
+            if (minCount < 1) {
+                throw new TextclsException("vocabulary.minCount (--min-count) must be >= 1, got " + minCount);
+            }
+        }
+    }
+
+    /** The embedding layer every network starts with. */
+    public record Embeddings(
+            @Doc(value = "Embedding width; follows the vectors when 'vectors' is set.", flag = "embedding-size")
+            int size,
+            @Doc(value = "Word vectors (word2vec text format, e.g. from 'textcls pretrain') to start the embedding "
+                    + "layer from (empty: random).", flag = "embeddings") String vectors,
+            @Doc(value = "Keep the pretrained vectors fixed instead of fine-tuning them.", flag = "freeze-embeddings")
+            boolean freeze) {
+        public Embeddings {
+            vectors = vectors == null || vectors.isBlank() ? null : vectors;
+            if (size < 1) {
+                throw new TextclsException("embeddings.size (--embedding-size) must be at least 1, got " + size);
+            }
+            if (freeze && vectors == null) {
+                throw new TextclsException("embeddings.freeze (--freeze-embeddings) needs embeddings.vectors "
+                        + "(--embeddings <vectors file>)");
+            }
+        }
+    }
+
+    /** The optimizer, schedule and stopping rule. */
+    public record Training(
+            @Doc(value = "Most passes over the training split.", flag = "epochs") int epochs,
+            @Doc(value = "Stop after this many epochs without a better validation accuracy.", flag = "patience")
+            int patience,
+            @Doc(value = "Documents per training step.", flag = "batch-size") int batchSize,
+            @Doc(value = "Adam step size (the schedule's start).", flag = "learning-rate") double learningRate,
+            @Doc(value = "Learning-rate schedule over the most epochs: CONSTANT, LINEAR (down to zero at the last "
+                    + "step) or STEP (halved every tenth).", flag = "lr-schedule") Optimization.Schedule schedule,
+            @Doc(value = "Weight decay coefficient.", flag = "weight-decay") double weightDecay,
+            @Doc(value = "Per-layer gradient L2 norm limit (0 = none).", flag = "clip") double clip,
+            @Doc(value = "Minutes: do not start an epoch expected to end past this (0 = no limit).",
+                    flag = "time-limit") double timeLimitMinutes) {
+        public Training {
+            if (epochs < 1 || patience < 1 || batchSize < 1) {
+                throw new TextclsException("training.epochs (--epochs), training.patience (--patience) and "
+                        + "training.batchSize (--batch-size) must be >= 1, got " + epochs + ", " + patience + " and "
+                        + batchSize);
+            }
+            if (!(learningRate > 0)) {
+                throw new TextclsException("training.learningRate (--learning-rate) must be > 0, got " + learningRate);
+            }
+            if (schedule == null) {
+                throw new TextclsException("training.schedule (--lr-schedule) must be CONSTANT, LINEAR or STEP");
+            }
+            if (weightDecay < 0 || clip < 0) {
+                throw new TextclsException("training.weightDecay (--weight-decay) and training.clip (--clip) must be "
+                        + ">= 0, got " + weightDecay + " and " + clip);
+            }
+            if (timeLimitMinutes < 0) {
+                throw new TextclsException("training.timeLimitMinutes (--time-limit) must be >= 0 minutes, got "
+                        + timeLimitMinutes);
+            }
+        }
+    }
+
+    /** One network: a versioned architecture and its sizes. */
+    public record Network(
+            @Doc("Short name for logs, checkpoints and the model card; unique within the recipe.") String name,
+            @Doc(value = "Versioned network architecture: lstm-last.v1, lstm-pool.v1, bilstm-pool.v1 or cnn-pool.v1.",
+                    flag = "architecture") String architecture,
+            @Doc(value = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1).",
+                    flag = "hidden-size") int hiddenSize,
+            @Doc(value = "Stacked LSTM (or convolution) layers.", flag = "layers") int layers,
+            @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
+                    + "ignored by lstm-last.v1.", flag = "pooling") String pooling,
+            @Doc(value = "Drop rate on what the output layer and stacked layers read.", flag = "dropout")
+            double dropout,
+            @Doc(value = "Drop rate on the embeddings fed to the first layer.", flag = "embedding-dropout")
+            double embeddingDropout) {
+        public Network {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
+                throw new TextclsException("networks[].name must be 1-40 letters, digits, '.', '_' or '-', got '"
+                        + name + "'");
+            }
+            if (!Architectures.KNOWN.contains(architecture)) {
+                throw new TextclsException("unknown architecture '" + architecture + "' (network '" + name
+                        + "', --architecture): choose one of " + Architectures.KNOWN);
+            }
+            if (!Architectures.pools(architecture)) {
+                pooling = null;
+            } else if (pooling == null) {
+                pooling = NetworkSpec.MAX;
+            }
+            // The remaining checks (sizes, rates, pooling names) are NetworkSpec's: run them now, on
+            // placeholder vocabulary and label counts, so a bad value fails before any data is read.
+            spec(name, architecture, 3, 1, hiddenSize, 2, dropout, embeddingDropout, layers, pooling);
+        }
+
+        /** The network spec these settings build for a vocabulary and label count. */
+        public NetworkSpec spec(int vocabularySize, int numLabels) {
+            return spec(vocabularySize, numLabels, 1);
+        }
+
+        NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {
+            return spec(name, architecture, vocabularySize, embeddingSize, hiddenSize, numLabels, dropout,
+                    embeddingDropout, layers, pooling);
+        }
+
+        private static NetworkSpec spec(String name, String architecture, int vocabularySize, int embeddingSize,
+                                        int hiddenSize, int numLabels, double dropout, double embeddingDropout,
+                                        int layers, String pooling) {
+            try {
+                return new NetworkSpec(architecture, vocabularySize, embeddingSize, hiddenSize, numLabels, dropout,
+                        embeddingDropout, layers, pooling);
+            } catch (TextclsException e) {
+                throw new TextclsException("network '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public Recipe {
+        if (split == null || text == null || vocabulary == null || embeddings == null || training == null) {
+            throw new TextclsException("a recipe needs split, text, vocabulary, embeddings and training sections");
+        }
+        networks = networks == null ? List.of() : List.copyOf(networks);
+        if (networks.isEmpty()) {
+            throw new TextclsException("a recipe needs at least one network (networks: [...])");
+        }
+        if (networks.size() > MAX_NETWORKS) {
+            throw new TextclsException("a recipe has at most " + MAX_NETWORKS + " networks, got " + networks.size());
+        }
+        Set<String> names = new HashSet<>();
+        for (Network n : networks) {
+            if (!names.add(n.name())) {
+                throw new TextclsException("two networks are named '" + n.name() + "': names must be unique");
+            }
+        }
+    }
+
+    /** Most networks in one recipe (and one ensemble bundle). */
+    public static final int MAX_NETWORKS = 16;
+
+    /** The network spec of one of the networks, for a vocabulary and label count. */
+    public NetworkSpec networkSpec(Network network, int vocabularySize, int numLabels) {
+        return network.spec(vocabularySize, numLabels, embeddings.size());
+    }
+
+    /** The optimizer settings, the learning-rate schedule spanning the most epochs of {@code stepsPerEpoch}. */
+    public Optimization optimization(long stepsPerEpoch) {
+        return new Optimization(training.learningRate(), training.weightDecay(), training.clip(), seed,
+                training.schedule(), stepsPerEpoch * training.epochs(), embeddings.freeze());
+    }
+
+    /** This recipe with only one of its networks (what one network's training depends on). */
+    public Recipe only(Network network) {
+        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, training, List.of(network));
+    }
+
+    /**
+     * The fields that change trained weights: a resumed run must match them. The name,
+     * description, patience and time limit do not; the most epochs count only when a
+     * learning-rate schedule spans them.
+     */
+    public Recipe resultDefining() {
+        Training t = new Training(training.schedule() == Optimization.Schedule.CONSTANT ? 1 : training.epochs(), 1,
+                training.batchSize(), training.learningRate(), training.schedule(), training.weightDecay(),
+                training.clip(), 0);
+        return new Recipe("", "", seed, split, text, vocabulary, embeddings, t, networks);
+    }
+}

@@ -1,0 +1,236 @@
+package io.textcls.train;
+
+import io.textcls.TextclsException;
+import io.textcls.encode.Bucketing;
+import io.textcls.encode.SequenceBatches;
+import io.textcls.metrics.EvaluationReport;
+import io.textcls.model.Architectures;
+import io.textcls.model.InferenceEngine;
+import io.textcls.model.NetworkSpec;
+import io.textcls.model.NetworkWeights;
+import io.textcls.model.Optimization;
+import io.textcls.model.RnnMasks;
+import io.textcls.recipe.Recipe;
+import io.textcls.util.Progress;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains one network of a recipe, epoch by epoch, on length-bucketed batches: validates after each
+ * epoch, checkpoints after each, stops early when validation accuracy stops improving, and returns
+ * the best epoch's weights.
+ *
+ * <p>Repeatable: every epoch's shuffling and dropout are seeded from (seed, epoch), so a run resumed
+ * from its checkpoint ends with the same weights as one that never stopped. One instance per
+ * network; networks of one recipe may train on separate threads at once (ND4J's random generator
+ * and workspaces are per thread).
+ */
+final class NetworkTrainer {
+    static final int INFERENCE_BATCH = 64;
+
+    /**
+     * What training one network produced.
+     *
+     * @param weights the best epoch's parameters
+     * @param validation the best epoch's validation scores
+     */
+    record Result(String name, NetworkSpec spec, NetworkWeights weights, int bestEpoch, String stopReason,
+                  List<EpochStats> history, EvaluationReport validation, double seconds, double trainDocsPerSecond) {
+    }
+
+    private final Recipe recipe;
+    private final Recipe.Network network;
+    private final Checkpoint ckpt;
+    private final Trainer.Listener listener;
+
+    NetworkTrainer(Recipe recipe, Recipe.Network network, Path checkpointDir, Trainer.Listener listener) {
+        this.recipe = recipe;
+        this.network = network;
+        this.ckpt = new Checkpoint(checkpointDir);
+        this.listener = line -> listener.info(recipe.networks().size() > 1 ? "[" + network.name() + "] " + line : line);
+    }
+
+    /**
+     * The checkpoint to resume from, or null for a new run; checked against the recipe before the
+     * corpus is read.
+     */
+    Checkpoint.State startState(boolean resume) {
+        Recipe defining = recipe.only(network).resultDefining();
+        if (!ckpt.exists()) {
+            return null;
+        }
+        if (!resume) {
+            throw new TextclsException("an unfinished training run left a checkpoint in " + ckpt.dir()
+                    + ": add --resume to continue it, or delete that folder to start again");
+        }
+        Checkpoint.State prior = ckpt.read();
+        if (!defining.equals(prior.recipe())) {
+            throw new TextclsException("the checkpoint in " + ckpt.dir() + " was made with a different recipe:\n  "
+                    + "checkpoint: " + prior.recipe() + "\n  now:        " + defining
+                    + "\nrerun with the same recipe and options, or delete the folder to start again");
+        }
+        return prior;
+    }
+
+    /** Fails if a checkpoint to resume was made on other documents than {@code data}. */
+    void checkData(Checkpoint.State prior, TrainingData data) {
+        if (prior != null && !prior.dataFingerprint().equals(data.fingerprint())) {
+            throw new TextclsException("the checkpoint in " + ckpt.dir() + " was made on different data (files "
+                    + "under " + data.corpus().root() + " changed since); delete the folder to start again");
+        }
+    }
+
+    /**
+     * Trains to the end and returns the best epoch.
+     *
+     * @param prior the state {@link #startState} returned (null: a new run)
+     * @param embeddings rows of pretrained vectors per vocabulary id, read only for a new run
+     */
+    Result train(TrainingData data, Checkpoint.State prior, Supplier<float[][]> embeddings) throws IOException {
+        long start = System.nanoTime();
+        NetworkSpec spec = recipe.networkSpec(network, data.vocabulary().size(), data.labels().size());
+        long stepsPerEpoch = (data.trainSequences().size() + recipe.training().batchSize() - 1)
+                / recipe.training().batchSize();
+        Optimization opt = recipe.optimization(stepsPerEpoch);
+        Checkpoint.State state;
+        MultiLayerNetwork net;
+        if (prior != null) {
+            listener.info("resuming from " + ckpt.dir() + " after epoch " + prior.history().size());
+            state = prior;
+            net = ckpt.loadLast(prior);
+        } else {
+            state = new Checkpoint.State(recipe.only(network).resultDefining(), data.fingerprint(), List.of(), 0, -1,
+                    Double.MAX_VALUE, null, 0, null, null, null);
+            net = Architectures.build(spec, opt);
+            if (recipe.embeddings().vectors() != null) {
+                int copied = Architectures.setEmbeddings(net, embeddings.get());
+                listener.info(String.format("embeddings: %,d of %,d vocabulary ids start from %s (%s)", copied,
+                        data.vocabulary().size(), recipe.embeddings().vectors(),
+                        recipe.embeddings().freeze() ? "frozen" : "fine-tuned"));
+            }
+        }
+        listener.info(String.format("network: %s, %,d parameters", spec, net.numParams()));
+
+        int[] lengths = data.trainSequences().stream().mapToInt(s -> s.length).toArray();
+        double elapsedBefore = state.elapsedSeconds();
+        List<EpochStats> history = new ArrayList<>(state.history());
+        Recipe.Training t = recipe.training();
+        while (state.stopReason() == null) {
+            int epoch = history.size() + 1;
+            double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
+            String stop = null;
+            if (epoch > t.epochs()) {
+                stop = "reached training.epochs " + t.epochs();
+            } else if (t.timeLimitMinutes() > 0 && !history.isEmpty()) {
+                double perEpoch = elapsed / history.size();
+                if (elapsed + perEpoch > t.timeLimitMinutes() * 60) {
+                    stop = String.format("time limit %.0f min: another epoch (~%.0f s) would pass it",
+                            t.timeLimitMinutes(), perEpoch);
+                }
+            }
+            if (stop != null) {
+                state = state.stopped(stop, elapsed);
+                ckpt.commit(state);
+                break;
+            }
+            EpochStats stats = runEpoch(net, epoch, recipe, network, data.trainSequences(), data.trainLabels(),
+                    lengths, data.labels().size());
+            // The same inference engine classifiers score with, so validation and serving agree.
+            float[][] probs = InferenceEngine.of(spec, net).probabilities(data.validationSequences(), INFERENCE_BATCH);
+            EvaluationReport val = EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);
+            stats = new EpochStats(epoch, stats.trainLoss(), val.logLoss(), val.accuracy(), stats.seconds(),
+                    stats.docsPerSecond(), stats.tokensPerSecond());
+            history.add(stats);
+            boolean better = val.accuracy() > state.bestAccuracy()
+                    || (val.accuracy() == state.bestAccuracy() && val.logLoss() < state.bestLoss());
+            listener.info(String.format("epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f%s "
+                            + "(%.0f s, %.1f docs/s, %,.0f tokens/s)", epoch, stats.trainLoss(), val.logLoss(),
+                    val.accuracy(), better ? " (best)" : "", stats.seconds(), stats.docsPerSecond(),
+                    stats.tokensPerSecond()));
+            elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
+            state = state.afterEpoch(history, better ? epoch : -1, val, elapsed);
+            if (epoch - state.bestEpoch() >= t.patience()) {
+                state = state.stopped("no better validation accuracy for " + t.patience() + " epochs", elapsed);
+            }
+            state = ckpt.save(net, state, better);
+            listener.info("checkpoint: epoch " + epoch + " saved in " + ckpt.dir());
+        }
+        MultiLayerNetwork best = ckpt.loadBest(state);
+        double seconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+        double trainSeconds = history.stream().mapToDouble(EpochStats::seconds).sum();
+        double docsPerSecond = trainSeconds == 0 ? 0
+                : history.size() * (double) data.trainSequences().size() / trainSeconds;
+        listener.info(String.format("done: best epoch %d (validation accuracy %.4f), stopped: %s; %.1f min, %.1f "
+                + "training docs/s", state.bestEpoch(), state.bestAccuracy(), state.stopReason(), seconds / 60,
+                docsPerSecond));
+        return new Result(network.name(), spec, Architectures.weights(best), state.bestEpoch(), state.stopReason(),
+                List.copyOf(history), state.bestReport(), seconds, docsPerSecond);
+    }
+
+    /** Removes this network's checkpoint (once the bundle is written). */
+    void deleteCheckpoint() throws IOException {
+        ckpt.delete();
+    }
+
+    /**
+     * One pass over the training documents in length-bucketed batches, seeded from (seed, epoch),
+     * with batches built on a second thread. Validation fields of the result are NaN.
+     */
+    static EpochStats runEpoch(MultiLayerNetwork net, int epoch, Recipe recipe, Recipe.Network network,
+                               List<int[]> seqs, int[] labels, int[] lengths, int numLabels) {
+        int batchSize = recipe.training().batchSize();
+        Nd4j.getRandom().setSeed(recipe.seed() * 1_000_003L + epoch);
+        Random rng = new Random(recipe.seed() * 31 + epoch);
+        int[] order = Bucketing.flatten(Bucketing.trainingBatches(lengths, batchSize, rng));
+        List<int[]> orderedSeqs = new ArrayList<>(order.length);
+        int[] orderedLabels = new int[order.length];
+        long tokens = 0;
+        for (int i = 0; i < order.length; i++) {
+            orderedSeqs.add(seqs.get(order[i]));
+            orderedLabels[i] = labels[order[i]];
+            tokens += lengths[order[i]];
+        }
+        // Batches are built on a second thread while the network trains on the current one.
+        FailureRecordingIterator source = new FailureRecordingIterator(
+                SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, batchSize,
+                        Architectures.pools(network.architecture())));
+        DataSetIterator it = new AsyncDataSetIterator(source, 4, true);
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        int steps = 0;
+        String task = String.format("%sepoch %d/%d", recipe.networks().size() > 1 ? network.name() + " " : "", epoch,
+                recipe.training().epochs());
+        try (Progress progress = Progress.start(task, order.length, "docs")) {
+            boolean masks = RnnMasks.needed(net);
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                if (masks) {
+                    RnnMasks.set(net, ds.getFeaturesMaskArray());
+                }
+                net.fit(ds);
+                // score() adds the weight-decay term, which dwarfs the data loss on a 30k-row embedding.
+                lossSum += net.score() - net.calcRegularizationScore(true);
+                steps++;
+                progress.step(ds.numExamples());
+                progress.extra(String.format(" loss %.4f", lossSum / steps));
+            }
+        } finally {
+            if (it instanceof AsyncDataSetIterator a) {
+                a.shutdown();
+            }
+        }
+        source.rethrowIfFailed();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new EpochStats(epoch, lossSum / Math.max(1, steps), Double.NaN, Double.NaN, seconds,
+                order.length / seconds, tokens / seconds);
+    }
+}

@@ -1,0 +1,344 @@
+package io.textcls.train;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.textcls.TextclsException;
+import io.textcls.Versions;
+import io.textcls.classifier.ModelBundle;
+import io.textcls.classifier.ModelCard;
+import io.textcls.classifier.Prediction;
+import io.textcls.classifier.TextClassifier;
+import io.textcls.corpus.TextFiles;
+import io.textcls.corpus.TokenizedDocument;
+import io.textcls.embed.WordVectors;
+import io.textcls.metrics.EvaluationReport;
+import io.textcls.model.Architectures;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
+import io.textcls.util.OutputPaths;
+import io.textcls.util.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Trains a recipe on a labeled folder tree and saves one bundle: the Java API of {@code textcls
+ * train}.
+ *
+ * <pre>{@code
+ * Recipe r = Recipes.load("imdb-default");            // or a recipe file
+ * TextClassifier c = Trainer.train(r, Path.of("data/aclImdb/train"), Path.of("models/imdb.zip"));
+ * }</pre>
+ *
+ * <p>Flow: read the corpus once, split it and build the vocabulary ({@link TrainingData}), train
+ * each network of the recipe on it ({@link NetworkTrainer}; side by side, one per core, where the
+ * machine has the cores), then combine the networks into one classifier (an ensemble when there
+ * are several: the mean of their probabilities), score it on the validation split, and write the
+ * bundle with the resolved recipe and a model card. Each network checkpoints after every epoch in
+ * {@code <bundle>.ckpt/<network>/}; a killed run resumed with {@link Options#resume} ends with the
+ * same weights as one that never stopped.
+ */
+public final class Trainer {
+    static final int SELF_TEST_DOCS = 3;
+    static final int SELF_TEST_MAX_CHARS = 2000;
+
+    /** Receives a line of human-readable progress (the corpus report, epoch summaries). Thread-safe. */
+    public interface Listener {
+        void info(String line);
+    }
+
+    /**
+     * How to run (nothing here changes the trained weights).
+     *
+     * @param resume continue the run whose checkpoints are in {@code <bundle>.ckpt/}
+     * @param threads threads for reading and tokenizing
+     * @param parallel most networks trained at once (each on its own thread)
+     * @param listener where progress lines go
+     */
+    public record Options(boolean resume, int threads, int parallel, Listener listener) {
+        public Options {
+            if (threads < 1 || parallel < 1) {
+                throw new TextclsException("--threads and --parallel must be >= 1, got " + threads + " and " + parallel);
+            }
+            listener = listener == null ? line -> { } : listener;
+        }
+
+        /** No resume, two reading threads, one network per core, no progress lines. */
+        public static Options defaults() {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Options(false, Math.min(2, cores), cores, null);
+        }
+
+        public Options withListener(Listener l) {
+            return new Options(resume, threads, parallel, l);
+        }
+
+        public Options withResume(boolean r) {
+            return new Options(r, threads, parallel, listener);
+        }
+    }
+
+    private Trainer() {
+    }
+
+    /** Trains {@code recipe} on {@code corpus} ({@code <corpus>/<label>/*.txt}), saves the bundle and returns it. */
+    public static TextClassifier train(Recipe recipe, Path corpus, Path bundle) throws IOException {
+        return run(recipe, corpus, bundle, Options.defaults()).classifier();
+    }
+
+    /** As {@link #train(Recipe, Path, Path)}, with run options, returning everything the run measured. */
+    public static TrainingResult run(Recipe recipe, Path corpus, Path bundle, Options options) throws IOException {
+        long start = System.nanoTime();
+        OutputPaths.checkWritable(bundle, "the classifier bundle (--model)");
+        TextClassifier.warnIfOpenMpSpins();
+        Listener listener = synchronizedListener(options.listener());
+        Recipe resolved = resolve(recipe);
+        Path ckptRoot = Checkpoint.root(bundle);
+        List<Recipe.Network> networks = resolved.networks();
+        // Checkpoints are checked before the corpus is read: a wrong --resume fails at once.
+        List<Checkpoint.State> priors = new ArrayList<>();
+        List<NetworkTrainer> trainers = new ArrayList<>();
+        for (Recipe.Network n : networks) {
+            NetworkTrainer nt = new NetworkTrainer(resolved, n, ckptRoot.resolve(n.name()), listener);
+            trainers.add(nt);
+            priors.add(nt.startState(options.resume()));
+        }
+        if (options.resume() && priors.stream().allMatch(p -> p == null)) {
+            listener.info("no checkpoint in " + ckptRoot + ": starting a new run");
+        }
+        TrainingData data = TrainingData.prepare(corpus, resolved, options.threads(), listener);
+        for (int i = 0; i < networks.size(); i++) {
+            trainers.get(i).checkData(priors.get(i), data);
+        }
+        Supplier<float[][]> vectors = embeddings(resolved, data, listener);
+
+        List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, options.parallel(), listener);
+
+        List<ModelBundle.Member> members = results.stream()
+                .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
+        ModelBundle.PipelineEntry pipeline = new ModelBundle.PipelineEntry(data.textSettings(), data.sequenceSettings());
+        ModelBundle.Contents draft = new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, resolved,
+                null, members);
+        TextClassifier classifier = new TextClassifier(draft);
+        EvaluationReport validation = results.size() == 1 ? results.get(0).validation() : validate(classifier, data);
+        if (results.size() > 1) {
+            listener.info(String.format("ensemble of %d networks: validation accuracy %.4f, log loss %.4f",
+                    results.size(), validation.accuracy(), validation.logLoss()));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ModelCard card = card(resolved, data, results, validation, selfTest(classifier, data), seconds);
+        ModelBundle.Contents contents = draft.withCard(card);
+        ModelBundle.write(bundle, contents);
+        for (NetworkTrainer t : trainers) {
+            t.deleteCheckpoint();
+        }
+        deleteIfEmpty(ckptRoot);
+        seconds = (System.nanoTime() - start) / 1e9;
+        listener.info(String.format("saved %s: %d network(s), validation accuracy %.4f; %.1f min in all", bundle,
+                results.size(), validation.accuracy(), seconds / 60));
+        return new TrainingResult(bundle, new TextClassifier(contents), results.stream().map(Trainer::summary)
+                .toList(), validation, seconds, data.report());
+    }
+
+    /**
+     * One training pass of a new network (the recipe's first) over {@code seqs}, as {@code train}
+     * runs it, its schedule spanning the recipe's epochs: for benchmarks. Validation fields of the
+     * result are NaN.
+     */
+    public static EpochStats timeEpoch(Recipe recipe, List<int[]> seqs, int[] labels, int vocabularySize,
+                                       int numLabels) {
+        Recipe.Network n = recipe.networks().get(0);
+        long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
+        MultiLayerNetwork net = Architectures.build(recipe.networkSpec(n, vocabularySize, numLabels),
+                recipe.optimization(Math.max(1, steps)));
+        int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
+        return NetworkTrainer.runEpoch(net, 1, recipe, n, seqs, labels, lengths, numLabels);
+    }
+
+    /** The vectors path made absolute and the embedding width taken from the vectors. */
+    static Recipe resolve(Recipe recipe) {
+        String vectors = recipe.embeddings().vectors();
+        if (vectors == null) {
+            return recipe;
+        }
+        Path file = Path.of(vectors).toAbsolutePath().normalize();
+        int dim = WordVectors.readDimension(file);
+        Recipe r = Recipes.with(recipe, "embeddings.vectors", file.toString());
+        return dim == recipe.embeddings().size() ? r : Recipes.with(r, "embeddings.size", String.valueOf(dim));
+    }
+
+    private static Supplier<float[][]> embeddings(Recipe recipe, TrainingData data, Listener listener) {
+        if (recipe.embeddings().vectors() == null) {
+            return () -> null;
+        }
+        float[][][] rows = new float[1][][];
+        return () -> {
+            synchronized (rows) {
+                if (rows[0] == null) {
+                    Path file = Path.of(recipe.embeddings().vectors());
+                    WordVectors v = WordVectors.read(file, new HashSet<>(data.vocabulary().tokens()));
+                    rows[0] = v.rows(data.vocabulary().tokens());
+                }
+                return rows[0];
+            }
+        };
+    }
+
+    private static List<NetworkTrainer.Result> trainAll(List<NetworkTrainer> trainers, TrainingData data,
+                                                        List<Checkpoint.State> priors, Supplier<float[][]> vectors,
+                                                        int parallel, Listener listener)
+            throws IOException {
+        int n = trainers.size();
+        int threads = Math.min(parallel, n);
+        if (threads <= 1) {
+            List<NetworkTrainer.Result> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(trainers.get(i).train(data, priors.get(i), vectors));
+            }
+            return out;
+        }
+        listener.info(String.format("training %d networks, %d at a time, each on its own thread", n, threads));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "textcls-train");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<NetworkTrainer.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> trainers.get(k).train(data, priors.get(k), vectors)));
+            }
+            List<NetworkTrainer.Result> out = new ArrayList<>();
+            Throwable failure = null;
+            for (Future<NetworkTrainer.Result> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TextclsException("interrupted while training", e);
+                }
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            } else if (failure instanceof RuntimeException re) {
+                throw re;
+            } else if (failure instanceof Error err) {
+                throw err;
+            } else if (failure != null) {
+                throw new TextclsException("training failed: " + failure, failure);
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The classifier's scores on the validation split, through the same path as serving. */
+    private static EvaluationReport validate(TextClassifier classifier, TrainingData data) {
+        List<TextClassifier.EncodedText> docs = new ArrayList<>();
+        for (int i = 0; i < data.validation().size(); i++) {
+            int tokens = data.validation().get(i).tokens().length;
+            int[] ids = data.validationSequences().get(i);
+            docs.add(new TextClassifier.EncodedText(ids, tokens, tokens > ids.length));
+        }
+        List<Prediction> preds = classifier.predict(docs);
+        float[][] probs = new float[preds.size()][];
+        for (int i = 0; i < probs.length; i++) {
+            probs[i] = preds.get(i).probs();
+        }
+        return EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);
+    }
+
+    /** The first few validation documents with the probabilities this process gives them. */
+    private static List<ModelCard.SelfTestCase> selfTest(TextClassifier classifier, TrainingData data)
+            throws IOException {
+        List<String> texts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (TokenizedDocument d : data.validation()) {
+            if (ids.size() == SELF_TEST_DOCS) {
+                break;
+            }
+            TextFiles.Content c = TextFiles.read(data.validationRoot().resolve(d.id()), TextFiles.DEFAULT_MAX_BYTES);
+            texts.add(c.text().length() > SELF_TEST_MAX_CHARS ? c.text().substring(0, SELF_TEST_MAX_CHARS) : c.text());
+            ids.add(d.id());
+        }
+        List<Prediction> preds = classifier.classifyAll(texts);
+        List<ModelCard.SelfTestCase> cases = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            cases.add(new ModelCard.SelfTestCase(ids.get(i), texts.get(i), preds.get(i).probs()));
+        }
+        return cases;
+    }
+
+    private static ModelCard card(Recipe recipe, TrainingData data, List<NetworkTrainer.Result> results,
+                                  EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds) {
+        ObjectNode corpus = Json.MAPPER.createObjectNode();
+        corpus.put("root", data.corpus().root().toAbsolutePath().normalize().toString());
+        corpus.put("fingerprint", data.loaded().stats().fingerprint());
+        corpus.putPOJO("labels", data.corpus().labels());
+        corpus.putPOJO("documentsPerLabel", data.report().perLabel());
+        corpus.put("trainingDocuments", data.train().size());
+        corpus.put("validationDocuments", data.validation().size());
+        corpus.put("emptyLeftOut", data.emptySkipped());
+        corpus.put("validationSource", recipe.split().validation() != null ? recipe.split().validation()
+                : "held out " + recipe.split().validationFraction() + " of each label");
+        if (recipe.split().validation() == null) {
+            // Lets 'evaluate --held-out' re-score exactly these documents in any later JVM.
+            corpus.putPOJO(ModelCard.VALIDATION_IDS, data.validation().stream().map(TokenizedDocument::id).toList());
+        }
+        corpus.put("report", data.report().toText());
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("recipe", recipe.name());
+        result.put("seconds", seconds);
+        ArrayNode nets = result.putArray("networks");
+        for (NetworkTrainer.Result r : results) {
+            ObjectNode n = nets.addObject();
+            n.put("name", r.name());
+            n.putPOJO("spec", r.spec());
+            n.put("bestEpoch", r.bestEpoch());
+            n.put("stopReason", r.stopReason());
+            n.put("seconds", r.seconds());
+            n.put("trainDocsPerSecond", r.trainDocsPerSecond());
+            n.put("validationAccuracy", r.validation().accuracy());
+            n.put("validationLogLoss", r.validation().logLoss());
+            n.putPOJO("history", r.history());
+        }
+        return new ModelCard(Instant.now().toString(), Versions.TEXTCLS, Versions.DL4J,
+                System.getProperty("java.version"), recipe.seed(), null, corpus, result, validation, selfTest);
+    }
+
+    private static TrainingResult.NetworkSummary summary(NetworkTrainer.Result r) {
+        return new TrainingResult.NetworkSummary(r.name(), r.spec(), r.bestEpoch(), r.stopReason(), r.history(),
+                r.validation(), r.seconds(), r.trainDocsPerSecond());
+    }
+
+    private static Listener synchronizedListener(Listener l) {
+        return line -> {
+            synchronized (Trainer.class) {
+                l.info(line);
+            }
+        };
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (var s = java.nio.file.Files.list(dir)) {
+            if (s.findAny().isEmpty()) {
+                java.nio.file.Files.delete(dir);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing to remove
+        }
+    }
+}

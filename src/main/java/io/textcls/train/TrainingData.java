@@ -1,0 +1,181 @@
+package io.textcls.train;
+
+import io.textcls.TextclsException;
+import io.textcls.corpus.CorpusLoader;
+import io.textcls.corpus.CorpusReport;
+import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TextFiles;
+import io.textcls.corpus.TokenizedDocument;
+import io.textcls.encode.SequenceEncoder;
+import io.textcls.encode.SequenceSettings;
+import io.textcls.recipe.Recipe;
+import io.textcls.text.TextPipeline;
+import io.textcls.text.TextPipelineSettings;
+import io.textcls.vocab.LabelSet;
+import io.textcls.vocab.Vocabulary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A corpus read, split and encoded once for every network of a recipe: the training and
+ * validation documents, the vocabulary (built from the training split only) and each
+ * document's id sequence. Immutable after {@link #prepare}.
+ *
+ * <p>The split is stratified and seeded: per label, distinct texts are shuffled and taken until the
+ * validation share is reached, so exact duplicates never straddle it. Empty documents (no tokens)
+ * are left out of both splits: there is nothing to learn from them.
+ *
+ * @param corpus the labeled folder tree (after {@code split.sample})
+ * @param report the corpus report printed before training
+ * @param train training documents, sorted by id
+ * @param validation validation documents, sorted by id
+ * @param validationRoot where the validation documents' files are (to re-read their text)
+ * @param emptySkipped empty documents left out
+ * @param fingerprint identifies the documents, split, vocabulary size and labels: a checkpoint
+ *     made on other data does not resume
+ */
+record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusReport report, LabelSet labels,
+                    TextPipelineSettings textSettings, SequenceSettings sequenceSettings, Vocabulary vocabulary,
+                    List<TokenizedDocument> train, List<TokenizedDocument> validation, Path validationRoot,
+                    int emptySkipped, List<int[]> trainSequences, int[] trainLabels, List<int[]> validationSequences,
+                    int[] validationLabels, String fingerprint) {
+
+    /** Reads {@code dataDir} as the recipe says, reporting to {@code listener}. */
+    static TrainingData prepare(Path dataDir, Recipe recipe, int threads, Trainer.Listener listener) {
+        TextPipelineSettings textSettings = recipe.text().pipeline();
+        TextPipeline pipeline = new TextPipeline(textSettings);
+        FolderCorpus corpus = FolderCorpus.scan(dataDir, recipe.split().labels());
+        if (recipe.split().sample() > 0) {
+            corpus = corpus.sample(recipe.split().sample(), recipe.seed());
+            listener.info(String.format("split.sample %d: using %,d documents", recipe.split().sample(),
+                    corpus.entries().size()));
+        }
+        LabelSet labels = new LabelSet(corpus.labels());
+        CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, pipeline, threads, TextFiles.DEFAULT_MAX_BYTES);
+        CorpusReport report = CorpusReport.of(loaded, recipe.text().maxLength());
+        listener.info(report.toText().stripTrailing());
+
+        List<TokenizedDocument> nonEmpty = new ArrayList<>();
+        int empty = 0;
+        for (TokenizedDocument d : loaded.documents()) {
+            if (d.tokens().length == 0) {
+                empty++;
+            } else {
+                nonEmpty.add(d);
+            }
+        }
+        List<TokenizedDocument> train;
+        List<TokenizedDocument> val;
+        Path validationRoot;
+        String splitFingerprint;
+        if (recipe.split().validation() != null) {
+            Path valDir = Path.of(recipe.split().validation());
+            CorpusLoader.Loaded valLoaded = CorpusLoader.load(FolderCorpus.scan(valDir, corpus.labels()), pipeline,
+                    threads, TextFiles.DEFAULT_MAX_BYTES);
+            train = nonEmpty;
+            val = new ArrayList<>();
+            for (TokenizedDocument d : valLoaded.documents()) {
+                if (d.tokens().length == 0) {
+                    empty++;
+                } else {
+                    val.add(d);
+                }
+            }
+            validationRoot = valDir;
+            splitFingerprint = loaded.stats().fingerprint() + "+" + valLoaded.stats().fingerprint();
+        } else {
+            train = new ArrayList<>();
+            val = new ArrayList<>();
+            holdOut(nonEmpty, corpus.labels().size(), recipe, train, val);
+            validationRoot = corpus.root();
+            splitFingerprint = loaded.stats().fingerprint() + "/" + recipe.split().validationFraction();
+        }
+        if (train.isEmpty() || val.isEmpty()) {
+            throw new TextclsException("training needs documents in both the training and validation splits; got "
+                    + train.size() + " and " + val.size() + " (from " + dataDir + ")");
+        }
+        listener.info(String.format("split: %,d training, %,d validation documents%s", train.size(), val.size(),
+                empty > 0 ? " (" + empty + " empty left out)" : ""));
+
+        Vocabulary vocab = vocabulary(train, recipe.vocabulary());
+        SequenceSettings seqSettings = recipe.text().sequence();
+        SequenceEncoder encoder = new SequenceEncoder(vocab, seqSettings);
+        listener.info(String.format("vocabulary: %,d ids (min count %d, training split only)", vocab.size(),
+                recipe.vocabulary().minCount()));
+        String fingerprint = sha256(splitFingerprint + "|" + vocab.size() + "|" + labels.names());
+        return new TrainingData(corpus, loaded, report, labels, textSettings, seqSettings, vocab, List.copyOf(train),
+                List.copyOf(val), validationRoot, empty, encode(encoder, train), labelsOf(train), encode(encoder, val),
+                labelsOf(val), fingerprint);
+    }
+
+    private static void holdOut(List<TokenizedDocument> docs, int numLabels, Recipe recipe,
+                                List<TokenizedDocument> train, List<TokenizedDocument> val) {
+        Random rng = new Random(recipe.seed());
+        for (int label = 0; label < numLabels; label++) {
+            Map<Long, List<TokenizedDocument>> byText = new LinkedHashMap<>();
+            for (TokenizedDocument d : docs) {
+                if (d.label() == label) {
+                    byText.computeIfAbsent(d.contentHash(), h -> new ArrayList<>()).add(d);
+                }
+            }
+            List<List<TokenizedDocument>> groups = new ArrayList<>(byText.values());
+            Collections.shuffle(groups, rng);
+            long total = groups.stream().mapToLong(List::size).sum();
+            long target = Math.round(total * recipe.split().validationFraction());
+            int taken = 0;
+            for (List<TokenizedDocument> g : groups) {
+                if (taken < target) {
+                    val.addAll(g);
+                    taken += g.size();
+                } else {
+                    train.addAll(g);
+                }
+            }
+        }
+        Comparator<TokenizedDocument> byId = Comparator.comparing(TokenizedDocument::id);
+        train.sort(byId);
+        val.sort(byId);
+    }
+
+    private static Vocabulary vocabulary(List<TokenizedDocument> train, Recipe.Vocabulary settings) {
+        Map<String, Long> counts = new HashMap<>();
+        for (TokenizedDocument d : train) {
+            for (String t : d.tokens()) {
+                counts.merge(t, 1L, Long::sum);
+            }
+        }
+        return Vocabulary.build(counts, settings.size(), settings.minCount());
+    }
+
+    private static List<int[]> encode(SequenceEncoder encoder, List<TokenizedDocument> docs) {
+        List<int[]> out = new ArrayList<>(docs.size());
+        for (TokenizedDocument d : docs) {
+            out.add(encoder.encode(d.tokens()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static int[] labelsOf(List<TokenizedDocument> docs) {
+        return docs.stream().mapToInt(TokenizedDocument::label).toArray();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

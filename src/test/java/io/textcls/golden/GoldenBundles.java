@@ -1,0 +1,73 @@
+package io.textcls.golden;
+
+import io.textcls.TestCorpora;
+import io.textcls.TinyTraining;
+import io.textcls.classifier.Prediction;
+import io.textcls.classifier.TextClassifier;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
+import io.textcls.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Writes the golden bundles of the current format (format 3) and the predictions they give, for
+ * {@code GoldenBundleTest}: one per architecture and one ensemble, trained on the tiny corpus.
+ * Run on purpose only, when a new format is introduced: {@code scripts/write-golden.sh}. The
+ * format 1 and 2 files beside them were written the same way by the textcls build that wrote
+ * those formats, and are never rewritten.
+ */
+public final class GoldenBundles {
+    /** The golden bundles' names (without .zip), oldest format first. */
+    public static final List<String> NAMES = List.of("format1-lstm-last", "format1-lstm-pool", "format1-bilstm-pool",
+            "format1-cnn-pool", "format2-ensemble", "format3-lstm-last", "format3-lstm-pool", "format3-bilstm-pool",
+            "format3-cnn-pool", "format3-ensemble");
+
+    private GoldenBundles() {
+    }
+
+    /** The documents every golden bundle's predictions are recorded for (the last one is empty). */
+    public static List<String> texts() {
+        Random r = new Random(12);
+        List<String> t = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            t.add(TestCorpora.document(r, i % 3));
+        }
+        t.add("A superb, brilliant and moving film: the best this year.");
+        t.add("");
+        return t;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        Path data = TestCorpora.write(Files.createTempDirectory("golden").resolve("data"), 30, 21);
+        String[][] recipes = {
+            {"format3-lstm-last", "architecture=lstm-last.v1"},
+            {"format3-lstm-pool", "architecture=lstm-pool.v1", "pooling=max"},
+            {"format3-bilstm-pool", "architecture=bilstm-pool.v1", "pooling=maxmean"},
+            {"format3-cnn-pool", "architecture=cnn-pool.v1", "pooling=mean"},
+        };
+        for (String[] r : recipes) {
+            Recipe recipe = TinyTraining.recipe(3, java.util.Arrays.copyOfRange(r, 1, r.length));
+            write(out, r[0], Recipes.with(recipe, "name", r[0]), data);
+        }
+        Recipe ensemble = Recipes.withAll(Recipes.parse("""
+                {"name": "format3-ensemble", "networks": [
+                  {"name": "lstm", "architecture": "lstm-pool.v1"}, {"name": "cnn", "architecture": "cnn-pool.v1"}]}
+                """, "golden ensemble"), List.of("epochs=3", "patience=3", "hidden-size=16", "embedding-size=16",
+                "vocab-size=200", "min-count=1", "max-length=20", "truncate=TAIL", "validation-fraction=0.2", "seed=7",
+                "learning-rate=0.02", "lr-schedule=CONSTANT", "batch-size=16", "dropout=0.1", "weight-decay=1e-5"));
+        write(out, "format3-ensemble", ensemble, data);
+    }
+
+    private static void write(Path out, String name, Recipe recipe, Path data) throws Exception {
+        Path bundle = out.resolve(name + ".zip");
+        TinyTraining.train(data, bundle, recipe);
+        List<Prediction> preds = TextClassifier.load(bundle).classifyAll(texts());
+        Json.MAPPER.writeValue(out.resolve(name + ".predictions.json").toFile(),
+                preds.stream().map(p -> new Object[] {p.label(), p.probs()}).toList());
+    }
+}
