@@ -47,7 +47,13 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** The CLI's logging configuration (stderr, quiet libraries); a user's -Dlogback.configurationFile wins. */
+    static final String LOG_CONFIG = "io/textcls/cli/logback-cli.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOG_CONFIG);
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -70,13 +70,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("recipe: %s (%d network%s: %s)%n", r.name(), r.networks().size(), r.networks().size() == 1 ? "" : "s",
-                String.join(", ", r.networks().stream().map(n -> n.name() + " " + n.architecture()).toList()));
-        out.flush();
         Trainer.Options options = new Trainer.Options(resume, threads, parallel, line -> {
             out.println(line);
             out.flush();
         });
+        out.printf("recipe: %s (%d network%s: %s)%n", r.name(), r.networks().size(), r.networks().size() == 1 ? "" : "s",
+                String.join(", ", r.networks().stream().map(n -> n.name() + " " + n.architecture()).toList()));
+        out.flush();
         TrainingResult result = Trainer.run(r, data, model, options);
         out.println();
         for (TrainingResult.NetworkSummary n : result.networks()) {
