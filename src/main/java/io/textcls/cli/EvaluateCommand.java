@@ -57,9 +57,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("classifier: " + model + "   data: " + data);
         out.println(r.report().toTable());
-        if (r.emptyDocuments() > 0 || !r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
-            out.printf("note: %d empty documents scored; %d binary and %d unreadable files skipped%n",
-                    r.emptyDocuments(), r.stats().binarySkipped().size(), r.stats().unreadable().size());
+        if (r.emptyDocuments() > 0) {
+            out.printf("note: %d empty documents (no words) are included in the metrics, classified with the "
+                    + "network's prior (its answer to a document with no words)%n", r.emptyDocuments());
+        }
+        if (!r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
+            out.printf("note: %d binary and %d unreadable files skipped (not in the metrics)%n",
+                    r.stats().binarySkipped().size(), r.stats().unreadable().size());
         }
         if (report != null) {
             AtomicFiles.write(report, o -> Json.MAPPER.writeValue(o, r.report()));

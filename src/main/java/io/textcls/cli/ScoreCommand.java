@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 + "file, a CSV/JSONL table (--text-column), or - for standard input (one document per line).",
                 "One row per document: id, label, p_<label> per label, tokens, truncated, flags [, top-k].",
                 "Documents that cannot be scored are listed in <output>.errors.csv (id, reason); the exit code is 3 then.",
+                "An empty document (no words, or markup only) gets the network's answer to a document with no words "
+                + "(its prior) and the flag 'empty'.",
                 "Output goes to <output>.partial and is renamed when complete; --resume continues a killed run."})
 public final class ScoreCommand implements Callable<Integer> {
     @Spec

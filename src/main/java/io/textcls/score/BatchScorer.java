@@ -46,9 +46,12 @@ import org.slf4j.LoggerFactory;
  *       overlap inference; inside a chunk, documents are batched by length.
  *   <li><b>Ordered</b>: chunks are written in input order whatever finishes first, so the output is
  *       the same for any number of threads.
- *   <li><b>Hardened</b>: a document that cannot be scored (unreadable, binary, empty, broken link,
+ *   <li><b>Hardened</b>: a document that cannot be scored (unreadable, binary, broken link,
  *       symlink loop, bad record) gets a row in {@code <output>.errors.csv} and the run goes on.
- *       Malformed UTF-8 and byte-capped files are scored and flagged.
+ *       Malformed UTF-8 and byte-capped files are scored and flagged. An empty document (no tokens
+ *       after the text pipeline: no text, or markup only) is classified like any other, by the
+ *       network's answer to a document with no words (a single {@code <unk>}: its prior), and
+ *       flagged {@value #EMPTY_FLAG}; it does not count as failed.
  *   <li><b>Nothing lost</b>: rows go to {@code <output>.partial}; after each chunk the files are
  *       forced to disk and a journal records how many inputs are done and the byte lengths. The
  *       output is renamed into place when complete. {@code resume} truncates the partial files to
@@ -57,6 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScorer {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+    /** The flag of a document with no tokens, in the flags column beside the others ({@code ;}-separated). */
+    public static final String EMPTY_FLAG = "empty";
 
     /** What the run did. */
     public record Summary(long scored, long failed, long skipped, Map<String, Long> labelCounts, double seconds,
@@ -417,7 +422,7 @@ public final class BatchScorer {
             }
             TextClassifier.EncodedText e = c.encode(text);
             if (e.tokens() == 0) {
-                return Encoded.error("empty: no text to classify");
+                f.append(f.isEmpty() ? "" : ";").append(EMPTY_FLAG);
             }
             return new Encoded(cut ? new TextClassifier.EncodedText(e.ids(), e.tokens(), true) : e, f.toString(), null);
         } catch (RuntimeException e) {
