@@ -86,8 +86,7 @@ public final class BatchScorer {
                 return null;
             }
             if (!resume) {
-                throw new TextclsException("an interrupted run left " + journalPath + ": add --resume to continue it, "
-                        + "or delete " + journalPath + " and " + partial + " to start again");
+                throw interruptedRunLeft(out);
             }
             Journal journal = Json.MAPPER.readValue(journalPath.toFile(), Journal.class);
             if (!journal.fingerprint().equals(fingerprint)) {
@@ -102,6 +101,12 @@ public final class BatchScorer {
                     journal.failed());
             return journal;
         }
+    }
+
+    /** The error for a journal found by a run without {@code --resume}. */
+    static TextclsException interruptedRunLeft(Path out) {
+        return new TextclsException("an interrupted run left " + journalFile(out) + ": add --resume to continue it, "
+                + "or delete " + journalFile(out) + " and " + partialFile(out) + " to start again");
     }
 
     private record Chunk(List<ScoredRow> rows) {
@@ -129,23 +134,17 @@ public final class BatchScorer {
     /**
      * Scores every document of the input.
      *
+     * @param o checked first ({@link ScoreOptions#check()}): a bad option or unwritable output
+     *     fails before any document is read
      * @param model the bundle file, fingerprinted so a resume uses the same classifier
      * @param stdin read when the input is "-"
      */
     public static Summary score(TextClassifier classifier, Path model, ScoreOptions o, InputStream stdin)
             throws IOException {
         long t0 = System.nanoTime();
+        o.check();
         List<String> labels = classifier.labels().names();
-        if (o.threshold() != null && labels.size() != 2) {
-            throw new TextclsException("--threshold needs a two-label classifier; this one has " + labels.size()
-                    + " labels " + labels);
-        }
-        if (o.topK() < 0 || o.topK() > labels.size()) {
-            throw new TextclsException("--top-k must be between 0 and the number of labels (" + labels.size() + ")");
-        }
-        if (o.resume() && o.input().equals("-")) {
-            throw new TextclsException("--resume cannot re-read standard input; score a file instead");
-        }
+        o.check(labels);
         Path out = o.output();
         String fingerprint = fingerprint(model, o);
         Journal journal = Journal.resume(out, fingerprint, o.resume());
