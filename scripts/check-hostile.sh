@@ -8,7 +8,8 @@
 #   - a run killed with SIGKILL part-way and resumed produces the same file, byte for byte, as an
 #     uninterrupted run;
 #   - 1,000 reviews with the 10 MB one-token file beside them score in about the time of the
-#     1,000 alone (the tokenizer is quadratic in a run's length: unbounded, that file took an hour).
+#     1,000 alone (the tokenizer is quadratic in a run's length: unbounded, the 1 MiB read of that
+#     file would take it 20 minutes or more).
 #
 #   scripts/check-hostile.sh [models/imdb.zip]
 set -euo pipefail
