@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Scores a hostile folder with a real model and checks that nothing is lost:
 #   - 10,000 normal reviews plus every bad case (empty, markup-only, binary, non-UTF-8, huge,
-#     broken symlink, symlink loop, odd names with spaces, commas, quotes, unicode and newlines,
-#     hidden files, files not matching the glob, a folder named like a document);
+#     10 MB without whitespace, broken symlink, symlink loop, odd names with spaces, commas,
+#     quotes, unicode and newlines, hidden files, files not matching the glob, a folder named like
+#     a document);
 #   - every file is accounted for: a prediction row, an errors-file row, or counted as skipped;
 #   - a run killed with SIGKILL part-way and resumed produces the same file, byte for byte, as an
-#     uninterrupted run.
+#     uninterrupted run;
+#   - 1,000 reviews with the 10 MB one-token file beside them score in about the time of the
+#     1,000 alone (the tokenizer is quadratic in a run's length: unbounded, the 1 MiB read of that
+#     file would take it 20 minutes or more).
 #
 #   scripts/check-hostile.sh [models/imdb.zip]
 set -euo pipefail
@@ -23,6 +27,7 @@ printf '<br /><br />' > "$in/odd/markup-only.txt"
 printf '\x7fELF\x00\x00\x01' > "$in/odd/binary.txt"
 printf 'caf\xe9 \xff\xfe a superb film' > "$in/odd/latin1.txt"
 { yes 'A dull, overlong and tedious film. ' || true; } | head -c 3000000 > "$in/odd/huge.txt"  # 3 MB > the 1 MiB cap
+python3 -c 'import sys; sys.stdout.write("word" * 2500000)' > "$in/odd/one-token.txt"  # 10 MB, no whitespace
 ln -s "$in/odd/does-not-exist" "$in/odd/broken.txt"
 ln -s "$in" "$in/odd/loop"
 printf 'great fun' > "$in/odd/with space, comma.txt"
@@ -70,4 +75,29 @@ if cmp -s "$work/whole.csv" "$work/killed.csv" && cmp -s "$work/whole.csv.errors
   echo "RESULT: resumed output and errors file are byte-identical to the uninterrupted run's"
 else
   echo "RESULT: MISMATCH between resumed and uninterrupted output" >&2; exit 1
+fi
+
+echo "== linear cost: 1,000 reviews, then the same with the 10 MB one-token file beside them"
+mkdir -p "$work/reviews" "$work/reviews+token"
+head -n 1000 "$work/list" | xargs -d '\n' ln -t "$work/reviews"
+head -n 1000 "$work/list" | xargs -d '\n' ln -t "$work/reviews+token"
+ln "$in/odd/one-token.txt" "$work/reviews+token/one-token.txt"
+timed() {  # seconds a whole score run takes (JVM start and model load included), to stdout
+  local t0 t1
+  t0=$(date +%s.%N)
+  TEXTCLS_JAVA_OPTS="-Xmx6g -Dtextcls.progress=false" scripts/textcls score --model "$model" --input "$1" \
+    --output "$2" > "$2.log" 2>&1 || { echo "error: scoring $1 failed:" >&2; cat "$2.log" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$t0" "$t1"
+}
+alone=$(timed "$work/reviews" "$work/reviews.csv")
+beside=$(timed "$work/reviews+token" "$work/reviews+token.csv")
+scoring() { grep -o ' in [0-9.]* s ' "$1.log" | tr -dc '0-9.'; }  # the summary's own time, model loaded
+echo "1,000 reviews: $alone s (scoring $(scoring "$work/reviews.csv") s); with the 10 MB one-token file:" \
+  "$beside s (scoring $(scoring "$work/reviews+token.csv") s)"
+grep -F 'one-token.txt' "$work/reviews+token.csv"
+if python3 -c 'import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if b <= 2 * a + 10 else 1)' "$alone" "$beside"; then
+  echo "RESULT: the 10 MB one-token file costs about nothing ($beside s against $alone s)"
+else
+  echo "RESULT: the 10 MB one-token file made scoring slow ($beside s against $alone s)" >&2; exit 1
 fi

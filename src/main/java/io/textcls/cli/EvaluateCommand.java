@@ -2,13 +2,15 @@ package io.textcls.cli;
 
 import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
-import java.util.Set;
 import io.textcls.eval.Evaluator;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
+import io.textcls.util.OutputLocations;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +44,26 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = 2;
 
+    /** The most --threads: more only adds threads waiting for the disk. */
+    static final int MAX_THREADS = 1024;
+
     @Override
     public Integer call() throws Exception {
+        // Options, the data folder and the report's location are checked before the model loads.
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new TextclsException("--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+        }
+        if (!Files.isDirectory(data)) {
+            throw new TextclsException("--data " + data + " is not a folder (" + (Files.exists(data) ? "it is a file"
+                    : "it does not exist") + "); give the labeled folder, with one subfolder per label");
+        }
+        if (labels.stream().anyMatch(String::isBlank)) {
+            throw new TextclsException("--labels " + String.join(",", labels) + " has an empty name; list label "
+                    + "folders separated by commas, like --labels neg,pos");
+        }
+        if (report != null) {
+            OutputLocations.checkWritable(report, "the report", "--report");
+        }
         TextClassifier classifier = TextClassifier.load(model);
         Set<String> only = null;
         if (heldOut) {
@@ -57,9 +77,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("classifier: " + model + "   data: " + data);
         out.println(r.report().toTable());
-        if (r.emptyDocuments() > 0 || !r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
-            out.printf("note: %d empty documents scored; %d binary and %d unreadable files skipped%n",
-                    r.emptyDocuments(), r.stats().binarySkipped().size(), r.stats().unreadable().size());
+        if (r.emptyDocuments() > 0) {
+            out.printf("note: %d empty documents (no words) are included in the metrics, classified with the "
+                    + "network's prior (its answer to a document with no words)%n", r.emptyDocuments());
+        }
+        if (!r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
+            out.printf("note: %d binary and %d unreadable files skipped (not in the metrics)%n",
+                    r.stats().binarySkipped().size(), r.stats().unreadable().size());
         }
         if (report != null) {
             AtomicFiles.write(report, o -> Json.MAPPER.writeValue(o, r.report()));

@@ -1,6 +1,5 @@
 package io.textcls.cli;
 
-import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TextFiles;
 import io.textcls.score.BatchScorer;
@@ -8,7 +7,9 @@ import io.textcls.score.OutputFormat;
 import io.textcls.score.ScoreOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
                 + "file, a CSV/JSONL table (--text-column), or - for standard input (one document per line).",
                 "One row per document: id, label, p_<label> per label, tokens, truncated, flags [, top-k].",
                 "Documents that cannot be scored are listed in <output>.errors.csv (id, reason); the exit code is 3 then.",
+                "An empty document (no words, or markup only) gets the network's answer to a document with no words "
+                + "(its prior) and the flag 'empty'.",
                 "Output goes to <output>.partial and is renamed when complete; --resume continues a killed run."})
 public final class ScoreCommand implements Callable<Integer> {
     @Spec
@@ -34,8 +37,21 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Predictions file: .csv or .jsonl.")
     Path output;
 
-    @Option(names = "--format", description = "Output format, overriding the extension: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--format", converter = FormatConverter.class,
+            description = "Output format, overriding the extension: ${COMPLETION-CANDIDATES} (any case).")
     OutputFormat format;
+
+    /** Reads --format in any case: csv, CSV, jsonl. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<OutputFormat> {
+        @Override
+        public OutputFormat convert(String value) {
+            try {
+                return OutputFormat.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected csv or jsonl, got '" + value + "'");
+            }
+        }
+    }
 
     @Option(names = "--glob", description = "File names to score under a folder.")
     String glob = "*.txt";
@@ -54,7 +70,7 @@ public final class ScoreCommand implements Callable<Integer> {
     Double threshold;
 
     @Option(names = "--threads", description = "Worker threads, each reading, tokenizing and running its own network copy.")
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int threads = Math.max(1, Math.min(ScoreOptions.MAX_THREADS, Runtime.getRuntime().availableProcessors()));
 
     @Option(names = "--chunk", description = "Documents per unit of work (and per resume step).")
     int chunk = 256;
@@ -67,13 +83,12 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (chunk < 1 || threads < 1 || maxBytes < 1) {
-            throw new TextclsException("--chunk, --threads and --max-bytes must be at least 1");
-        }
         OutputFormat fmt = format != null ? format : OutputFormat.of(output);
+        ScoreOptions options = new ScoreOptions(input, output, fmt, glob, textColumn, idColumn, topK, threshold,
+                threads, chunk, maxBytes, resume);
+        options.check(); // bad options, a missing input and an unwritable output fail before the model loads
         TextClassifier classifier = TextClassifier.load(model); // a bad bundle fails before any output exists
-        BatchScorer.Summary s = BatchScorer.score(classifier, model, new ScoreOptions(input, output, fmt, glob,
-                textColumn, idColumn, topK, threshold, threads, chunk, maxBytes, resume), System.in);
+        BatchScorer.Summary s = BatchScorer.score(classifier, model, options, System.in);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("scored %,d documents into %s in %.1f s (%.1f docs/s, %.2f ms/doc); %,d failed, %,d skipped "
                         + "(hidden, or not matching %s)%s%n", s.scored(), output, s.seconds(), s.docsPerSecond(),

@@ -15,13 +15,19 @@ import java.util.Set;
 
 /**
  * Scores a classifier on a labeled folder tree read exactly as training reads one (same folder
- * rules, same text pipeline, taken from the bundle).
+ * rules, same text pipeline, taken from the bundle). Empty documents (no tokens) are in the
+ * metrics, classified as scoring classifies them: by the network's answer to a document with no
+ * words (one {@code <unk>}), its prior; binary and unreadable files are left out.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
-    /** The outcome: the report plus what reading the folder met. */
+    /**
+     * The outcome: the report plus what reading the folder met.
+     *
+     * @param emptyDocuments documents with no tokens, included in the report with the network's prior
+     */
     public record Result(EvaluationReport report, CorpusLoader.Stats stats, int emptyDocuments) {
     }
 

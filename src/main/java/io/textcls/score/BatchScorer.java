@@ -46,9 +46,12 @@ import org.slf4j.LoggerFactory;
  *       overlap inference; inside a chunk, documents are batched by length.
  *   <li><b>Ordered</b>: chunks are written in input order whatever finishes first, so the output is
  *       the same for any number of threads.
- *   <li><b>Hardened</b>: a document that cannot be scored (unreadable, binary, empty, broken link,
+ *   <li><b>Hardened</b>: a document that cannot be scored (unreadable, binary, broken link,
  *       symlink loop, bad record) gets a row in {@code <output>.errors.csv} and the run goes on.
- *       Malformed UTF-8 and byte-capped files are scored and flagged.
+ *       Malformed UTF-8 and byte-capped files are scored and flagged. An empty document (no tokens
+ *       after the text pipeline: no text, or markup only) is classified like any other, by the
+ *       network's answer to a document with no words (a single {@code <unk>}: its prior), and
+ *       flagged {@value #EMPTY_FLAG}; it does not count as failed.
  *   <li><b>Nothing lost</b>: rows go to {@code <output>.partial}; after each chunk the files are
  *       forced to disk and a journal records how many inputs are done and the byte lengths. The
  *       output is renamed into place when complete. {@code resume} truncates the partial files to
@@ -57,6 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScorer {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+    /** The flag of a document with no tokens, in the flags column beside the others ({@code ;}-separated). */
+    public static final String EMPTY_FLAG = "empty";
 
     /** What the run did. */
     public record Summary(long scored, long failed, long skipped, Map<String, Long> labelCounts, double seconds,
@@ -69,6 +74,39 @@ public final class BatchScorer {
     /** The resume journal: a consistent prefix of the output, committed after each chunk. */
     record Journal(String fingerprint, long consumed, long outBytes, long errBytes, long scored, long failed,
                    Map<String, Long> labelCounts, double seconds) {
+        /**
+         * The journal of an interrupted run to continue, or null to start afresh; refuses a journal
+         * left without {@code resume}, one of another model, input or options, and a partial
+         * output shorter than it records.
+         */
+        static Journal resume(Path out, String fingerprint, boolean resume) throws IOException {
+            Path journalPath = journalFile(out);
+            Path partial = partialFile(out);
+            if (!Files.exists(journalPath)) {
+                return null;
+            }
+            if (!resume) {
+                throw interruptedRunLeft(out);
+            }
+            Journal journal = Json.MAPPER.readValue(journalPath.toFile(), Journal.class);
+            if (!journal.fingerprint().equals(fingerprint)) {
+                throw new TextclsException("the interrupted run in " + journalPath + " used another model, input or "
+                        + "options; rerun with the same ones, or delete it and " + partial + " to start again");
+            }
+            if (!Files.exists(partial) || Files.size(partial) < journal.outBytes()) {
+                throw new TextclsException(partial + " is missing or shorter than " + journalPath + " records; delete "
+                        + journalPath + " to start again");
+            }
+            LOG.info("resuming: {} inputs already done ({} scored, {} failed)", journal.consumed(), journal.scored(),
+                    journal.failed());
+            return journal;
+        }
+    }
+
+    /** The error for a journal found by a run without {@code --resume}. */
+    static TextclsException interruptedRunLeft(Path out) {
+        return new TextclsException("an interrupted run left " + journalFile(out) + ": add --resume to continue it, "
+                + "or delete " + journalFile(out) + " and " + partialFile(out) + " to start again");
     }
 
     private record Chunk(List<ScoredRow> rows) {
@@ -96,124 +134,184 @@ public final class BatchScorer {
     /**
      * Scores every document of the input.
      *
+     * @param o checked first ({@link ScoreOptions#check()}): a bad option or unwritable output
+     *     fails before any document is read
      * @param model the bundle file, fingerprinted so a resume uses the same classifier
      * @param stdin read when the input is "-"
      */
     public static Summary score(TextClassifier classifier, Path model, ScoreOptions o, InputStream stdin)
             throws IOException {
         long t0 = System.nanoTime();
+        o.check();
         List<String> labels = classifier.labels().names();
-        if (o.threshold() != null && labels.size() != 2) {
-            throw new TextclsException("--threshold needs a two-label classifier; this one has " + labels.size()
-                    + " labels " + labels);
-        }
-        if (o.topK() < 0 || o.topK() > labels.size()) {
-            throw new TextclsException("--top-k must be between 0 and the number of labels (" + labels.size() + ")");
-        }
-        if (o.resume() && o.input().equals("-")) {
-            throw new TextclsException("--resume cannot re-read standard input; score a file instead");
-        }
+        o.check(labels);
         Path out = o.output();
-        Path partial = partialFile(out);
-        Path errPartial = partialFile(errorsFile(out));
-        Path journalPath = journalFile(out);
         String fingerprint = fingerprint(model, o);
-        Journal journal = null;
-        if (Files.exists(journalPath)) {
-            if (!o.resume()) {
-                throw new TextclsException("an interrupted run left " + journalPath + ": add --resume to continue it, "
-                        + "or delete " + journalPath + " and " + partial + " to start again");
-            }
-            journal = Json.MAPPER.readValue(journalPath.toFile(), Journal.class);
-            if (!journal.fingerprint().equals(fingerprint)) {
-                throw new TextclsException("the interrupted run in " + journalPath + " used another model, input or "
-                        + "options; rerun with the same ones, or delete it and " + partial + " to start again");
-            }
-            if (!Files.exists(partial) || Files.size(partial) < journal.outBytes()) {
-                throw new TextclsException(partial + " is missing or shorter than " + journalPath + " records; delete "
-                        + journalPath + " to start again");
-            }
-            LOG.info("resuming: {} inputs already done ({} scored, {} failed)", journal.consumed(), journal.scored(),
-                    journal.failed());
-        }
+        Journal journal = Journal.resume(out, fingerprint, o.resume());
         Files.createDirectories(out.toAbsolutePath().getParent());
-        PredictionWriter rowWriter = PredictionWriter.create(o.format(), labels, o.topK());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        labels.forEach(l -> counts.put(l, 0L));
-        long consumed = 0;
-        long scored = 0;
-        long failed = 0;
-        double secondsBefore = 0;
-        if (journal != null) {
-            counts.putAll(journal.labelCounts());
-            consumed = journal.consumed();
-            scored = journal.scored();
-            failed = journal.failed();
-            secondsBefore = journal.seconds();
-        }
-        long resumedAfter = consumed;
-
+        Tally tally = new Tally(labels, journal);
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
             Thread t = new Thread(r, "textcls-score");
             t.setDaemon(true);
             return t;
         });
         ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
-        long delayMs = Long.getLong("textcls.score.chunkDelayMs", 0); // tests only: widens the kill window
         try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin);
-             FileChannel outCh = open(partial, journal == null ? 0 : journal.outBytes());
-             FileChannel errCh = open(errPartial, journal == null ? 0 : journal.errBytes());
+             Outputs outputs = Outputs.open(out, PredictionWriter.create(o.format(), labels, o.topK()), journal);
              Progress progress = Progress.start("score", -1, "docs")) {
-            Writer outW = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(outCh), StandardCharsets.UTF_8));
-            Writer errW = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(errCh), StandardCharsets.UTF_8));
-            if (journal == null) {
-                rowWriter.header(outW);
-                CSVFormat.RFC4180.printRecord(errW, "id", "reason");
-            }
-            for (long skip = 0; skip < consumed && source.hasNext(); skip++) {
+            for (long skip = 0; skip < tally.consumed && source.hasNext(); skip++) {
                 source.next();
             }
-            Deque<Future<Chunk>> inflight = new ArrayDeque<>();
-            Deque<Integer> sizes = new ArrayDeque<>();
-            int maxInflight = Math.max(1, o.threads()) + 1;
-            while (true) {
-                while (inflight.size() < maxInflight && source.hasNext()) {
-                    List<SourceItem> items = new ArrayList<>(o.chunk());
-                    while (items.size() < o.chunk() && source.hasNext()) {
-                        items.add(source.next());
-                    }
-                    inflight.add(workers.submit(() -> process(replicas.get(), items, o.maxBytes())));
-                    sizes.add(items.size());
-                }
-                if (inflight.isEmpty()) {
-                    break;
-                }
-                Chunk chunk = await(inflight.poll());
-                for (ScoredRow row : chunk.rows()) {
-                    if (row.error() != null) {
-                        CSVFormat.RFC4180.printRecord(errW, row.id(), row.error());
-                        failed++;
-                    } else {
-                        String label = decide(row.prediction(), o.threshold());
-                        rowWriter.write(outW, row.id(), label, row.prediction(), row.flags());
-                        counts.merge(label, 1L, Long::sum);
-                        scored++;
-                    }
-                }
-                consumed += sizes.poll();
-                outW.flush();
-                errW.flush();
-                outCh.force(false);
-                errCh.force(false);
-                Journal committed = new Journal(fingerprint, consumed, outCh.position(), errCh.position(), scored,
-                        failed, counts, secondsBefore + (System.nanoTime() - t0) / 1e9);
-                AtomicFiles.write(journalPath, os -> Json.MAPPER.writeValue(os, committed));
+            scoreChunks(source, workers, replicas, o, (chunk, inputs) -> {
+                outputs.write(chunk, tally, o.threshold());
+                tally.consumed += inputs;
+                outputs.commit(fingerprint, tally, tally.seconds(t0));
                 progress.step(chunk.rows().size());
-                if (delayMs > 0) {
-                    Thread.sleep(delayMs);
+            });
+            Path errFile = outputs.finish(tally.failed);
+            return new Summary(tally.scored, tally.failed, source.skipped(), tally.counts, tally.seconds(t0), errFile,
+                    ProcessStats.peakRssBytes(), tally.resumedAfter);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TextclsException("scoring interrupted; rerun with --resume to continue", e);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Where a finished chunk goes, in input order; {@code inputs} is how many source items it holds. */
+    private interface ChunkSink {
+        void accept(Chunk chunk, int inputs) throws IOException;
+    }
+
+    /**
+     * The scoring loop: takes the source a chunk at a time, keeps at most {@code threads + 1}
+     * chunks in flight on the workers, and hands each finished one to the sink in input order.
+     */
+    private static void scoreChunks(DocumentSource source, ExecutorService workers,
+                                    ThreadLocal<TextClassifier> replicas, ScoreOptions o, ChunkSink sink)
+            throws IOException, InterruptedException {
+        long delayMs = Long.getLong("textcls.score.chunkDelayMs", 0); // tests only: widens the kill window
+        Deque<Future<Chunk>> inflight = new ArrayDeque<>();
+        Deque<Integer> sizes = new ArrayDeque<>();
+        int maxInflight = Math.max(1, o.threads()) + 1;
+        while (true) {
+            while (inflight.size() < maxInflight && source.hasNext()) {
+                List<SourceItem> items = new ArrayList<>(o.chunk());
+                while (items.size() < o.chunk() && source.hasNext()) {
+                    items.add(source.next());
+                }
+                inflight.add(workers.submit(() -> process(replicas.get(), items, o.maxBytes())));
+                sizes.add(items.size());
+            }
+            if (inflight.isEmpty()) {
+                return;
+            }
+            sink.accept(await(inflight.poll()), sizes.poll());
+            if (delayMs > 0) {
+                Thread.sleep(delayMs);
+            }
+        }
+    }
+
+    /** The counts of a run: restored from the journal on resume, committed to it after each chunk. */
+    private static final class Tally {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        final long resumedAfter;
+        final double secondsBefore;
+        long consumed;
+        long scored;
+        long failed;
+
+        Tally(List<String> labels, Journal journal) {
+            labels.forEach(l -> counts.put(l, 0L));
+            if (journal != null) {
+                counts.putAll(journal.labelCounts());
+                consumed = journal.consumed();
+                scored = journal.scored();
+                failed = journal.failed();
+            }
+            resumedAfter = consumed;
+            secondsBefore = journal == null ? 0 : journal.seconds();
+        }
+
+        double seconds(long t0) {
+            return secondsBefore + (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /**
+     * The journal/resume bookkeeping of the output: rows go to {@code <output>.partial} and
+     * {@code <output>.errors.csv.partial}; {@link #commit} forces both to disk and records their
+     * lengths in the journal; {@link #finish} renames them into place and drops the journal.
+     */
+    private static final class Outputs implements AutoCloseable {
+        private final Path out;
+        private final Path partial;
+        private final Path errPartial;
+        private final PredictionWriter rowWriter;
+        private final FileChannel outCh;
+        private final FileChannel errCh;
+        private final Writer outW;
+        private final Writer errW;
+
+        private Outputs(Path out, PredictionWriter rowWriter, FileChannel outCh, FileChannel errCh) {
+            this.out = out;
+            this.partial = partialFile(out);
+            this.errPartial = partialFile(errorsFile(out));
+            this.rowWriter = rowWriter;
+            this.outCh = outCh;
+            this.errCh = errCh;
+            this.outW = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(outCh), StandardCharsets.UTF_8));
+            this.errW = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(errCh), StandardCharsets.UTF_8));
+        }
+
+        /** Opens the partial files: new ones with their headers, or a resumed run's cut to the journal's lengths. */
+        static Outputs open(Path out, PredictionWriter rowWriter, Journal journal) throws IOException {
+            FileChannel outCh = BatchScorer.open(partialFile(out), journal == null ? 0 : journal.outBytes());
+            FileChannel errCh;
+            try {
+                errCh = BatchScorer.open(partialFile(errorsFile(out)), journal == null ? 0 : journal.errBytes());
+            } catch (IOException | RuntimeException e) {
+                outCh.close();
+                throw e;
+            }
+            Outputs o = new Outputs(out, rowWriter, outCh, errCh);
+            if (journal == null) {
+                rowWriter.header(o.outW);
+                CSVFormat.RFC4180.printRecord(o.errW, "id", "reason");
+            }
+            return o;
+        }
+
+        /** Writes a chunk's rows: predictions to the output, errors to the errors file. */
+        void write(Chunk chunk, Tally tally, Double threshold) throws IOException {
+            for (ScoredRow row : chunk.rows()) {
+                if (row.error() != null) {
+                    CSVFormat.RFC4180.printRecord(errW, row.id(), row.error());
+                    tally.failed++;
+                } else {
+                    String label = decide(row.prediction(), threshold);
+                    rowWriter.write(outW, row.id(), label, row.prediction(), row.flags());
+                    tally.counts.merge(label, 1L, Long::sum);
+                    tally.scored++;
                 }
             }
-            long skipped = source.skipped();
+        }
+
+        /** Forces the rows so far to disk and records them, with the counts, in the journal. */
+        void commit(String fingerprint, Tally tally, double seconds) throws IOException {
+            outW.flush();
+            errW.flush();
+            outCh.force(false);
+            errCh.force(false);
+            Journal committed = new Journal(fingerprint, tally.consumed, outCh.position(), errCh.position(),
+                    tally.scored, tally.failed, tally.counts, seconds);
+            AtomicFiles.write(journalFile(out), os -> Json.MAPPER.writeValue(os, committed));
+        }
+
+        /** Renames the complete files into place and drops the journal; the errors file only if there were errors. */
+        Path finish(long failed) throws IOException {
             outW.flush();
             errW.flush();
             outCh.force(true);
@@ -226,14 +324,17 @@ public final class BatchScorer {
             } else {
                 AtomicFiles.move(errPartial, errFile);
             }
-            Files.deleteIfExists(journalPath);
-            return new Summary(scored, failed, skipped, counts, secondsBefore + (System.nanoTime() - t0) / 1e9,
-                    failed == 0 ? null : errFile, ProcessStats.peakRssBytes(), resumedAfter);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TextclsException("scoring interrupted; rerun with --resume to continue", e);
-        } finally {
-            workers.shutdownNow();
+            Files.deleteIfExists(journalFile(out));
+            return failed == 0 ? null : errFile;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                outCh.close();
+            } finally {
+                errCh.close();
+            }
         }
     }
 
@@ -256,6 +357,13 @@ public final class BatchScorer {
         }
     }
 
+    /** One document read and encoded, with its flags; or, with {@code error} set, why it cannot be scored. */
+    private record Encoded(TextClassifier.EncodedText text, String flags, String error) {
+        static Encoded error(String error) {
+            return new Encoded(null, null, error);
+        }
+    }
+
     /** Reads, tokenizes and predicts one chunk on a worker thread; a bad document becomes an error row. */
     static Chunk process(TextClassifier c, List<SourceItem> items, long maxBytes) {
         ScoredRow[] rows = new ScoredRow[items.size()];
@@ -263,47 +371,13 @@ public final class BatchScorer {
         List<Integer> at = new ArrayList<>(items.size());
         List<String> flags = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            SourceItem item = items.get(i);
-            try {
-                if (item.problem() != null) {
-                    rows[i] = new ScoredRow(item.id(), null, null, item.problem());
-                    continue;
-                }
-                String text = item.text();
-                StringBuilder f = new StringBuilder();
-                boolean cut = false;
-                if (item.file() != null) {
-                    TextFiles.Content content;
-                    try {
-                        content = TextFiles.read(item.file(), maxBytes);
-                    } catch (IOException e) {
-                        rows[i] = new ScoredRow(item.id(), null, null, "unreadable: " + e.getClass().getSimpleName()
-                                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-                        continue;
-                    }
-                    if (content.binary()) {
-                        rows[i] = new ScoredRow(item.id(), null, null, "binary file (NUL bytes): not text");
-                        continue;
-                    }
-                    if (content.malformed() > 0) {
-                        f.append("malformed-utf8:").append(content.malformed());
-                    }
-                    if (content.truncated()) {
-                        f.append(f.isEmpty() ? "" : ";").append("cut-at-bytes:").append(maxBytes);
-                        cut = true;
-                    }
-                    text = content.text();
-                }
-                TextClassifier.EncodedText e = c.encode(text);
-                if (e.tokens() == 0) {
-                    rows[i] = new ScoredRow(item.id(), null, null, "empty: no text to classify");
-                    continue;
-                }
-                docs.add(cut ? new TextClassifier.EncodedText(e.ids(), e.tokens(), true) : e);
+            Encoded e = readAndEncode(c, items.get(i), maxBytes);
+            if (e.error() != null) {
+                rows[i] = new ScoredRow(items.get(i).id(), null, null, e.error());
+            } else {
+                docs.add(e.text());
                 at.add(i);
-                flags.add(f.toString());
-            } catch (RuntimeException e) {
-                rows[i] = new ScoredRow(item.id(), null, null, "failed: " + e);
+                flags.add(e.flags());
             }
         }
         if (!docs.isEmpty()) {
@@ -314,6 +388,45 @@ public final class BatchScorer {
             }
         }
         return new Chunk(List.of(rows));
+    }
+
+    /** Reads (a file, up to {@code maxBytes}) and encodes one item; a bad document gives an error, never an exception. */
+    private static Encoded readAndEncode(TextClassifier c, SourceItem item, long maxBytes) {
+        try {
+            if (item.problem() != null) {
+                return Encoded.error(item.problem());
+            }
+            String text = item.text();
+            StringBuilder f = new StringBuilder();
+            boolean cut = false;
+            if (item.file() != null) {
+                TextFiles.Content content;
+                try {
+                    content = TextFiles.read(item.file(), maxBytes);
+                } catch (IOException e) {
+                    return Encoded.error("unreadable: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                }
+                if (content.binary()) {
+                    return Encoded.error("binary file (NUL bytes): not text");
+                }
+                if (content.malformed() > 0) {
+                    f.append("malformed-utf8:").append(content.malformed());
+                }
+                if (content.truncated()) {
+                    f.append(f.isEmpty() ? "" : ";").append("cut-at-bytes:").append(maxBytes);
+                    cut = true;
+                }
+                text = content.text();
+            }
+            TextClassifier.EncodedText e = c.encode(text);
+            if (e.tokens() == 0) {
+                f.append(f.isEmpty() ? "" : ";").append(EMPTY_FLAG);
+            }
+            return new Encoded(cut ? new TextClassifier.EncodedText(e.ids(), e.tokens(), true) : e, f.toString(), null);
+        } catch (RuntimeException e) {
+            return Encoded.error("failed: " + e);
+        }
     }
 
     private static FileChannel open(Path file, long length) throws IOException {

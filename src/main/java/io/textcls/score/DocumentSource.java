@@ -47,17 +47,25 @@ abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
             return new Lines(stdin);
         }
         Path path = Path.of(input);
+        checkInput(path, textColumn);
         if (textColumn != null) {
-            if (!Files.isRegularFile(path)) {
-                throw new TextclsException("--text-column needs --input to be a CSV or JSONL file; " + path
-                        + " is not a file");
-            }
             String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
             return name.endsWith(".csv") || name.endsWith(".tsv")
                     ? new CsvTable(path, textColumn, idColumn, name.endsWith(".tsv"))
                     : new JsonlTable(path, textColumn, idColumn);
         }
         return new Folder(new InputFiles(path, glob));
+    }
+
+    /** Checks that an input path is there and of the kind the options read: a file or folder, a file for a table. */
+    static void checkInput(Path path, String textColumn) {
+        if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            throw new TextclsException("input " + path + " does not exist (or is not a file or folder); check --input");
+        }
+        if (textColumn != null && !Files.isRegularFile(path)) {
+            throw new TextclsException("--text-column needs --input to be a CSV or JSONL file; " + path
+                    + " is not a file");
+        }
     }
 
     /** A folder tree or a single file. */

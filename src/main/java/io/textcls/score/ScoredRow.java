@@ -3,8 +3,8 @@ package io.textcls.score;
 import io.textcls.classifier.Prediction;
 
 /**
- * One output line: a prediction (with flags such as malformed UTF-8 or a byte cut) or, with
- * {@code error} set, a row for the errors file.
+ * One output line: a prediction (with flags such as malformed UTF-8, a byte cut or an empty
+ * document, {@code ;}-separated) or, with {@code error} set, a row for the errors file.
  */
 record ScoredRow(String id, Prediction prediction, String flags, String error) {
 }

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.TestCorpora;
 import io.textcls.TextclsException;
 import io.textcls.TinyTraining;
+import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.util.Json;
 import java.io.ByteArrayInputStream;
@@ -20,6 +22,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -108,6 +111,8 @@ class ScoreTest {
         Files.write(in.resolve("binary.txt"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0});
         Files.write(in.resolve("latin1.txt"), "caf\u00e9 superb brilliant".getBytes(StandardCharsets.ISO_8859_1));
         Files.writeString(in.resolve("huge.txt"), "superb wonderful ".repeat(200_000)); // 3.4 MB > 1 MiB cap
+        Files.writeString(in.resolve("one-token.txt"), "word".repeat(2_500_000)); // 10 MB, no whitespace
+        Files.writeString(in.resolve("huge-markup.txt"), "<p/>".repeat(300_000)); // 1.2 MB of markup only, cut at a tag
         Files.writeString(in.resolve("with space, comma.txt"), "awful boring");
         Files.writeString(in.resolve("unicodé 映画.txt"), "great moving");
         Files.writeString(in.resolve("new\nline \"quoted\".txt"), "mediocre average");
@@ -119,18 +124,20 @@ class ScoreTest {
         Files.createSymbolicLink(in.resolve("sub/loop"), in);
         Files.createDirectories(in.resolve("dir.txt")); // a folder whose name matches the glob
         Path out = dir.resolve("hostile.csv");
-        BatchScorer.Summary s = score(new ScoreOptions(in.toString(), out, OutputFormat.CSV, "*.txt", null, null, 0,
-                null, 2, 64, 1 << 20, false));
+        // Unbounded, the tokenizer would take 20 minutes or more over the 1 MiB read of one-token.txt.
+        BatchScorer.Summary s = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> score(new ScoreOptions(
+                in.toString(), out, OutputFormat.CSV, "*.txt", null, null, 0, null, 2, 64, 1 << 20, false)));
         List<CSVRecord> rows = csv(out);
         List<CSVRecord> errors = csv(BatchScorer.errorsFile(out));
         Set<String> scoredIds = new HashSet<>();
         rows.forEach(x -> scoredIds.add(x.get("id")));
         Set<String> errorIds = new HashSet<>();
         errors.forEach(x -> errorIds.add(x.get("id")));
-        assertTrue(scoredIds.containsAll(List.of("latin1.txt", "huge.txt", "with space, comma.txt", "unicodé 映画.txt",
+        assertTrue(scoredIds.containsAll(List.of("latin1.txt", "huge.txt", "one-token.txt", "huge-markup.txt",
+                "empty.txt", "markup-only.txt", "with space, comma.txt", "unicodé 映画.txt",
                 "new\nline \"quoted\".txt", "sub/deep.txt")), scoredIds.toString());
-        assertEquals(normal + 6, rows.size());
-        assertEquals(Set.of("empty.txt", "markup-only.txt", "binary.txt", "broken.txt", "sub/loop/"), errorIds);
+        assertEquals(normal + 10, rows.size());
+        assertEquals(Set.of("binary.txt", "broken.txt", "sub/loop/"), errorIds);
         assertEquals(rows.size(), s.scored());
         assertEquals(errors.size(), s.failed());
         assertEquals(2, s.skipped(), "the hidden file and notes.md");
@@ -138,6 +145,18 @@ class ScoreTest {
         assertTrue(latin.get("flags").contains("malformed-utf8:1"), latin.get("flags"));
         CSVRecord huge = rows.stream().filter(x -> x.get("id").equals("huge.txt")).findFirst().orElseThrow();
         assertTrue(huge.get("flags").contains("cut-at-bytes:1048576") && huge.get("truncated").equals("true"));
+        CSVRecord oneToken = rows.stream().filter(x -> x.get("id").equals("one-token.txt")).findFirst().orElseThrow();
+        assertEquals("1", oneToken.get("tokens"), "an overlong run is one token");
+        assertEquals("cut-at-bytes:1048576", oneToken.get("flags"));
+        // Empty documents: a normal row with the network's prior, flagged, beside any other flag.
+        Prediction prior = classifier.classify("");
+        for (String id : List.of("empty.txt", "markup-only.txt", "huge-markup.txt")) {
+            CSVRecord e = rows.stream().filter(x -> x.get("id").equals(id)).findFirst().orElseThrow();
+            assertEquals(prior.label(), e.get("label"), id);
+            assertEquals(prior.probs()[0], Float.parseFloat(e.get("p_" + prior.labels().get(0))), 1e-6, id);
+            assertEquals("0", e.get("tokens"), id);
+            assertEquals(id.equals("huge-markup.txt") ? "cut-at-bytes:1048576;empty" : "empty", e.get("flags"), id);
+        }
         assertTrue(s.peakRssBytes() > 0);
     }
 
