@@ -18,7 +18,8 @@ public final class TinyTraining {
     /** The tiny recipe with {@code key=value} overrides (recipe keys or train's flags). */
     public static Recipe recipe(int epochs, String... overrides) {
         Recipe r = new Recipe("tiny", "tests", 7, new Recipe.Split(List.of(), 0.2, null, 0),
-                new Recipe.Text(TextPipelineSettings.defaults().tokenizer(), true, true, 20,
+                new Recipe.Text(TextPipelineSettings.defaults().tokenizer(), true, true,
+                        TextPipelineSettings.DEFAULT_MAX_RUN_CHARS, 20,
                         SequenceSettings.Truncation.TAIL),
                 new Recipe.Vocabulary(200, 1), new Recipe.Embeddings(16, null, false),
                 new Recipe.Training(epochs, epochs, 16, 0.02, Optimization.Schedule.CONSTANT, 1e-5, 5.0, 0),

@@ -61,6 +61,8 @@ public record Recipe(
             @Doc("Versioned tokenizer name.") String tokenizer,
             @Doc("Lower-case tokens after tokenizing.") boolean lowercase,
             @Doc("Replace markup such as <br /> with spaces and decode common entities.") boolean stripHtml,
+            @Doc("The longest run of non-space characters given to the tokenizer; a longer one becomes one unknown "
+                    + "token (the tokenizer's cost grows with the square of a run's length).") int maxRunChars,
             @Doc(value = "Most tokens per document fed to the networks.", flag = "max-length") int maxLength,
             @Doc(value = "Which tokens of a longer document are kept: HEAD, TAIL or HEAD_TAIL (the first third "
                     + "and the last two thirds).", flag = "truncate") SequenceSettings.Truncation truncation) {
@@ -72,6 +74,9 @@ public record Recipe(
             if (maxLength < 1) {
                 throw new TextclsException("text.maxLength (--max-length) must be at least 1 token, got " + maxLength);
             }
+            if (maxRunChars < 1) {
+                throw new TextclsException("text.maxRunChars must be at least 1 character, got " + maxRunChars);
+            }
             if (truncation == null) {
                 throw new TextclsException("text.truncation (--truncate) must be HEAD, TAIL or HEAD_TAIL");
             }
@@ -79,7 +84,7 @@ public record Recipe(
 
         /** The text pipeline settings saved in the bundle. */
         public TextPipelineSettings pipeline() {
-            return new TextPipelineSettings(tokenizer, lowercase, stripHtml);
+            return new TextPipelineSettings(tokenizer, lowercase, stripHtml, maxRunChars);
         }
 
         /** The sequence settings saved in the bundle. */

@@ -15,7 +15,7 @@ import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
-import io.textcls.util.OutputPaths;
+import io.textcls.util.OutputLocations;
 import io.textcls.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ public final class Trainer {
     /** As {@link #train(Recipe, Path, Path)}, with run options, returning everything the run measured. */
     public static TrainingResult run(Recipe recipe, Path corpus, Path bundle, Options options) throws IOException {
         long start = System.nanoTime();
-        OutputPaths.checkWritable(bundle, "the classifier bundle (--model)");
+        OutputLocations.checkWritable(bundle, "the classifier bundle", "--model");
         TextClassifier.warnIfOpenMpSpins();
         Listener listener = synchronizedListener(options.listener());
         Recipe resolved = resolve(recipe);
