@@ -42,8 +42,13 @@ public record Recipe(
             @Doc(value = "A labeled folder to validate on instead of a held-out share (empty: none).",
                     flag = "validation") String validation,
             @Doc(value = "Use a seeded random subset of at most this many documents per label (0 = all): for quick "
-                    + "experiments.", flag = "sample") int sample) {
+                    + "experiments.", flag = "sample") int sample,
+            @Doc(value = "Documents that must stay on one side of the validation split: none, auto (aclImdb's "
+                    + "urls_<label>.txt when present: one group per movie), imdb-urls, regex:<pattern> (the first "
+                    + "capture group in each document's path) or a CSV file of id,group rows.", flag = "groups")
+            String groups) {
         public Split {
+            groups = groups == null || groups.isBlank() ? "none" : groups.trim();
             labels = labels == null ? List.of() : List.copyOf(labels);
             validation = validation == null || validation.isBlank() ? null : validation;
             if (validation == null && !(validationFraction > 0 && validationFraction < 1)) {

@@ -292,8 +292,7 @@ public final class Trainer {
         corpus.put("trainingDocuments", data.train().size());
         corpus.put("validationDocuments", data.validation().size());
         corpus.put("emptyLeftOut", data.emptySkipped());
-        corpus.put("validationSource", recipe.split().validation() != null ? recipe.split().validation()
-                : "held out " + recipe.split().validationFraction() + " of each label");
+        corpus.put("validationSource", data.splitDescription());
         if (recipe.split().validation() == null) {
             // Lets 'evaluate --held-out' re-score exactly these documents in any later JVM.
             corpus.putPOJO(ModelCard.VALIDATION_IDS, data.validation().stream().map(TokenizedDocument::id).toList());

@@ -3,6 +3,7 @@ package io.textcls.train;
 import io.textcls.TextclsException;
 import io.textcls.corpus.CorpusLoader;
 import io.textcls.corpus.CorpusReport;
+import io.textcls.corpus.DocumentGroups;
 import io.textcls.corpus.FolderCorpus;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
@@ -33,8 +34,11 @@ import java.util.Random;
  * document's id sequence. Immutable after {@link #prepare}.
  *
  * <p>The split is stratified and seeded: per label, distinct texts are shuffled and taken until the
- * validation share is reached, so exact duplicates never straddle it. Empty documents (no tokens)
- * are left out of both splits: there is nothing to learn from them.
+ * validation share is reached, so exact duplicates never straddle it. With {@code split.groups}
+ * ({@link DocumentGroups}: reviews of one movie, say), whole groups go to one side: groups, joined
+ * with any exact duplicates in other groups, are shuffled and each goes to validation while every
+ * label's share stays within its target. Empty documents (no tokens) are left out of both splits:
+ * there is nothing to learn from them.
  *
  * @param corpus the labeled folder tree (after {@code split.sample})
  * @param report the corpus report printed before training
@@ -44,12 +48,13 @@ import java.util.Random;
  * @param emptySkipped empty documents left out
  * @param fingerprint identifies the documents, split, vocabulary size and labels: a checkpoint
  *     made on other data does not resume
+ * @param splitDescription how the validation split was made, for the model card
  */
 record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusReport report, LabelSet labels,
                     TextPipelineSettings textSettings, SequenceSettings sequenceSettings, Vocabulary vocabulary,
                     List<TokenizedDocument> train, List<TokenizedDocument> validation, Path validationRoot,
                     int emptySkipped, List<int[]> trainSequences, int[] trainLabels, List<int[]> validationSequences,
-                    int[] validationLabels, String fingerprint) {
+                    int[] validationLabels, String fingerprint, String splitDescription) {
 
     /** Reads {@code dataDir} as the recipe says, reporting to {@code listener}. */
     static TrainingData prepare(Path dataDir, Recipe recipe, int threads, Trainer.Listener listener) {
@@ -79,6 +84,7 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         List<TokenizedDocument> val;
         Path validationRoot;
         String splitFingerprint;
+        String description;
         if (recipe.split().validation() != null) {
             Path valDir = Path.of(recipe.split().validation());
             CorpusLoader.Loaded valLoaded = CorpusLoader.load(FolderCorpus.scan(valDir, corpus.labels()), pipeline,
@@ -94,12 +100,28 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
             }
             validationRoot = valDir;
             splitFingerprint = loaded.stats().fingerprint() + "+" + valLoaded.stats().fingerprint();
+            description = "the folder " + valDir;
         } else {
             train = new ArrayList<>();
             val = new ArrayList<>();
-            holdOut(nonEmpty, corpus.labels().size(), recipe, train, val);
+            DocumentGroups groups = DocumentGroups.of(recipe.split().groups(), corpus);
+            if (groups.grouped()) {
+                holdOutGroups(nonEmpty, corpus.labels().size(), recipe, groups, train, val);
+            } else {
+                holdOut(nonEmpty, corpus.labels().size(), recipe, train, val);
+            }
             validationRoot = corpus.root();
-            splitFingerprint = loaded.stats().fingerprint() + "/" + recipe.split().validationFraction();
+            splitFingerprint = loaded.stats().fingerprint() + "/" + recipe.split().validationFraction()
+                    + (groups.grouped() ? "/" + groups.source() : "");
+            description = "held out " + recipe.split().validationFraction() + " of each label"
+                    + (groups.grouped() ? ", whole groups: " + groups.source() : "");
+            // What the split does to groups: the ones it uses, else aclImdb's movies when known.
+            DocumentGroups seen = groups.grouped() ? groups : DocumentGroups.of(DocumentGroups.AUTO, corpus);
+            if (seen.grouped()) {
+                String g = groupReport(seen, train, val);
+                listener.info(g);
+                description += "; " + g;
+            }
         }
         if (train.isEmpty() || val.isEmpty()) {
             throw new TextclsException("training needs documents in both the training and validation splits; got "
@@ -116,7 +138,96 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         String fingerprint = sha256(splitFingerprint + "|" + vocab.size() + "|" + labels.names());
         return new TrainingData(corpus, loaded, report, labels, textSettings, seqSettings, vocab, List.copyOf(train),
                 List.copyOf(val), validationRoot, empty, encode(encoder, train), labelsOf(train), encode(encoder, val),
-                labelsOf(val), fingerprint);
+                labelsOf(val), fingerprint, description);
+    }
+
+    /**
+     * Whole groups to one side: groups (joined with exact duplicates) shuffled with the seed, each
+     * taken into validation while no label passes its share.
+     */
+    private static void holdOutGroups(List<TokenizedDocument> docs, int numLabels, Recipe recipe,
+                                      DocumentGroups groups, List<TokenizedDocument> train,
+                                      List<TokenizedDocument> val) {
+        int[] parent = new int[docs.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<String, Integer> firstOfGroup = new HashMap<>();
+        Map<Long, Integer> firstOfText = new HashMap<>();
+        for (int i = 0; i < docs.size(); i++) {
+            int k = i;
+            union(parent, k, firstOfGroup.computeIfAbsent(groups.groupOf(docs.get(k).id()), g -> k));
+            union(parent, k, firstOfText.computeIfAbsent(docs.get(k).contentHash(), h -> k));
+        }
+        Map<Integer, List<TokenizedDocument>> byRoot = new LinkedHashMap<>();
+        long[] perLabel = new long[numLabels];
+        for (int i = 0; i < docs.size(); i++) {
+            byRoot.computeIfAbsent(find(parent, i), r -> new ArrayList<>()).add(docs.get(i));
+            perLabel[docs.get(i).label()]++;
+        }
+        long[] target = new long[numLabels];
+        for (int l = 0; l < numLabels; l++) {
+            target[l] = Math.round(perLabel[l] * recipe.split().validationFraction());
+        }
+        List<List<TokenizedDocument>> components = new ArrayList<>(byRoot.values());
+        Collections.shuffle(components, new Random(recipe.seed()));
+        long[] taken = new long[numLabels];
+        for (List<TokenizedDocument> c : components) {
+            long[] add = new long[numLabels];
+            c.forEach(d -> add[d.label()]++);
+            boolean fits = true;
+            for (int l = 0; l < numLabels; l++) {
+                fits &= taken[l] + add[l] <= target[l];
+            }
+            if (fits) {
+                val.addAll(c);
+                for (int l = 0; l < numLabels; l++) {
+                    taken[l] += add[l];
+                }
+            } else {
+                train.addAll(c);
+            }
+        }
+        Comparator<TokenizedDocument> byId = Comparator.comparing(TokenizedDocument::id);
+        train.sort(byId);
+        val.sort(byId);
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        parent[find(parent, a)] = find(parent, b);
+    }
+
+    /** Groups in the corpus, the largest, and how many validation documents share a group with training ones. */
+    static String groupReport(DocumentGroups groups, List<TokenizedDocument> train, List<TokenizedDocument> val) {
+        Map<String, Integer> size = new HashMap<>();
+        java.util.Set<String> trainGroups = new java.util.HashSet<>();
+        for (TokenizedDocument d : train) {
+            String g = groups.groupOf(d.id());
+            size.merge(g, 1, Integer::sum);
+            trainGroups.add(g);
+        }
+        long shared = 0;
+        java.util.Set<String> valGroups = new java.util.HashSet<>();
+        for (TokenizedDocument d : val) {
+            String g = groups.groupOf(d.id());
+            size.merge(g, 1, Integer::sum);
+            valGroups.add(g);
+            shared += trainGroups.contains(g) ? 1 : 0;
+        }
+        Map.Entry<String, Integer> largest = size.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey())).orElseThrow();
+        return String.format("groups (%s): %,d, largest %s with %,d documents; validation holds %,d groups, and %,d of "
+                        + "its %,d documents (%.1f %%) share a group with training documents", groups.source(),
+                size.size(), largest.getKey(), largest.getValue(), valGroups.size(), shared, val.size(),
+                100.0 * shared / Math.max(1, val.size()));
     }
 
     private static void holdOut(List<TokenizedDocument> docs, int numLabels, Recipe recipe,
