@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.TestCorpora;
 import io.textcls.TinyTraining;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Bad command lines and output locations of {@code score} and {@code evaluate}: one line naming
@@ -39,21 +36,12 @@ class ScoreCliInputTest {
         notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     /** Exit code 1 and a single line on stderr that contains every given part, without a stack trace. */
-    static void failsInOneLine(Run r, String... parts) {
+    static void failsInOneLine(CliTest.Run r, String... parts) {
         assertEquals(1, r.code(), r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line: " + err);
@@ -148,7 +136,7 @@ class ScoreCliInputTest {
         Files.writeString(in.resolve("empty.txt"), "");
         Files.writeString(in.resolve("markup.txt"), "<br /><br />");
         Path out = dir.resolve("with-empty.csv");
-        Run r = run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+        CliTest.Run r = run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
                 "--format", "csv");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("scored 3 documents") && r.out().contains("0 failed"), r.out());
@@ -164,7 +152,7 @@ class ScoreCliInputTest {
         Path labeled = TestCorpora.write(dir.resolve("labeled"), 5, 8);
         Files.writeString(labeled.resolve("good/empty.txt"), "");
         Files.writeString(labeled.resolve("bad/markup.txt"), "<p></p>");
-        Run r = run("evaluate", "--model", model.toString(), "--data", labeled.toString());
+        CliTest.Run r = run("evaluate", "--model", model.toString(), "--data", labeled.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("documents: 17 "), r.out());
         assertTrue(r.out().contains("note: 2 empty documents (no words) are included in the metrics, classified with "
