@@ -69,6 +69,16 @@ public final class Architectures {
      * masks them), so a document's features do not depend on how long its batch is.
      */
     public static final String CNN_POOL_V1 = "cnn-pool.v1";
+    /**
+     * A bag of n-grams, the linear baseline (fastText's supervised model, built from DL4J layers):
+     * each document's word ids plus one hashed id per pair of neighbouring words ({@code
+     * hiddenSize} buckets after the vocabulary) → EmbeddingSequenceLayer → masked mean over all of
+     * them (GlobalPoolingLayer) → dropout → OutputLayer (softmax, MCXENT). No recurrence, no order
+     * beyond word pairs: what an LSTM must beat. {@code layers} must be 1 and pooling is mean.
+     */
+    public static final String NGRAM_MEAN_V1 = "ngram-mean.v1";
+    /** Multiplier of the bigram hash of {@link #NGRAM_MEAN_V1} (part of that architecture: never change it). */
+    static final long NGRAM_HASH = 1_000_003L;
     /** The convolution width of {@link #CNN_POOL_V1}. */
     public static final int CNN_KERNEL = 3;
 
@@ -85,10 +95,11 @@ public final class Architectures {
         REGISTRY.put(LSTM_POOL_V1, Architectures::lstmPoolV1);
         REGISTRY.put(BILSTM_POOL_V1, Architectures::bilstmPoolV1);
         REGISTRY.put(CNN_POOL_V1, Architectures::cnnPoolV1);
+        REGISTRY.put(NGRAM_MEAN_V1, Architectures::ngramMeanV1);
     }
 
     public static final List<String> KNOWN = List.copyOf(REGISTRY.keySet());
-    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1);
+    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1);
 
     private Architectures() {
     }
@@ -99,9 +110,43 @@ public final class Architectures {
         }
     }
 
-    /** Whether the architecture's hidden layers are LSTMs (all but {@link #CNN_POOL_V1}). */
+    /** Whether the architecture's hidden layers are LSTMs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
     public static boolean recurrent(String architecture) {
-        return !CNN_POOL_V1.equals(architecture);
+        return !CNN_POOL_V1.equals(architecture) && !NGRAM_MEAN_V1.equals(architecture);
+    }
+
+    /** Rows of the embedding: the vocabulary, plus the bigram buckets of {@link #NGRAM_MEAN_V1}. */
+    public static int embeddingRows(NetworkSpec spec) {
+        return spec.vocabularySize() + (NGRAM_MEAN_V1.equals(spec.architecture()) ? spec.hiddenSize() : 0);
+    }
+
+    /**
+     * The id sequence a network reads for a document's word ids: the word ids themselves, or for
+     * {@link #NGRAM_MEAN_V1} the word ids followed by one hashed bigram id per neighbouring pair.
+     */
+    public static int[] inputIds(NetworkSpec spec, int[] ids) {
+        if (!NGRAM_MEAN_V1.equals(spec.architecture()) || ids.length < 2) {
+            return ids;
+        }
+        int[] out = java.util.Arrays.copyOf(ids, 2 * ids.length - 1);
+        int v = spec.vocabularySize();
+        long buckets = spec.hiddenSize();
+        for (int i = 0; i + 1 < ids.length; i++) {
+            out[ids.length + i] = v + (int) Math.floorMod(ids[i] * NGRAM_HASH + ids[i + 1], buckets);
+        }
+        return out;
+    }
+
+    /** {@link #inputIds(NetworkSpec, int[])} for every document, or the same list when nothing changes. */
+    public static List<int[]> inputIds(NetworkSpec spec, List<int[]> docs) {
+        if (!NGRAM_MEAN_V1.equals(spec.architecture())) {
+            return docs;
+        }
+        List<int[]> out = new ArrayList<>(docs.size());
+        for (int[] d : docs) {
+            out.add(inputIds(spec, d));
+        }
+        return out;
     }
 
     /** Whether the architecture pools over time (one output per document) rather than reading the last step. */
@@ -164,9 +209,18 @@ public final class Architectures {
         return pooledOutput(layers, width, spec);
     }
 
+    private static List<Layer> ngramMeanV1(NetworkSpec spec, Optimization opt) {
+        if (spec.layers() != 1 || !NetworkSpec.MEAN.equals(spec.pooling())) {
+            throw new TextclsException(NGRAM_MEAN_V1 + " has one layer and mean pooling, got " + spec.layers()
+                    + " layer(s) and pooling '" + spec.pooling() + "'");
+        }
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        return pooledOutput(layers, spec.embeddingSize(), spec);
+    }
+
     private static Layer embedding(NetworkSpec spec, Optimization opt) {
         EmbeddingSequenceLayer.Builder emb = new EmbeddingSequenceLayer.Builder()
-                .nIn(spec.vocabularySize())
+                .nIn(embeddingRows(spec))
                 .nOut(spec.embeddingSize())
                 .weightInit(new UniformDistribution(-0.05, 0.05));
         if (opt.freezeEmbeddings()) {
@@ -322,12 +376,13 @@ public final class Architectures {
     /**
      * Copies pretrained vectors into the embedding layer.
      *
-     * @param rows one row per vocabulary id; a null row keeps its random initialization
+     * @param rows one row per vocabulary id (the first rows of the embedding; {@link #NGRAM_MEAN_V1}'s
+     *     bigram rows follow them and keep their random start); a null row keeps its random start
      * @return how many rows were copied
      */
     public static int setEmbeddings(MultiLayerNetwork net, float[][] rows) {
         INDArray w = net.getLayer(0).getParam("W");
-        if (rows.length != w.size(0)) {
+        if (rows.length > w.size(0)) {
             throw new TextclsException("got " + rows.length + " embedding rows for a " + w.size(0) + "-row embedding");
         }
         int copied = 0;

@@ -56,7 +56,7 @@ public abstract class InferenceEngine {
 
     /** DL4J's layers, whatever {@link #of} would choose: for tests that compare engines. */
     static InferenceEngine layers(NetworkSpec spec, MultiLayerNetwork net) {
-        return new Layers(net, spec.numLabels());
+        return new Layers(net, spec);
     }
 
     /** Label probabilities per sequence (each non-empty), in input order; documents are batched by length. */
@@ -97,24 +97,25 @@ public abstract class InferenceEngine {
     /** DL4J's layers; a network keeps per-call state, so calls into one are serialized. */
     private static final class Layers extends InferenceEngine {
         private final MultiLayerNetwork net;
-        private final int numLabels;
+        private final NetworkSpec spec;
 
-        Layers(MultiLayerNetwork net, int numLabels) {
+        Layers(MultiLayerNetwork net, NetworkSpec spec) {
             this.net = net;
-            this.numLabels = numLabels;
+            this.spec = spec;
         }
 
         @Override
         public float[][] probabilities(List<int[]> sequences, int batchSize) {
+            List<int[]> inputs = Architectures.inputIds(spec, sequences);
             synchronized (net) {
-                return SequenceInference.probabilities(net, sequences, numLabels, batchSize);
+                return SequenceInference.probabilities(net, inputs, spec.numLabels(), batchSize);
             }
         }
 
         @Override
         public InferenceEngine replica() {
             synchronized (net) {
-                return new Layers(net.clone(), numLabels);
+                return new Layers(net.clone(), spec);
             }
         }
 

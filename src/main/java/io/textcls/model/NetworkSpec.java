@@ -9,7 +9,8 @@ import io.textcls.TextclsException;
  * @param architecture versioned recipe name, see {@link Architectures#KNOWN}
  * @param vocabularySize embedding rows (= vocabulary size)
  * @param embeddingSize embedding width
- * @param hiddenSize LSTM units (per direction for the bidirectional recipes; filters for cnn-pool.v1)
+ * @param hiddenSize LSTM units (per direction for the bidirectional recipes; filters for cnn-pool.v1;
+ *     bigram hash buckets for ngram-mean.v1)
  * @param numLabels output width (= number of labels)
  * @param dropout drop rate on what the output layer reads (0 = none)
  * @param embeddingDropout drop rate on the embeddings fed to the first LSTM (0 = none)
@@ -42,11 +43,15 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
         }
         if (Architectures.pools(architecture)) {
             if (pooling == null) {
-                pooling = MAX;
+                pooling = Architectures.NGRAM_MEAN_V1.equals(architecture) ? MEAN : MAX;
             }
             if (!pooling.equals(MAX) && !pooling.equals(MEAN) && !pooling.equals(MAX_MEAN)) {
                 throw new TextclsException("pooling must be '" + MAX + "', '" + MEAN + "' or '" + MAX_MEAN + "', got '"
                         + pooling + "'");
+            }
+            if (Architectures.NGRAM_MEAN_V1.equals(architecture) && (layers != 1 || !pooling.equals(MEAN))) {
+                throw new TextclsException(architecture + " has one layer and mean pooling; got " + layers
+                        + " layer(s) and pooling '" + pooling + "'");
             }
         } else if (pooling != null) {
             throw new TextclsException(architecture + " reads the last step and takes no pooling (got '" + pooling

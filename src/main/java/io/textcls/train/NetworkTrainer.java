@@ -120,7 +120,8 @@ final class NetworkTrainer {
         }
         listener.info(String.format("network: %s, %,d parameters", spec, net.numParams()));
 
-        int[] lengths = data.trainSequences().stream().mapToInt(s -> s.length).toArray();
+        List<int[]> trainInputs = Architectures.inputIds(spec, data.trainSequences());
+        int[] lengths = trainInputs.stream().mapToInt(s -> s.length).toArray();
         double elapsedBefore = state.elapsedSeconds();
         List<EpochStats> history = new ArrayList<>(state.history());
         Recipe.Training t = recipe.training();
@@ -142,8 +143,8 @@ final class NetworkTrainer {
                 ckpt.commit(state);
                 break;
             }
-            EpochStats stats = runEpoch(net, epoch, recipe, network, data.trainSequences(), data.trainLabels(),
-                    lengths, data.labels().size());
+            EpochStats stats = runEpoch(net, epoch, recipe, network, trainInputs, data.trainLabels(), lengths,
+                    data.labels().size());
             // The same inference engine classifiers score with, so validation and serving agree.
             float[][] probs = InferenceEngine.of(spec, net).probabilities(data.validationSequences(), INFERENCE_BATCH);
             EvaluationReport val = EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);

@@ -13,6 +13,7 @@ import io.textcls.corpus.TokenizedDocument;
 import io.textcls.embed.WordVectors;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
+import io.textcls.model.NetworkSpec;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import io.textcls.util.OutputLocations;
@@ -158,10 +159,11 @@ public final class Trainer {
                                        int numLabels) {
         Recipe.Network n = recipe.networks().get(0);
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
-        MultiLayerNetwork net = Architectures.build(recipe.networkSpec(n, vocabularySize, numLabels),
-                recipe.optimization(Math.max(1, steps)));
-        int[] lengths = seqs.stream().mapToInt(s -> s.length).toArray();
-        return NetworkTrainer.runEpoch(net, 1, recipe, n, seqs, labels, lengths, numLabels);
+        NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
+        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(Math.max(1, steps)));
+        List<int[]> inputs = Architectures.inputIds(spec, seqs);
+        int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
+        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, lengths, numLabels);
     }
 
     /** The vectors path made absolute and the embedding width taken from the vectors. */

@@ -93,6 +93,30 @@ class RecipesTest {
     }
 
     @Test
+    void bagOfNgramsBaseline() throws Exception {
+        learnsAndReloads(TinyTraining.recipe(8, "architecture=ngram-mean.v1", "hidden-size=64", "learning-rate=0.05",
+                "dropout=0"), "ngram");
+    }
+
+    @Test
+    void ngramInputsAreWordIdsThenHashedPairs() {
+        NetworkSpec spec = new NetworkSpec(Architectures.NGRAM_MEAN_V1, 10, 4, 7, 2, 0, 0, 1, "mean");
+        int[] in = Architectures.inputIds(spec, new int[] {2, 3, 4});
+        assertEquals(5, in.length);
+        assertEquals(List.of(2, 3, 4), java.util.Arrays.stream(in, 0, 3).boxed().toList());
+        for (int k = 3; k < 5; k++) {
+            assertTrue(in[k] >= 10 && in[k] < 17, "pair ids follow the vocabulary: " + in[k]);
+        }
+        assertEquals(in[3], Architectures.inputIds(spec, new int[] {2, 3})[2], "a pair hashes the same anywhere");
+        assertEquals(1, Architectures.inputIds(spec, new int[] {5}).length);
+        assertEquals(17, Architectures.embeddingRows(spec));
+        assertThrows(TextclsException.class,
+                () -> new NetworkSpec(Architectures.NGRAM_MEAN_V1, 10, 4, 7, 2, 0, 0, 2, "mean"));
+        assertEquals("mean", Recipes.with(Recipes.load("lstm64"), "architecture", Architectures.NGRAM_MEAN_V1)
+                .networks().get(0).pooling(), "a bag of n-grams is always a mean");
+    }
+
+    @Test
     void aFailingBatchSourceEndsTheEpochWithAnErrorInsteadOfHanging() {
         // DL4J's AsyncDataSetIterator waits forever when its source throws; the trainer must not.
         Recipe cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max");
