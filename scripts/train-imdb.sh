@@ -5,7 +5,7 @@
 #
 #   scripts/train-imdb.sh                       # writes models/imdb.zip and models/imdb-*.{json,csv,log}
 #   IMDB_TARBALL=<aclImdb_v1.tar.gz> scripts/train-imdb.sh
-#   RECIPE=<name or file> scripts/train-imdb.sh # another recipe ('textcls recipe list')
+#   RECIPE=<name or file> scripts/train-imdb.sh # another recipe ('textcls recipe list'), into models/imdb-<name>.zip
 #   TRAIN_ARGS="--epochs 3" scripts/train-imdb.sh    # extra 'train' options
 #   PRETRAIN_ARGS="--epochs 5" scripts/train-imdb.sh # extra 'pretrain' options
 #   NO_PRETRAIN=1 scripts/train-imdb.sh         # random embeddings
@@ -17,8 +17,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 cli=scripts/textcls
-model=models/imdb.zip
 recipe="${RECIPE:-imdb-default}"
+model=models/imdb.zip
+# Another recipe gets a bundle of its own, so models/imdb.zip is never mistaken for it.
+if [ "$recipe" != imdb-default ]; then model="models/imdb-$(basename "$recipe" .json).zip"; fi
 mkdir -p models
 scripts/get-imdb.sh
 $cli recipe show "$recipe" > /dev/null # builds the jar and checks the recipe before any long work

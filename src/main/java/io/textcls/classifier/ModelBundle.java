@@ -247,7 +247,8 @@ public final class ModelBundle {
                 specs.add(legacy ? new NetworkEntry("net-" + k, Json.MAPPER.readValue(entries.get(legacySpecEntry(k)),
                         NetworkSpec.class)) : Json.MAPPER.readValue(entries.get(specEntry(k)), NetworkEntry.class));
                 if (specs.get(k - 1).spec() == null) {
-                    throw new BundleException(file + ": entry " + specEntry(k) + " has no 'spec'");
+                    throw new BundleException(file + ": entry " + (legacy ? legacySpecEntry(k) : specEntry(k))
+                            + " has no 'spec'");
                 }
             }
             card = Json.MAPPER.readValue(entries.get(CARD), ModelCard.class);

@@ -13,10 +13,14 @@ import java.util.Set;
  * was trained, and a few self-test documents with the probabilities the training process gave
  * them, so any later JVM can check it reproduces them.
  *
- * @param trainingConfig the resolved training options
- * @param corpus where the data came from: root, fingerprint, document counts
- * @param result best epoch, stop reason, per-epoch history, timings
- * @param validation scores of the saved network on the validation split (null if none)
+ * @param trainingConfig the resolved training options of bundles of formats 1 and 2 (null since:
+ *     their recipe is the bundle's {@code recipe.json})
+ * @param corpus where the data came from: root, fingerprint, document counts, how the split was made
+ * @param result {@code recipe}, {@code seconds} and per network ({@code networks}) its spec, best
+ *     epoch, stop reason, per-epoch history and timings; {@code members} for bundles combined by
+ *     {@code textcls ensemble}
+ * @param validation scores of the saved classifier (the ensemble, for several networks) on the
+ *     validation split (null if none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(String createdAt, String textclsVersion, String dl4jVersion, String javaVersion, long seed,

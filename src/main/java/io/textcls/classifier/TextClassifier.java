@@ -89,6 +89,11 @@ public final class TextClassifier {
         return copies.equals(engines) ? this : new TextClassifier(contents, copies);
     }
 
+    /** The same classifier (sharing its networks) with another model card. */
+    public TextClassifier withCard(ModelCard card) {
+        return new TextClassifier(contents.withCard(card), engines);
+    }
+
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
     public static TextClassifier load(Path bundle) {
         warnIfOpenMpSpins();
@@ -194,7 +199,11 @@ public final class TextClassifier {
         return contents.members();
     }
 
-    /** The recipe the classifier was trained with; empty for bundles of formats 1 and 2. */
+    /**
+     * The recipe the classifier was trained with; empty for bundles of formats 1 and 2, for
+     * ensembles of bundles whose recipes differ beyond their networks, and when this textcls cannot
+     * read the stored recipe.
+     */
     public Optional<Recipe> recipe() {
         return Optional.ofNullable(contents.recipe());
     }

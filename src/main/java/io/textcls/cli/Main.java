@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, score or inspect");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, recipe, pretrain, tune, ensemble, evaluate, score, inspect or bench (textcls --help)");
     }
 
     /** A picocli command line with textcls's error handling, for main() and tests. */
@@ -37,6 +37,11 @@ public final class Main implements Runnable {
             PrintWriter err = cmd.getErr();
             if (ex instanceof TextclsException) {
                 err.println("error: " + ex.getMessage());
+            } else if ((ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException)
+                    && !Boolean.getBoolean("textcls.debug")) {
+                // Disk full, permissions, a file gone: the message names the path; -Dtextcls.debug=true shows the trace.
+                Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+                err.println("error: " + io.getClass().getSimpleName() + ": " + io.getMessage());
             } else {
                 err.println("error: " + ex);
                 ex.printStackTrace(err);

@@ -76,8 +76,8 @@ public final class RecipeCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Recipe d = Recipes.defaults();
             for (Recipes.Key k : Recipes.keys()) {
-                out.printf("%-29s %-21s %-8s %-14s %s%n", k.path(), k.flag().isEmpty() ? "" : "--" + k.flag(),
-                        k.type().length() > 8 ? "enum" : k.type(), Recipes.get(d, k.path()), k.doc());
+                out.printf("%-29s %-21s %-8s %-22s %s%n", k.path(), k.flag().isEmpty() ? "" : "--" + k.flag(),
+                        k.type().length() > 8 ? "enum" : k.type(), RecipeOptions.defaultOf(d, k.path()), k.doc());
             }
             out.flush();
             return 0;

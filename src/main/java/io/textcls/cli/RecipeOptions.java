@@ -10,9 +10,10 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The recipe fields that have a flag ({@code --epochs}, {@code --hidden-size}, ...), added to a
- * command as options. Their help comes from the fields' {@code @Doc}, so the recipe file, {@code
- * --set}, {@code tune} and these options share one description per field.
+ * The recipe fields that have a flag ({@code --epochs}, {@code --hidden-size}, ...), added to
+ * {@code train} and {@code bench} as options. Their help comes from the fields' {@code @Doc}, so
+ * the recipe file, {@code --set}, {@code tune}'s field names and these options share one
+ * description per field.
  */
 final class RecipeOptions {
     private RecipeOptions() {
@@ -69,7 +70,7 @@ final class RecipeOptions {
     }
 
     /** The default recipe's value; for a network field, each network's. */
-    private static String defaultOf(Recipe defaults, String path) {
+    static String defaultOf(Recipe defaults, String path) {
         if (!path.startsWith("networks.*.")) {
             return shown(Recipes.get(defaults, path));
         }

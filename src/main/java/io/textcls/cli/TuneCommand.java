@@ -61,6 +61,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        io.textcls.util.OutputLocations.checkWritable(out, "the results table", "--out");
         Recipe base = Recipes.withAll(Recipes.load(recipe), sets);
         List<Tuner.Param> ps = params.stream().map(Tuner.Param::parse).toList();
         List<Map<String, String>> plan = Tuner.plan(ps, search, trials, seed);

@@ -68,9 +68,6 @@ public abstract class InferenceEngine {
      */
     public abstract InferenceEngine replica();
 
-    /** A short name for logs and benchmarks: {@code fused} or {@code dl4j}. */
-    public abstract String name();
-
     private static final class Fused extends InferenceEngine {
         private final FusedLstmInference fused;
 
@@ -86,11 +83,6 @@ public abstract class InferenceEngine {
         @Override
         public InferenceEngine replica() {
             return this;
-        }
-
-        @Override
-        public String name() {
-            return "fused";
         }
     }
 
@@ -117,11 +109,6 @@ public abstract class InferenceEngine {
             synchronized (net) {
                 return new Layers(net.clone(), spec);
             }
-        }
-
-        @Override
-        public String name() {
-            return "dl4j";
         }
     }
 }

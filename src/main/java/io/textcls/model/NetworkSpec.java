@@ -3,10 +3,11 @@ package io.textcls.model;
 import io.textcls.TextclsException;
 
 /**
- * What builds a network: a versioned architecture name and its sizes. Saved in the bundle as
- * {@code network.json}; the architecture name is looked up in a closed switch, never by reflection.
+ * What builds a network: a versioned architecture name and its sizes. Saved in the bundle in
+ * {@code network-K.json}; the architecture is looked up in {@link Architectures}' registry, never
+ * by reflection.
  *
- * @param architecture versioned recipe name, see {@link Architectures#KNOWN}
+ * @param architecture versioned architecture name, see {@link Architectures#KNOWN}
  * @param vocabularySize embedding rows (= vocabulary size)
  * @param embeddingSize embedding width
  * @param hiddenSize LSTM units (per direction for the bidirectional recipes; filters for cnn-pool.v1;

@@ -6,8 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The one place a recipe field is documented: read by {@code textcls recipe keys}, by the options
- * {@code train} and {@code tune} add for each flagged field, and by their help.
+ * The one place a recipe field is documented: read by {@code textcls recipe keys} and by the options
+ * {@code train} and {@code bench} add for each flagged field (their help), whose names {@code
+ * --set} and {@code tune} also take.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

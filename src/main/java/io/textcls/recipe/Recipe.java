@@ -58,6 +58,10 @@ public record Recipe(
             if (sample < 0) {
                 throw new TextclsException("split.sample (--sample) must be >= 0 documents per label, got " + sample);
             }
+            if (validation != null && !groups.equals("none") && !groups.equals("auto")) {
+                throw new TextclsException("split.groups (--groups " + groups + ") decides a held-out share; with a "
+                        + "validation folder (--validation) there is none to decide: leave one of them out");
+            }
         }
     }
 
@@ -202,11 +206,6 @@ public record Recipe(
             // The remaining checks (sizes, rates, pooling names) are NetworkSpec's: run them now, on
             // placeholder vocabulary and label counts, so a bad value fails before any data is read.
             spec(name, architecture, 3, 1, hiddenSize, 2, dropout, embeddingDropout, layers, pooling);
-        }
-
-        /** The network spec these settings build for a vocabulary and label count. */
-        public NetworkSpec spec(int vocabularySize, int numLabels) {
-            return spec(vocabularySize, numLabels, 1);
         }
 
         NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {

@@ -128,7 +128,8 @@ final class Checkpoint {
         }
     }
 
-    void delete() throws IOException {
+    /** Removes a folder and everything in it, if it is there. */
+    static void deleteTree(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -177,9 +177,8 @@ final class NetworkTrainer {
                 List.copyOf(history), state.bestReport(), seconds, docsPerSecond);
     }
 
-    /** Removes this network's checkpoint (once the bundle is written). */
-    void deleteCheckpoint() throws IOException {
-        ckpt.delete();
+    String name() {
+        return network.name();
     }
 
     /**

@@ -104,6 +104,10 @@ public final class Trainer {
         Listener listener = synchronizedListener(options.listener());
         Recipe resolved = resolve(recipe);
         Path ckptRoot = Checkpoint.root(bundle);
+        if (java.nio.file.Files.exists(ckptRoot.resolve(Checkpoint.STATE))) {
+            throw new TextclsException(ckptRoot + " holds a checkpoint of an older textcls (one network, not one folder "
+                    + "per network), which this one cannot resume: delete " + ckptRoot + " to start again");
+        }
         List<Recipe.Network> networks = resolved.networks();
         // Checkpoints are checked before the corpus is read: a wrong --resume fails at once.
         List<Checkpoint.State> priors = new ArrayList<>();
@@ -137,17 +141,15 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelCard card = card(resolved, data, results, validation, selfTest(classifier, data), seconds);
-        ModelBundle.Contents contents = draft.withCard(card);
-        ModelBundle.write(bundle, contents);
-        for (NetworkTrainer t : trainers) {
-            t.deleteCheckpoint();
-        }
-        deleteIfEmpty(ckptRoot);
+        TextClassifier saved = classifier.withCard(card);
+        saved.save(bundle);
+        // The bundle is written: every network's checkpoint, and any left by networks no longer in the recipe, go.
+        Checkpoint.deleteTree(ckptRoot);
         seconds = (System.nanoTime() - start) / 1e9;
         listener.info(String.format("saved %s: %d network(s), validation accuracy %.4f; %.1f min in all", bundle,
                 results.size(), validation.accuracy(), seconds / 60));
-        return new TrainingResult(bundle, new TextClassifier(contents), results.stream().map(Trainer::summary)
-                .toList(), validation, seconds, data.report());
+        return new TrainingResult(bundle, saved, results.stream().map(Trainer::summary).toList(), validation, seconds,
+                data.report());
     }
 
     /**
@@ -218,7 +220,16 @@ public final class Trainer {
             List<Future<NetworkTrainer.Result>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                futures.add(pool.submit(() -> trainers.get(k).train(data, priors.get(k), vectors)));
+                futures.add(pool.submit(() -> {
+                    try {
+                        return trainers.get(k).train(data, priors.get(k), vectors);
+                    } catch (IOException | RuntimeException | Error e) {
+                        // Said at once: the other networks go on to their end (each checkpoints), then this is thrown.
+                        listener.info("[" + trainers.get(k).name() + "] failed: " + e.getMessage() + "; the other "
+                                + "networks go on, and a rerun with --resume continues from the checkpoints");
+                        throw e;
+                    }
+                }));
             }
             List<NetworkTrainer.Result> out = new ArrayList<>();
             Throwable failure = null;
@@ -333,13 +344,4 @@ public final class Trainer {
         };
     }
 
-    private static void deleteIfEmpty(Path dir) throws IOException {
-        try (var s = java.nio.file.Files.list(dir)) {
-            if (s.findAny().isEmpty()) {
-                java.nio.file.Files.delete(dir);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            // nothing to remove
-        }
-    }
 }

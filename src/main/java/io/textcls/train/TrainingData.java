@@ -67,6 +67,10 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
                     corpus.entries().size()));
         }
         LabelSet labels = new LabelSet(corpus.labels());
+        // Everything the split needs is found before the corpus is read: a typo fails at once.
+        FolderCorpus valCorpus = recipe.split().validation() == null ? null
+                : FolderCorpus.scan(Path.of(recipe.split().validation()), corpus.labels());
+        DocumentGroups groups = DocumentGroups.of(recipe.split().groups(), corpus);
         CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, pipeline, threads, TextFiles.DEFAULT_MAX_BYTES);
         CorpusReport report = CorpusReport.of(loaded, recipe.text().maxLength());
         listener.info(report.toText().stripTrailing());
@@ -85,10 +89,9 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         Path validationRoot;
         String splitFingerprint;
         String description;
-        if (recipe.split().validation() != null) {
-            Path valDir = Path.of(recipe.split().validation());
-            CorpusLoader.Loaded valLoaded = CorpusLoader.load(FolderCorpus.scan(valDir, corpus.labels()), pipeline,
-                    threads, TextFiles.DEFAULT_MAX_BYTES);
+        if (valCorpus != null) {
+            Path valDir = valCorpus.root();
+            CorpusLoader.Loaded valLoaded = CorpusLoader.load(valCorpus, pipeline, threads, TextFiles.DEFAULT_MAX_BYTES);
             train = nonEmpty;
             val = new ArrayList<>();
             for (TokenizedDocument d : valLoaded.documents()) {
@@ -104,7 +107,6 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         } else {
             train = new ArrayList<>();
             val = new ArrayList<>();
-            DocumentGroups groups = DocumentGroups.of(recipe.split().groups(), corpus);
             if (groups.grouped()) {
                 holdOutGroups(nonEmpty, corpus.labels().size(), recipe, groups, train, val);
             } else {
@@ -126,6 +128,13 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         if (train.isEmpty() || val.isEmpty()) {
             throw new TextclsException("training needs documents in both the training and validation splits; got "
                     + train.size() + " and " + val.size() + " (from " + dataDir + ")");
+        }
+        for (int l = 0; l < labels.size(); l++) {
+            int label = l;
+            if (val.stream().noneMatch(d -> d.label() == label)) {
+                listener.info("warning: no validation document has label '" + labels.names().get(l) + "' (groups too "
+                        + "large for the validation share?); its scores will be missing from the validation table");
+            }
         }
         listener.info(String.format("split: %,d training, %,d validation documents%s", train.size(), val.size(),
                 empty > 0 ? " (" + empty + " empty left out)" : ""));

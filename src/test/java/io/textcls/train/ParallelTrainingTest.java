@@ -1,0 +1,44 @@
+package io.textcls.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.textcls.TestCorpora;
+import io.textcls.classifier.ModelBundle;
+import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Networks trained side by side on their own threads get the weights each gets trained alone. */
+class ParallelTrainingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sideBySideEqualsOneAtATimeEqualsAlone() throws Exception {
+        Path data = TestCorpora.write(dir.resolve("data"), 40, 6);
+        Recipe r = Recipes.withAll(Recipes.parse("""
+                {"networks": [{"name": "lstm", "architecture": "lstm-pool.v1"},
+                              {"name": "cnn", "architecture": "cnn-pool.v1"},
+                              {"name": "ngram", "architecture": "ngram-mean.v1", "hiddenSize": 32}]}""", "test"),
+                List.of("epochs=2", "networks.lstm.hiddenSize=8", "networks.cnn.hiddenSize=8", "embedding-size=8",
+                        "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=3"));
+        List<ModelBundle.Member> parallel = train(r, "parallel.zip", 3);
+        List<ModelBundle.Member> serial = train(r, "serial.zip", 1);
+        assertEquals(3, parallel.size());
+        for (int k = 0; k < 3; k++) {
+            String name = r.networks().get(k).name();
+            List<ModelBundle.Member> alone = train(r.only(r.networks().get(k)), name + "-alone.zip", 1);
+            assertArrayEquals(serial.get(k).weights().toArray(), parallel.get(k).weights().toArray(), name);
+            assertArrayEquals(alone.get(0).weights().toArray(), parallel.get(k).weights().toArray(), name);
+        }
+    }
+
+    private List<ModelBundle.Member> train(Recipe r, String bundle, int parallel) throws Exception {
+        return Trainer.run(r, dir.resolve("data"), dir.resolve(bundle), new Trainer.Options(false, 2, parallel, null))
+                .classifier().members();
+    }
+}
