@@ -55,6 +55,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for the random search order.")
     long seed = 42;
 
+    @Option(names = "--repeats", description = "Train each trial this many times, with seeds seed, seed + 1, ... "
+            + "(other validation splits and initializations), and report the mean accuracy and its standard error.")
+    int repeats = 1;
+
     @Option(names = "--resume", description = "Keep the trials already in --out and run the rest.")
     boolean resume;
 
@@ -72,7 +76,7 @@ public final class TuneCommand implements Callable<Integer> {
         List<Tuner.Trial> done = new Tuner(line -> {
             w.println(line);
             w.flush();
-        }).run(data, work, out, base, ps, plan, budget, resume);
+        }).run(data, work, out, base, ps, plan, budget, resume, repeats);
         w.println();
         w.print(Tuner.format(done, ps.stream().map(Tuner.Param::option).toList()));
         w.flush();

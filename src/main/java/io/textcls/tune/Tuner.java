@@ -55,14 +55,14 @@ public final class Tuner {
      * One trial's outcome; for a recipe with several networks, the scores are the ensemble's and
      * the epochs its last network's.
      */
-    public record Trial(int index, Map<String, String> values, double accuracy, double logLoss, double macroF1,
-                        int bestEpoch, int epochs, double minutes, String stopReason) {
+    public record Trial(int index, Map<String, String> values, double accuracy, double accuracySe, String accuracies,
+                        double logLoss, double macroF1, int bestEpoch, int epochs, double minutes, String stopReason) {
     }
 
     public enum Search { GRID, RANDOM }
 
-    private static final List<String> FIXED_COLUMNS = List.of("trial", "accuracy", "log_loss", "macro_f1",
-            "best_epoch", "epochs", "minutes", "stop");
+    private static final List<String> FIXED_COLUMNS = List.of("trial", "accuracy", "accuracy_se", "accuracies",
+            "log_loss", "macro_f1", "best_epoch", "epochs", "minutes", "stop");
 
     private final Consumer<String> log;
 
@@ -102,6 +102,21 @@ public final class Tuner {
      */
     public List<Trial> run(Path data, Path workDir, Path table, Recipe base, List<Param> params,
                            List<Map<String, String>> plan, double budgetMinutes, boolean resume) throws IOException {
+        return run(data, workDir, table, base, params, plan, budgetMinutes, resume, 1);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, Recipe, List, List, double, boolean)}, training each trial
+     * {@code repeats} times with seeds {@code seed}, {@code seed + 1}, ... (other validation splits
+     * and initializations) and reporting the mean accuracy and its standard error, so that recipes
+     * a few tenths apart can be told apart. A trial killed mid-way reruns its finished repeats.
+     */
+    public List<Trial> run(Path data, Path workDir, Path table, Recipe base, List<Param> params,
+                           List<Map<String, String>> plan, double budgetMinutes, boolean resume, int repeats)
+            throws IOException {
+        if (repeats < 1) {
+            throw new TextclsException("--repeats must be at least 1, got " + repeats);
+        }
         List<String> names = params.stream().map(Param::option).toList();
         for (Map<String, String> p : plan) {
             configFor(base, p); // every value is checked before the first trial runs
@@ -135,7 +150,6 @@ public final class Tuner {
                         - elapsed)));
             }
             log.accept(String.format("trial %d/%d: %s", i + 1, plan.size(), values));
-            Path bundle = workDir.resolve("trial-" + (i + 1) + ".zip");
             long t0 = System.nanoTime();
             // resume: a trial killed with the search continues from its last epoch checkpoint.
             Trainer.Options options = Trainer.Options.defaults().withResume(resume).withListener(line -> {
@@ -143,17 +157,34 @@ public final class Tuner {
                     log.accept("  " + line);
                 }
             });
-            TrainingResult r = Trainer.run(cfg, data, bundle, options);
+            double[] acc = new double[repeats];
+            double logLoss = 0;
+            double macroF1 = 0;
+            TrainingResult r = null;
+            for (int k = 0; k < repeats; k++) {
+                Recipe run = k == 0 ? cfg : Recipes.with(cfg, "seed", String.valueOf(cfg.seed() + k));
+                Path bundle = workDir.resolve("trial-" + (i + 1) + (repeats > 1 ? "-" + (k + 1) : "") + ".zip");
+                r = Trainer.run(run, data, bundle, options);
+                Files.deleteIfExists(bundle);
+                acc[k] = r.validation().accuracy();
+                logLoss += r.validation().logLoss() / repeats;
+                macroF1 += r.validation().macroF1() / repeats;
+            }
             double minutes = (System.nanoTime() - t0) / 60e9;
             longest = Math.max(longest, minutes);
-            Files.deleteIfExists(bundle);
             TrainingResult.NetworkSummary last = r.networks().get(r.networks().size() - 1);
-            Trial t = new Trial(i + 1, values, r.validation().accuracy(), r.validation().logLoss(),
-                    r.validation().macroF1(), last.bestEpoch(), last.history().size(), minutes, last.stopReason());
+            double mean = java.util.Arrays.stream(acc).average().orElseThrow();
+            double se = repeats < 2 ? Double.NaN : Math.sqrt(java.util.Arrays.stream(acc)
+                    .map(a -> (a - mean) * (a - mean)).sum() / (repeats - 1) / repeats);
+            String each = String.join(";", java.util.Arrays.stream(acc).mapToObj(a -> String.format("%.4f", a))
+                    .toList());
+            Trial t = new Trial(i + 1, values, mean, se, each, logLoss, macroF1, last.bestEpoch(),
+                    last.history().size(), minutes, last.stopReason());
             done.add(t);
             write(table, names, done);
-            log.accept(String.format("trial %d: validation accuracy %.4f (epoch %d of %d, %.1f min)", t.index(),
-                    t.accuracy(), t.bestEpoch(), t.epochs(), t.minutes()));
+            log.accept(String.format("trial %d: validation accuracy %.4f%s (epoch %d of %d, %.1f min)", t.index(),
+                    t.accuracy(), repeats > 1 ? String.format(" ± %.4f over %d splits (%s)", se, repeats, each) : "",
+                    t.bestEpoch(), t.epochs(), t.minutes()));
         }
         try (var left = Files.list(workDir)) {
             if (left.findAny().isEmpty()) {
@@ -180,14 +211,14 @@ public final class Tuner {
         for (String n : names) {
             b.append(String.format(" %-16s", n));
         }
-        b.append(String.format(" %9s %9s %6s %7s%n", "accuracy", "log loss", "epoch", "min"));
+        b.append(String.format(" %9s %8s %9s %6s %7s%n", "accuracy", "± s.e.", "log loss", "epoch", "min"));
         for (Trial t : sorted) {
             b.append(String.format("%-6d", t.index()));
             for (String n : names) {
                 b.append(String.format(" %-16s", t.values().get(n)));
             }
-            b.append(String.format(" %9.4f %9.4f %3d/%-2d %7.1f%n", t.accuracy(), t.logLoss(), t.bestEpoch(),
-                    t.epochs(), t.minutes()));
+            b.append(String.format(" %9.4f %8s %9.4f %3d/%-2d %7.1f%n", t.accuracy(), Double.isNaN(t.accuracySe())
+                    ? "" : String.format("%.4f", t.accuracySe()), t.logLoss(), t.bestEpoch(), t.epochs(), t.minutes()));
         }
         return b.toString();
     }
@@ -205,6 +236,8 @@ public final class Tuner {
                 }
                 row.add(t.index());
                 row.add(String.format("%.4f", t.accuracy()));
+                row.add(Double.isNaN(t.accuracySe()) ? "" : String.format("%.4f", t.accuracySe()));
+                row.add(t.accuracies());
                 row.add(String.format("%.4f", t.logLoss()));
                 row.add(String.format("%.4f", t.macroF1()));
                 row.add(t.bestEpoch());
@@ -231,7 +264,8 @@ public final class Tuner {
                     values.put(n, r.get(n));
                 }
                 out.add(new Trial(Integer.parseInt(r.get("trial")), values, Double.parseDouble(r.get("accuracy")),
-                        Double.parseDouble(r.get("log_loss")), Double.parseDouble(r.get("macro_f1")),
+                        r.get("accuracy_se").isEmpty() ? Double.NaN : Double.parseDouble(r.get("accuracy_se")),
+                        r.get("accuracies"), Double.parseDouble(r.get("log_loss")), Double.parseDouble(r.get("macro_f1")),
                         Integer.parseInt(r.get("best_epoch")), Integer.parseInt(r.get("epochs")),
                         Double.parseDouble(r.get("minutes")), r.get("stop")));
             }

@@ -71,4 +71,18 @@ class TunerTest {
         assertTrue(badValue.getMessage().contains("layers"), badValue.getMessage());
         assertTrue(!Files.exists(dir.resolve("t2.csv")), "values are checked before any trial runs");
     }
+
+    @Test
+    void repeatsGiveAMeanAndItsStandardError() throws Exception {
+        Path data = TestCorpora.write(dir.resolve("data-r"), 30, 3);
+        List<Tuner.Param> ps = List.of(Tuner.Param.parse("hidden-size=8"));
+        List<Tuner.Trial> t = new Tuner(l -> { }).run(data, dir.resolve("work-r"), dir.resolve("r.csv"),
+                TinyTraining.recipe(2), ps, Tuner.plan(ps, Tuner.Search.GRID, 0, 1), 0, false, 3);
+        String[] each = t.get(0).accuracies().split(";");
+        assertEquals(3, each.length, t.get(0).accuracies());
+        double mean = java.util.Arrays.stream(each).mapToDouble(Double::parseDouble).average().orElseThrow();
+        assertEquals(mean, t.get(0).accuracy(), 1e-4);
+        assertTrue(t.get(0).accuracySe() >= 0, "standard error " + t.get(0).accuracySe());
+        assertTrue(Files.readString(dir.resolve("r.csv")).contains("accuracy_se"));
+    }
 }
