@@ -61,12 +61,7 @@ final class RecipeOptions {
                     + "architecture; choose a one-network recipe (--recipe lstm64, cnn, bilstm or lstm) or change one "
                     + "network with --set networks.NAME.architecture=...");
         }
-        try {
-            r = Recipes.withAll(r, overrides(parsed));
-        } catch (TextclsException e) {
-            throw new TextclsException(e.getMessage().replace("--set ", ""), e);
-        }
-        return Recipes.withAll(r, sets);
+        return Recipes.withAll(Recipes.withAll(r, overrides(parsed)), sets);
     }
 
     /** The default recipe's value; for a network field, each network's. */

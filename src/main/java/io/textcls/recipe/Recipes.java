@@ -226,7 +226,7 @@ public final class Recipes {
             return c.newInstance(values);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof TextclsException t) {
-                throw new TextclsException("--set " + key + "=" + value + ": " + t.getMessage(), t);
+                throw new TextclsException(key + "=" + value + ": " + t.getMessage(), t);
             }
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {

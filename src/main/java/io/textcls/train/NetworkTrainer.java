@@ -209,7 +209,7 @@ final class NetworkTrainer {
         int steps = 0;
         String task = String.format("%sepoch %d/%d", recipe.networks().size() > 1 ? network.name() + " " : "", epoch,
                 recipe.training().epochs());
-        try (Progress progress = Progress.start(task, order.length, "docs")) {
+        try (Progress progress = Progress.start(task, order.length, "docs", recipe.networks().size() > 1)) {
             boolean masks = RnnMasks.needed(net);
             while (it.hasNext()) {
                 DataSet ds = it.next();

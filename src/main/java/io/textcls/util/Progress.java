@@ -25,6 +25,14 @@ public final class Progress implements AutoCloseable {
     }
 
     public static Progress start(String task, long total, String unit) {
+        return start(task, total, unit, false);
+    }
+
+    /**
+     * As {@link #start(String, long, String)}; {@code lines} logs lines even on a terminal (for
+     * work that runs beside other progress, such as networks training side by side).
+     */
+    public static Progress start(String task, long total, String unit, boolean lines) {
         if (!Boolean.parseBoolean(System.getProperty("textcls.progress", "true"))) {
             return new Progress(null);
         }
@@ -36,7 +44,7 @@ public final class Progress implements AutoCloseable {
                 .setStyle(ProgressBarStyle.ASCII)
                 .setMaxRenderedLength(100);
         OPEN.incrementAndGet();
-        if (System.console() == null || OPEN.get() > 1) {
+        if (lines || System.console() == null || OPEN.get() > 1) {
             b.setConsumer(new DelegatingProgressBarConsumer(LOG::info, 100))
                     .setUpdateIntervalMillis((int) Duration.ofSeconds(30).toMillis())
                     .continuousUpdate();
