@@ -7,6 +7,7 @@ import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
+import io.textcls.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
 import org.deeplearning4j.models.word2vec.VocabWord;
 import org.deeplearning4j.models.word2vec.Word2Vec;
 import org.deeplearning4j.text.sentenceiterator.CollectionSentenceIterator;
+import org.deeplearning4j.text.sentenceiterator.SentenceIterator;
+import org.deeplearning4j.text.sentenceiterator.SentencePreProcessor;
 import org.deeplearning4j.text.tokenization.tokenizerfactory.DefaultTokenizerFactory;
 
 /**
@@ -104,6 +107,9 @@ public final class Word2VecPretrainer {
                 s.dimension(), s.window(), s.negative(), s.minCount(), s.epochs(), s.threads()));
 
         long t1 = System.nanoTime();
+        // Word2Vec reads the sentences once to build its vocabulary, then once per epoch.
+        Progress progress = Progress.start("word2vec (vocabulary + " + s.epochs() + " epochs)",
+                (long) sentences.size() * (s.epochs() + 1), "docs");
         Word2Vec w2v = new Word2Vec.Builder()
                 .layerSize(s.dimension())
                 .windowSize(s.window())
@@ -118,10 +124,12 @@ public final class Word2VecPretrainer {
                 .seed(s.seed())
                 .workers(s.threads())
                 .allowParallelTokenization(false)
-                .iterate(new CollectionSentenceIterator(sentences))
+                .iterate(counting(new CollectionSentenceIterator(sentences), progress))
                 .tokenizerFactory(new DefaultTokenizerFactory())
                 .build();
-        w2v.fit();
+        try (progress) {
+            w2v.fit();
+        }
         double trainSeconds = (System.nanoTime() - t1) / 1e9;
 
         Map<String, float[]> vectors = new LinkedHashMap<>();
@@ -142,5 +150,44 @@ public final class Word2VecPretrainer {
         log.accept(String.format("wrote %,d vectors to %s (%.0f s training, %,.0f tokens/s)", vectors.size(), out,
                 trainSeconds, tokens * (double) s.epochs() / trainSeconds));
         return new Result(sentences.size(), tokens, vectors.size(), readSeconds, trainSeconds);
+    }
+
+    /**
+     * The sentences, stepping {@code progress} as Word2Vec takes each one (its reader runs a little
+     * ahead of training, so the bar leads by at most a queue of documents).
+     */
+    private static SentenceIterator counting(SentenceIterator in, Progress progress) {
+        return new SentenceIterator() {
+            @Override
+            public String nextSentence() {
+                progress.step(1);
+                return in.nextSentence();
+            }
+
+            @Override
+            public boolean hasNext() {
+                return in.hasNext();
+            }
+
+            @Override
+            public void reset() {
+                in.reset();
+            }
+
+            @Override
+            public void finish() {
+                in.finish();
+            }
+
+            @Override
+            public SentencePreProcessor getPreProcessor() {
+                return in.getPreProcessor();
+            }
+
+            @Override
+            public void setPreProcessor(SentencePreProcessor preProcessor) {
+                in.setPreProcessor(preProcessor);
+            }
+        };
     }
 }
