@@ -23,7 +23,9 @@ model=models/imdb.zip
 if [ "$recipe" != imdb-default ]; then model="models/imdb-$(basename "$recipe" .json).zip"; fi
 mkdir -p models
 scripts/get-imdb.sh
-$cli recipe show "$recipe" > /dev/null # builds the jar and checks the recipe before any long work
+# Builds the jar and checks the recipe, TRAIN_ARGS and the folders before any long work.
+# shellcheck disable=SC2086
+$cli train --data data/aclImdb/train --model "$model" --recipe "$recipe" ${TRAIN_ARGS:-} --dry-run > /dev/null
 
 vectors=models/imdb-w2v.txt
 embeddings=()

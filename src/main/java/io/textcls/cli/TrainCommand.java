@@ -56,6 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "the number of cores).")
     int parallel = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--dry-run", description = "Check the options, the recipe, --data's label folders and --model's "
+            + "location, print the resolved recipe and stop before reading any document.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
         Recipe r = RecipeOptions.resolve(recipe, spec.commandLine().getParseResult(), sets);
@@ -74,6 +78,15 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(line);
             out.flush();
         });
+        if (dryRun) {
+            io.textcls.util.OutputLocations.checkWritable(model, "the classifier bundle", "--model");
+            io.textcls.corpus.FolderCorpus corpus = io.textcls.corpus.FolderCorpus.scan(data, r.split().labels());
+            out.println(Recipes.toJson(r));
+            out.printf("dry run: %,d documents under %s (labels %s); nothing trained%n", corpus.entries().size(), data,
+                    corpus.labels());
+            out.flush();
+            return 0;
+        }
         out.printf("recipe: %s (%d network%s: %s)%n", r.name(), r.networks().size(), r.networks().size() == 1 ? "" : "s",
                 String.join(", ", r.networks().stream().map(n -> n.name() + " " + n.architecture()).toList()));
         out.flush();

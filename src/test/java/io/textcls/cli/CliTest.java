@@ -84,6 +84,20 @@ class CliTest {
     }
 
     @Test
+    void dryRunChecksEverythingAndTrainsNothing() throws Exception {
+        Path m = dir.resolve("dry.zip");
+        Run r = run("train", "--data", data.toString(), "--model", m.toString(), "--recipe", "lstm", "--epochs", "2",
+                "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"epochs\" : 2") && r.out().contains("dry run: 120 documents"), r.out());
+        assertFalse(Files.exists(m) || Files.exists(dir.resolve("dry.zip.ckpt")));
+        Run bad = run("train", "--data", data.toString(), "--model", m.toString(), "--set", "networks.0.layers=9",
+                "--dry-run");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("layers must be between 1 and 4"), bad.err());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Run r = run();
         assertEquals(2, r.code());
