@@ -66,7 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
     Phase only;
 
     @Option(names = "--recipe", description = "The recipe whose network is measured: a built-in name or a recipe "
-            + "file; with several networks, --network picks one. The recipe options below change it as on train.")
+            + "file; with several networks, --network picks one. The recipe options below change it as on train; "
+            + "bench reads --docs reviews of --data and starts from random embeddings, so the split, sample, "
+            + "groups, vectors and stopping fields do not apply.")
     String recipe = "lstm64";
 
     @Option(names = "--network", description = "Which of the recipe's networks (default: its first).")

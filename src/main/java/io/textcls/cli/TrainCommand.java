@@ -64,7 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Recipe r = RecipeOptions.resolve(recipe, spec.commandLine().getParseResult(), sets);
         boolean sizeGiven = spec.commandLine().getParseResult().hasMatchedOption("--embedding-size")
-                || sets.stream().anyMatch(s -> s.startsWith("embeddings.size="));
+                || sets.stream().anyMatch(s -> s.contains("=")
+                        && Recipes.pathOf(s.substring(0, s.indexOf('=')).trim()).equals("embeddings.size"));
         if (sizeGiven && r.embeddings().vectors() != null) {
             int dim = WordVectors.readDimension(Path.of(r.embeddings().vectors()));
             if (dim != r.embeddings().size()) {
