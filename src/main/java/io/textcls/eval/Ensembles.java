@@ -123,7 +123,7 @@ public final class Ensembles {
         for (int i = 0; i < networks.size(); i++) {
             Recipe.Network n = networks.get(i);
             renamed.add(new Recipe.Network(members.get(i).name(), n.architecture(), n.hiddenSize(), n.layers(),
-                    n.pooling(), n.dropout(), n.embeddingDropout()));
+                    n.pooling(), n.dropout(), n.embeddingDropout(), n.embeddingSize(), n.pretrained()));
         }
         return new Recipe("ensemble", "ensemble of " + renamed.size() + " networks combined by 'textcls ensemble'",
                 first.seed(), first.split(), first.text(), first.vocabulary(), first.embeddings(), first.training(),

@@ -186,7 +186,11 @@ public record Recipe(
             @Doc(value = "Drop rate on what the output layer and stacked layers read.", flag = "dropout")
             double dropout,
             @Doc(value = "Drop rate on the embeddings fed to the first layer.", flag = "embedding-dropout")
-            double embeddingDropout) {
+            double embeddingDropout,
+            @Doc("This network's embedding width (0: embeddings.size); a width other than the vectors' needs "
+                    + "pretrained false.") int embeddingSize,
+            @Doc("Start this network's embedding from embeddings.vectors, when the recipe has them (false: random, "
+                    + "e.g. for a small bag-of-n-grams member beside pretrained ones).") boolean pretrained) {
         public Network {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
                 throw new TextclsException("networks[].name must be 1-40 letters, digits, '.', '_' or '-', got '"
@@ -205,7 +209,21 @@ public record Recipe(
             }
             // The remaining checks (sizes, rates, pooling names) are NetworkSpec's: run them now, on
             // placeholder vocabulary and label counts, so a bad value fails before any data is read.
+            if (embeddingSize < 0) {
+                throw new TextclsException("network '" + name + "': embeddingSize must be >= 0 (0: the recipe's "
+                        + "embeddings.size), got " + embeddingSize);
+            }
             spec(name, architecture, 3, 1, hiddenSize, 2, dropout, embeddingDropout, layers, pooling);
+        }
+
+        /** The network's embedding width: its own, or the recipe's. */
+        public int embeddingWidth(Embeddings embeddings) {
+            return embeddingSize > 0 ? embeddingSize : embeddings.size();
+        }
+
+        /** Whether this network starts from the recipe's pretrained vectors. */
+        public boolean usesVectors(Embeddings embeddings) {
+            return pretrained && embeddings.vectors() != null;
         }
 
         NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {
@@ -249,13 +267,17 @@ public record Recipe(
 
     /** The network spec of one of the networks, for a vocabulary and label count. */
     public NetworkSpec networkSpec(Network network, int vocabularySize, int numLabels) {
-        return network.spec(vocabularySize, numLabels, embeddings.size());
+        return network.spec(vocabularySize, numLabels, network.embeddingWidth(embeddings));
     }
 
-    /** The optimizer settings, the learning-rate schedule spanning the most epochs of {@code stepsPerEpoch}. */
-    public Optimization optimization(long stepsPerEpoch) {
+    /**
+     * A network's optimizer settings, the learning-rate schedule spanning the most epochs of
+     * {@code stepsPerEpoch}; only pretrained embeddings are frozen.
+     */
+    public Optimization optimization(Network network, long stepsPerEpoch) {
         return new Optimization(training.learningRate(), training.weightDecay(), training.clip(), seed,
-                training.schedule(), stepsPerEpoch * training.epochs(), embeddings.freeze());
+                training.schedule(), stepsPerEpoch * training.epochs(),
+                embeddings.freeze() && network.usesVectors(embeddings));
     }
 
     /** This recipe with only one of its networks (what one network's training depends on). */

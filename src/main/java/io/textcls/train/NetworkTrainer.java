@@ -100,7 +100,7 @@ final class NetworkTrainer {
         NetworkSpec spec = recipe.networkSpec(network, data.vocabulary().size(), data.labels().size());
         long stepsPerEpoch = (data.trainSequences().size() + recipe.training().batchSize() - 1)
                 / recipe.training().batchSize();
-        Optimization opt = recipe.optimization(stepsPerEpoch);
+        Optimization opt = recipe.optimization(network, stepsPerEpoch);
         Checkpoint.State state;
         MultiLayerNetwork net;
         if (prior != null) {
@@ -111,7 +111,7 @@ final class NetworkTrainer {
             state = new Checkpoint.State(recipe.only(network).resultDefining(), data.fingerprint(), List.of(), 0, -1,
                     Double.MAX_VALUE, null, 0, null, null, null);
             net = Architectures.build(spec, opt);
-            if (recipe.embeddings().vectors() != null) {
+            if (network.usesVectors(recipe.embeddings())) {
                 int copied = Architectures.setEmbeddings(net, embeddings.get());
                 listener.info(String.format("embeddings: %,d of %,d vocabulary ids start from %s (%s)", copied,
                         data.vocabulary().size(), recipe.embeddings().vectors(),

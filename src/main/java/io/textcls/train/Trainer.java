@@ -162,7 +162,7 @@ public final class Trainer {
         Recipe.Network n = recipe.networks().get(0);
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
         NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
-        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(Math.max(1, steps)));
+        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
         return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, lengths, numLabels);
@@ -176,6 +176,13 @@ public final class Trainer {
         }
         Path file = Path.of(vectors).toAbsolutePath().normalize();
         int dim = WordVectors.readDimension(file);
+        for (Recipe.Network n : recipe.networks()) {
+            if (n.pretrained() && n.embeddingSize() > 0 && n.embeddingSize() != dim) {
+                throw new TextclsException("network '" + n.name() + "' has embeddingSize " + n.embeddingSize()
+                        + " but starts from the " + dim + "-dimensional vectors in " + file + "; set its embeddingSize "
+                        + "to 0 (follow the vectors) or its pretrained to false");
+            }
+        }
         Recipe r = Recipes.with(recipe, "embeddings.vectors", file.toString());
         return dim == recipe.embeddings().size() ? r : Recipes.with(r, "embeddings.size", String.valueOf(dim));
     }

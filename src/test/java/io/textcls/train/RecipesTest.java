@@ -169,6 +169,30 @@ class RecipesTest {
     }
 
     @Test
+    void aNetworkCanHaveItsOwnWidthAndSkipTheVectors() throws Exception {
+        Path vectors = dir.resolve("v16.txt");
+        float[] half = new float[16];
+        java.util.Arrays.fill(half, 0.5f);
+        new WordVectors(16, new java.util.LinkedHashMap<>(java.util.Map.of("superb", half))).write(vectors);
+        Recipe r = Recipes.withAll(Recipes.parse("""
+                {"networks": [{"name": "lstm", "architecture": "lstm-pool.v1"},
+                              {"name": "bag", "architecture": "ngram-mean.v1", "embeddingSize": 8, "pretrained": false}]}
+                """, "test"), List.of("epochs=1", "hidden-size=8", "embeddings=" + vectors, "freeze-embeddings=true",
+                "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2"));
+        TextClassifier c = TinyTraining.train(data, dir.resolve("mixed.zip"), r).classifier();
+        ModelBundle.Member lstm = c.members().get(0);
+        ModelBundle.Member bag = c.members().get(1);
+        assertEquals(16, lstm.spec().embeddingSize(), "follows the vectors");
+        assertEquals(8, bag.spec().embeddingSize(), "its own width");
+        INDArray w = Architectures.build(lstm.spec(), lstm.weights()).getLayer(0).getParam("W");
+        assertEquals(Nd4j.createFromArray(half), w.getRow(c.vocabulary().id("superb")).castTo(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT), "the pretrained network's frozen row is the vector");
+        Recipe wrong = Recipes.with(r, "networks.bag.pretrained", "true");
+        TextclsException e = assertThrows(TextclsException.class, () -> Trainer.resolve(wrong));
+        assertTrue(e.getMessage().contains("'bag'") && e.getMessage().contains("16-dimensional"), e.getMessage());
+    }
+
+    @Test
     void recipeFieldsByFlagOrPath() {
         Recipe d = Recipes.defaults();
         assertEquals(List.of(64, 64), Recipes.with(d, "hidden-size", "64").networks().stream()
