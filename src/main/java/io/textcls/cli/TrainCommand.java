@@ -1,5 +1,7 @@
 package io.textcls.cli;
 
+import io.textcls.corpus.FolderCorpus;
+import io.textcls.util.OutputLocations;
 import io.textcls.TextclsException;
 import io.textcls.embed.WordVectors;
 import io.textcls.recipe.Recipe;
@@ -80,8 +82,8 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
         });
         if (dryRun) {
-            io.textcls.util.OutputLocations.checkWritable(model, "the classifier bundle", "--model");
-            io.textcls.corpus.FolderCorpus corpus = io.textcls.corpus.FolderCorpus.scan(data, r.split().labels());
+            OutputLocations.checkWritable(model, "the classifier bundle", "--model");
+            FolderCorpus corpus = FolderCorpus.scan(data, r.split().labels());
             out.println(Recipes.toJson(r));
             out.printf("dry run: %,d documents under %s (labels %s); nothing trained%n", corpus.entries().size(), data,
                     corpus.labels());

@@ -1,5 +1,6 @@
 package io.textcls.cli;
 
+import io.textcls.util.OutputLocations;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import io.textcls.tune.Tuner;
@@ -65,7 +66,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        io.textcls.util.OutputLocations.checkWritable(out, "the results table", "--out");
+        OutputLocations.checkWritable(out, "the results table", "--out");
         Recipe base = Recipes.withAll(Recipes.load(recipe), sets);
         List<Tuner.Param> ps = params.stream().map(Tuner.Param::parse).toList();
         List<Map<String, String>> plan = Tuner.plan(ps, search, trials, seed);

@@ -1,5 +1,6 @@
 package io.textcls.train;
 
+import java.nio.file.Files;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
@@ -104,7 +105,7 @@ public final class Trainer {
         Listener listener = synchronizedListener(options.listener());
         Recipe resolved = resolve(recipe);
         Path ckptRoot = Checkpoint.root(bundle);
-        if (java.nio.file.Files.exists(ckptRoot.resolve(Checkpoint.STATE))) {
+        if (Files.exists(ckptRoot.resolve(Checkpoint.STATE))) {
             throw new TextclsException(ckptRoot + " holds a checkpoint of an older textcls (one network, not one folder "
                     + "per network), which this one cannot resume: delete " + ckptRoot + " to start again");
         }
