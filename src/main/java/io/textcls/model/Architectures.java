@@ -39,9 +39,8 @@ import org.nd4j.linalg.schedule.StepSchedule;
  * The registry of network architectures: one builder per released, versioned name (as spaCy's
  * {@code build_bow_text_classifier_v3}). A builder never changes once released: a change gets a
  * new version, so every bundle rebuilds the network it was trained as. Bundles store the name and
- * the {@link NetworkSpec}, never a class name; which layer implementation runs (DL4J's own, or
- * {@link CachingLstm}, which computes the same numbers faster in training) is chosen here, at
- * build time. DL4J's layer dropout acts on a layer's input, so {@code embeddingDropout} sits on the
+ * the {@link NetworkSpec}, never a class name; which layer implementation runs (textcls's own LSTM
+ * kernel, {@link KernelLstm}, with DL4J's parameters and arithmetic) is chosen here, at build time. DL4J's layer dropout acts on a layer's input, so {@code embeddingDropout} sits on the
  * first hidden layer, {@code dropout} on later ones and on the output layer.
  */
 public final class Architectures {
@@ -187,9 +186,8 @@ public final class Architectures {
         List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
         int width = spec.embeddingSize();
         for (int i = 0; i < spec.layers(); i++) {
-            // DL4J's own LSTM inside the wrapper: the wrapper runs each half's passes itself.
-            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, hidden(new LSTM.Builder()
-                    .activation(Activation.TANH).dataFormat(RNNFormat.NCW), width, spec, i)));
+            // The wrapper runs each half's passes itself, the backward half on reversed steps and mask.
+            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
             width = 2 * spec.hiddenSize();
         }
         return pooledOutput(layers, width, spec);
@@ -230,11 +228,11 @@ public final class Architectures {
         return emb.build();
     }
 
-    /** The LSTM implementation a unidirectional recipe runs: DL4J's, keeping its forward pass for backprop. */
-    private static Layer lstm(int nIn, NetworkSpec spec, int index) {
+    /** The LSTM every recipe runs: DL4J's configuration, textcls's kernel ({@link KernelLstm}). */
+    private static LSTM lstm(int nIn, NetworkSpec spec, int index) {
         LSTM built = (LSTM) hidden(new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), nIn,
                 spec, index);
-        return CachingLstm.of(built); // one forward pass per training step instead of two
+        return KernelLstm.of(built);
     }
 
     private static Layer hidden(FeedForwardLayer.Builder<?> b, int nIn, NetworkSpec spec, int index) {

@@ -1,0 +1,254 @@
+package io.textcls.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dense float kernels on the JDK's Vector API ({@code jdk.incubator.vector}): the matrix products
+ * and the gate arithmetic of {@link LstmKernel}. Matrices are row-major
+ * {@code float[]} slices given by offset and row stride. Every loop keeps its vectors in local
+ * variables and never chooses between two vectors with a branch: C2 would box them.
+ *
+ * <p>Only classes that have checked {@link RecurrentKernels#available()} may touch this class: it
+ * does not load where the module is absent.
+ */
+final class VectorKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the first operand kept in cache while the columns are swept. */
+    private static final int ROW_BLOCK = 64;
+    /** Rows of the shared dimension summed per pass of {@link #gemmTN}. */
+    private static final int K_BLOCK = 128;
+
+    private VectorKernels() {
+    }
+
+    /** {@code C[m,n] += A[m,k] · B[k,n]}. */
+    static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int nv = n - n % L;
+        for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
+            int i1 = Math.min(m, i0 + ROW_BLOCK);
+            int j = 0;
+            for (; j + 2 * L <= nv; j += 2 * L) {
+                int i = i0;
+                for (; i + 4 <= i1; i += 4) {
+                    nn4x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < i1; i++) {
+                    nn1x2(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+                }
+            }
+            for (; j < nv; j += L) {
+                for (int i = i0; i < i1; i++) {
+                    nn1x1(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+                }
+            }
+            for (; j < n; j++) {
+                for (int i = i0; i < i1; i++) {
+                    float s = 0;
+                    int ai = aOff + i * lda;
+                    for (int p = 0; p < k; p++) {
+                        s += a[ai + p] * b[bOff + p * ldb + j];
+                    }
+                    c[cOff + i * ldc + j] += s;
+                }
+            }
+        }
+    }
+
+    private static void nn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector s0 = FloatVector.broadcast(S, a[a0 + p]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            FloatVector s1 = FloatVector.broadcast(S, a[a1 + p]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            FloatVector s2 = FloatVector.broadcast(S, a[a2 + p]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            FloatVector s3 = FloatVector.broadcast(S, a[a3 + p]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+    }
+
+    private static void nn1x2(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector x0 = FloatVector.fromArray(S, c, c0), x1 = FloatVector.fromArray(S, c, c0 + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector s = FloatVector.broadcast(S, a[a0 + p]);
+            x0 = s.fma(FloatVector.fromArray(S, b, bp), x0);
+            x1 = s.fma(FloatVector.fromArray(S, b, bp + L), x1);
+        }
+        x0.intoArray(c, c0);
+        x1.intoArray(c, c0 + L);
+    }
+
+    private static void nn1x1(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector x0 = FloatVector.fromArray(S, c, c0);
+        for (int p = 0; p < k; p++) {
+            x0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, b0 + p * ldb), x0);
+        }
+        x0.intoArray(c, c0);
+    }
+
+    /**
+     * {@code C[m,n] += Aᵀ · B} where A is stored {@code [k, m]} (stride {@code lda}) and B
+     * {@code [k, n]}: the shape of weight gradients, summed over the rows of a batch.
+     */
+    static void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int nv = n - n % L;
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int kb = Math.min(K_BLOCK, k - p0);
+            int ap = aOff + p0 * lda, bp = bOff + p0 * ldb;
+            int j = 0;
+            for (; j + 2 * L <= nv; j += 2 * L) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    tn4x2(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    tn1x1(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j);
+                    tn1x1(kb, a, ap + i, lda, b, bp + j + L, ldb, c, cOff + i * ldc + j + L);
+                }
+            }
+            for (; j < nv; j += L) {
+                for (int i = 0; i < m; i++) {
+                    tn1x1(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j);
+                }
+            }
+            for (; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    float s = 0;
+                    for (int p = 0; p < kb; p++) {
+                        s += a[ap + p * lda + i] * b[bp + p * ldb + j];
+                    }
+                    c[cOff + i * ldc + j] += s;
+                }
+            }
+        }
+    }
+
+    private static void tn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb, ap = a0 + p * lda;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector s0 = FloatVector.broadcast(S, a[ap]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            FloatVector s1 = FloatVector.broadcast(S, a[ap + 1]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            FloatVector s2 = FloatVector.broadcast(S, a[ap + 2]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            FloatVector s3 = FloatVector.broadcast(S, a[ap + 3]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+    }
+
+    private static void tn1x1(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector x0 = FloatVector.fromArray(S, c, c0);
+        for (int p = 0; p < k; p++) {
+            x0 = FloatVector.broadcast(S, a[a0 + p * lda]).fma(FloatVector.fromArray(S, b, b0 + p * ldb), x0);
+        }
+        x0.intoArray(c, c0);
+    }
+
+    /** {@code dst[i] = src[i]} for a row repeated {@code rows} times (stride {@code ld}). */
+    static void fillRows(float[] dst, int off, int rows, int ld, float[] row, int n) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(row, 0, dst, off + r * ld, n);
+        }
+    }
+
+    /** {@code sums[j] += Σ_r m[off + r·ld + j]} for {@code j < n}. */
+    static void columnSums(float[] m, int off, int rows, int ld, int n, float[] sums) {
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector s = FloatVector.fromArray(S, sums, j);
+            for (int r = 0; r < rows; r++) {
+                s = s.add(FloatVector.fromArray(S, m, off + r * ld + j));
+            }
+            s.intoArray(sums, j);
+        }
+        for (int j = nv; j < n; j++) {
+            float s = sums[j];
+            for (int r = 0; r < rows; r++) {
+                s += m[off + r * ld + j];
+            }
+            sums[j] = s;
+        }
+    }
+
+    /** {@code dst[i] += src[i]}. */
+    static void add(float[] dst, float[] src, int n) {
+        int nv = n - n % L;
+        for (int i = 0; i < nv; i += L) {
+            FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
+        }
+        for (int i = nv; i < n; i++) {
+            dst[i] += src[i];
+        }
+    }
+
+    static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    static FloatVector tanh(FloatVector x) {
+        return x.lanewise(VectorOperators.TANH);
+    }
+
+    static float tanh(float x) {
+        return (float) Math.tanh(x);
+    }
+}
