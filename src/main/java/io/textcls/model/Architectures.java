@@ -225,7 +225,7 @@ public final class Architectures {
             // A zero step: DL4J's NoOp updater would apply the raw gradient.
             emb.updater(new Sgd(0.0)).regularization(new ArrayList<>()).regularizationBias(new ArrayList<>());
         }
-        return emb.build();
+        return KernelEmbedding.of(emb.build()); // DL4J's layer, its lookup and gradient in Java
     }
 
     /** The LSTM every recipe runs: DL4J's configuration, textcls's kernel ({@link KernelLstm}). */
@@ -270,8 +270,8 @@ public final class Architectures {
                 .updater(opt.schedule() == Optimization.Schedule.CONSTANT ? new Adam(opt.learningRate())
                         : new Adam(schedule(opt)))
                 .weightInit(WeightInit.XAVIER);
-        if (opt.weightDecay() > 0) {
-            b.weightDecay(opt.weightDecay());
+        if (opt.weightDecay() > 0) { // DL4J's weightDecay(λ): the weights, not the biases, rate-scaled
+            b.regularization(new ArrayList<>(List.of(new UnscoredWeightDecay(opt.weightDecay()))));
         }
         if (opt.gradientClip() > 0) {
             b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
@@ -289,6 +289,14 @@ public final class Architectures {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, opt));
         net.init();
         return net;
+    }
+
+    /**
+     * Makes a network about to train (new, or restored from a checkpoint) update its parameters in
+     * one fused pass ({@link FusedAdamUpdater}); its updater state is kept.
+     */
+    public static void fuseUpdater(MultiLayerNetwork net) {
+        FusedAdamUpdater.install(net);
     }
 
     /** Settings for a network that only scores: no optimizer state is ever made. */

@@ -1,6 +1,5 @@
 package io.textcls.model;
 
-import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -83,11 +82,10 @@ public class KernelLstmLayer extends LSTM {
             x = new float[n];
         }
         // [B, nIn, T] -> [B][T][nIn]
-        float[] in = read(input, batch * nIn * steps);
-        transposeLastTwo(in, batch, nIn, steps, x);
+        toBtf(read(input), NativeFloats.order(input), batch, nIn, steps, x);
         boolean[] m = null;
         if (maskArray != null) {
-            float[] mk = read(maskArray, batch * steps);
+            float[] mk = staging = NativeFloats.readC(maskArray, staging);
             if (mask.length < mk.length) {
                 mask = new boolean[mk.length];
             }
@@ -100,7 +98,7 @@ public class KernelLstmLayer extends LSTM {
         // 'f' order as DL4J's: the next layer's dropout draws its mask in this order
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {batch, hidden, steps}, 'f');
-        write(toF(h, batch, steps, hidden), out, batch * hidden * steps);
+        NativeFloats.write(toF(h, batch, steps, hidden), out);
         kept = training;
         return out;
     }
@@ -119,7 +117,7 @@ public class KernelLstmLayer extends LSTM {
         if (dh.length < batch * steps * hidden) {
             dh = new float[batch * steps * hidden];
         }
-        transposeLastTwo(read(epsilon, batch * hidden * steps), batch, hidden, steps, dh);
+        toBtf(read(epsilon), NativeFloats.order(epsilon), batch, hidden, steps, dh);
         if (dx.length < batch * steps * nIn) {
             dx = new float[batch * steps * nIn];
         }
@@ -138,7 +136,7 @@ public class KernelLstmLayer extends LSTM {
 
         INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {batch, nIn, steps}, 'f');
-        write(toF(dx, batch, steps, nIn), eps, batch * nIn * steps);
+        NativeFloats.write(toF(dx, batch, steps, nIn), eps);
         weightNoiseParams.clear();
         return new Pair<>(g, backpropDropOutIfPresent(eps));
     }
@@ -155,30 +153,39 @@ public class KernelLstmLayer extends LSTM {
         if (staging.length < n) {
             staging = new float[n];
         }
-        float[] dst = staging;
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                int s = (b * steps + t) * features, d = t * features * batch + b;
-                for (int f = 0; f < features; f++) {
-                    dst[d + f * batch] = src[s + f];
-                }
-            }
+        for (int t = 0; t < steps; t++) { // [B][F] rows of step t, stride T*F, to [F][B]
+            transpose(src, t * features, steps * features, batch, features, staging, t * features * batch, batch);
         }
-        return dst;
+        return staging;
     }
 
-    /** {@code [B][R][C]} to {@code [B][C][R]}. */
-    static void transposeLastTwo(float[] src, int batch, int rows, int cols, float[] dst) {
-        final int tile = 32;
-        for (int bt = 0; bt < batch; bt++) {
-            int base = bt * rows * cols;
-            for (int r0 = 0; r0 < rows; r0 += tile) {
-                for (int c0 = 0; c0 < cols; c0 += tile) {
-                    int r1 = Math.min(rows, r0 + tile), c1 = Math.min(cols, c0 + tile);
+    /** {@code [B, F, T]} in 'c' ({@code [B][F][T]}) or 'f' ({@code [T][F][B]}) order to {@code [B][T][F]}. */
+    static void toBtf(float[] src, char order, int batch, int features, int steps, float[] dst) {
+        if (order == 'c') {
+            for (int b = 0; b < batch; b++) {
+                transpose(src, b * features * steps, steps, features, steps, dst, b * steps * features, features);
+            }
+        } else {
+            for (int t = 0; t < steps; t++) { // [F][B] of step t to rows (b, t) of dst, stride T*F
+                transpose(src, t * features * batch, batch, features, batch, dst, t * features, steps * features);
+            }
+        }
+    }
+
+    /**
+     * {@code dst[d0 + c·dStride + r] = src[s0 + r·sStride + c]} for {@code r < rows}, {@code c < cols}:
+     * a transpose, in tiles that stay in cache.
+     */
+    static void transpose(float[] src, int s0, int sStride, int rows, int cols, float[] dst, int d0, int dStride) {
+        final int tile = 16;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(rows, r0 + tile);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(cols, c0 + tile);
+                for (int c = c0; c < c1; c++) {
+                    int d = d0 + c * dStride;
                     for (int r = r0; r < r1; r++) {
-                        for (int c = c0; c < c1; c++) {
-                            dst[base + c * rows + r] = src[base + r * cols + c];
-                        }
+                        dst[d + r] = src[s0 + r * sStride + c];
                     }
                 }
             }
@@ -187,21 +194,10 @@ public class KernelLstmLayer extends LSTM {
 
     /** A 2-d parameter (any order) as row-major floats. */
     private static void copyRowMajor(INDArray param, float[] dst) {
-        INDArray c = param.ordering() == 'c' && param.isView() == false ? param : param.dup('c');
-        c.data().asNioFloat().get(dst, 0, dst.length);
+        NativeFloats.readC(param, dst);
     }
 
-    /** The values of an array in 'c' order, as floats (a copy where the array is a view or another order). */
-    private float[] read(INDArray a, int n) {
-        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() ? a
-                : a.castTo(DataType.FLOAT).dup('c');
-        FloatBuffer buf = c.data().asNioFloat();
-        float[] dst = staging.length >= n ? staging : (staging = new float[n]);
-        buf.get(dst, 0, n);
-        return dst;
-    }
-
-    private static void write(float[] src, INDArray dst, int n) {
-        dst.data().asNioFloat().put(src, 0, n);
+    private float[] read(INDArray a) {
+        return staging = NativeFloats.read(a, staging);
     }
 }

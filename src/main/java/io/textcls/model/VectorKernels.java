@@ -1,5 +1,7 @@
 package io.textcls.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -250,5 +252,52 @@ final class VectorKernels {
 
     static float tanh(float x) {
         return (float) Math.tanh(x);
+    }
+
+    /**
+     * Adam with decoupled weight decay over {@code n} parameters from {@code from}, in native
+     * memory: {@code g = grad·scale; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+     * grad = α·m / (√v + ε) + decay·param} (the update DL4J's step subtracts). The moments are at
+     * {@code m0} and {@code v0} of {@code state}.
+     */
+    static void adam(ByteBuffer grad, ByteBuffer param, ByteBuffer state, int from, int n, int m0, int v0, float scale,
+                     float beta1, float beta2, float eps, float alpha, float decay) {
+        int nv = n - n % L;
+        ByteOrder o = ByteOrder.nativeOrder();
+        float c1 = 1 - beta1, c2 = 1 - beta2;
+        for (int i = 0; i < nv; i += L) {
+            int gi = (from + i) * 4, mi = (m0 + i) * 4, vi = (v0 + i) * 4;
+            FloatVector g = FloatVector.fromByteBuffer(S, grad, gi, o).mul(scale);
+            FloatVector m = FloatVector.fromByteBuffer(S, state, mi, o).mul(beta1).add(g.mul(c1));
+            FloatVector v = FloatVector.fromByteBuffer(S, state, vi, o).mul(beta2).add(g.mul(g).mul(c2));
+            m.intoByteBuffer(state, mi, o);
+            v.intoByteBuffer(state, vi, o);
+            FloatVector u = m.mul(alpha).div(v.lanewise(VectorOperators.SQRT).add(eps));
+            u.add(FloatVector.fromByteBuffer(S, param, gi, o).mul(decay)).intoByteBuffer(grad, gi, o);
+        }
+        for (int i = nv; i < n; i++) {
+            int gi = (from + i) * 4, mi = (m0 + i) * 4, vi = (v0 + i) * 4;
+            float g = grad.getFloat(gi) * scale;
+            float m = state.getFloat(mi) * beta1 + g * c1;
+            float v = state.getFloat(vi) * beta2 + g * g * c2;
+            state.putFloat(mi, m);
+            state.putFloat(vi, v);
+            grad.putFloat(gi, m * alpha / ((float) Math.sqrt(v) + eps) + param.getFloat(gi) * decay);
+        }
+    }
+
+    /** Plain SGD with decoupled weight decay: {@code grad = grad·rate + decay·param}. */
+    static void sgd(ByteBuffer grad, ByteBuffer param, int from, int n, float rate, float decay) {
+        int nv = n - n % L;
+        ByteOrder o = ByteOrder.nativeOrder();
+        for (int i = 0; i < nv; i += L) {
+            int gi = (from + i) * 4;
+            FloatVector.fromByteBuffer(S, grad, gi, o).mul(rate)
+                    .add(FloatVector.fromByteBuffer(S, param, gi, o).mul(decay)).intoByteBuffer(grad, gi, o);
+        }
+        for (int i = nv; i < n; i++) {
+            int gi = (from + i) * 4;
+            grad.putFloat(gi, grad.getFloat(gi) * rate + param.getFloat(gi) * decay);
+        }
     }
 }

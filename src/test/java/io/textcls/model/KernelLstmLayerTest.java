@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * textcls's LSTM layer against DL4J's own, inside whole networks with the same parameters, masks
+ * textcls's LSTM and embedding layers against DL4J's own, inside whole networks with the same parameters, masks
  * and dropout masks: outputs and every parameter's gradient, for the pooled and last-step recipes,
  * stacked layers, both directions, batches of 1 and 64 rows of very different lengths.
  */
@@ -53,6 +53,10 @@ class KernelLstmLayerTest {
         return shape == Shape.BIDIRECTIONAL ? new Bidirectional(Bidirectional.Mode.CONCAT, layer) : layer;
     }
 
+    private static EmbeddingSequenceLayer embedding() {
+        return new EmbeddingSequenceLayer.Builder().nIn(VOCAB).nOut(EMB).build();
+    }
+
     static MultiLayerNetwork net(boolean kernel, Shape shape) {
         return net(kernel, shape, true);
     }
@@ -60,7 +64,7 @@ class KernelLstmLayerTest {
     static MultiLayerNetwork net(boolean kernel, Shape shape, boolean dropout) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(7)
                 .updater(new Adam(0.01)).list()
-                .layer(new EmbeddingSequenceLayer.Builder().nIn(VOCAB).nOut(EMB).build())
+                .layer(kernel ? KernelEmbedding.of(embedding()) : embedding())
                 .layer(recurrent(kernel, shape, EMB, dropout ? 0.8 : 1.0));
         int width = shape == Shape.BIDIRECTIONAL ? 2 * HID : HID;
         if (shape == Shape.STACKED) {
@@ -159,6 +163,7 @@ class KernelLstmLayerTest {
         } else {
             assertInstanceOf(KernelLstmLayer.class, l1);
         }
+        assertInstanceOf(KernelEmbeddingLayer.class, ours.getLayer(0));
         assertEquals(dl4j.params(), ours.params(), "same initial parameters");
         boolean pooled = shape != Shape.LAST;
         for (long seed = 0; seed < 2; seed++) {
