@@ -61,6 +61,14 @@ public final class Architectures {
      */
     public static final String BILSTM_POOL_V1 = "bilstm-pool.v1";
     /**
+     * As {@link #LSTM_POOL_V1} with GRU layers ({@link Gru}, PyTorch's {@code nn.GRU} equations):
+     * three gates instead of four, so three quarters of an LSTM's recurrent work. Runs only on
+     * textcls's kernel (the JVM needs the Vector API module).
+     */
+    public static final String GRU_POOL_V1 = "gru-pool.v1";
+    /** As {@link #GRU_POOL_V1}, each GRU bidirectional (DL4J's wrapper, outputs concatenated). */
+    public static final String BIGRU_POOL_V1 = "bigru-pool.v1";
+    /**
      * EmbeddingSequenceLayer → {@link NetworkSpec#layers()} one-dimensional convolutions (width
      * {@value #CNN_KERNEL}, same-length output, ReLU, {@code hiddenSize} filters) → masked pooling
      * → dropout → OutputLayer (softmax, MCXENT). Not an LSTM: a fast, differently-erring member
@@ -94,11 +102,16 @@ public final class Architectures {
         REGISTRY.put(LSTM_POOL_V1, Architectures::lstmPoolV1);
         REGISTRY.put(BILSTM_POOL_V1, Architectures::bilstmPoolV1);
         REGISTRY.put(CNN_POOL_V1, Architectures::cnnPoolV1);
+        REGISTRY.put(GRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, false));
+        REGISTRY.put(BIGRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, true));
         REGISTRY.put(NGRAM_MEAN_V1, Architectures::ngramMeanV1);
     }
 
     public static final List<String> KNOWN = List.copyOf(REGISTRY.keySet());
-    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1);
+    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1, GRU_POOL_V1,
+            BIGRU_POOL_V1);
+    /** The architectures whose recurrent layers are LSTMs. */
+    static final List<String> LSTMS = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1);
 
     private Architectures() {
     }
@@ -109,7 +122,12 @@ public final class Architectures {
         }
     }
 
-    /** Whether the architecture's hidden layers are LSTMs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
+    /** Whether the architecture's hidden layers are LSTMs. */
+    public static boolean lstm(String architecture) {
+        return LSTMS.contains(architecture);
+    }
+
+    /** Whether the architecture's hidden layers are recurrent, LSTMs or GRUs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
     public static boolean recurrent(String architecture) {
         return !CNN_POOL_V1.equals(architecture) && !NGRAM_MEAN_V1.equals(architecture);
     }
@@ -189,6 +207,17 @@ public final class Architectures {
             // The wrapper runs each half's passes itself, the backward half on reversed steps and mask.
             layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
             width = 2 * spec.hiddenSize();
+        }
+        return pooledOutput(layers, width, spec);
+    }
+
+    private static List<Layer> gruPool(NetworkSpec spec, Optimization opt, boolean bidirectional) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            Gru gru = (Gru) hidden(new Gru.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), width, spec, i);
+            layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, gru) : gru);
+            width = (bidirectional ? 2 : 1) * spec.hiddenSize();
         }
         return pooledOutput(layers, width, spec);
     }

@@ -14,7 +14,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's embedding-sequence layer with the lookup and its gradient in Java. DL4J's backward pass
@@ -134,7 +133,7 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
             }
         }
         INDArray view = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        view.assign(Nd4j.create(grad, new long[] {vocab, width}, 'f'));
+        view.assign(NativeFloats.array(grad, new long[] {vocab, width}, 'f'));
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, view);
         haveIds = false;

@@ -14,7 +14,6 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's LSTM layer with its forward and backward passes run by {@link LstmKernel}: same
@@ -82,7 +81,7 @@ public class KernelLstmLayer extends LSTM {
             x = new float[n];
         }
         // [B, nIn, T] -> [B][T][nIn]
-        toBtf(read(input), NativeFloats.order(input), batch, nIn, steps, x);
+        Layouts.toBtf(read(input), NativeFloats.order(input), batch, nIn, steps, x);
         boolean[] m = null;
         if (maskArray != null) {
             float[] mk = staging = NativeFloats.readC(maskArray, staging);
@@ -117,7 +116,7 @@ public class KernelLstmLayer extends LSTM {
         if (dh.length < batch * steps * hidden) {
             dh = new float[batch * steps * hidden];
         }
-        toBtf(read(epsilon), NativeFloats.order(epsilon), batch, hidden, steps, dh);
+        Layouts.toBtf(read(epsilon), NativeFloats.order(epsilon), batch, hidden, steps, dh);
         if (dx.length < batch * steps * nIn) {
             dx = new float[batch * steps * nIn];
         }
@@ -126,9 +125,9 @@ public class KernelLstmLayer extends LSTM {
         INDArray gw = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray grw = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gb = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        gw.assign(Nd4j.create(dW, new long[] {nIn, 4L * hidden}, 'c'));
-        grw.assign(Nd4j.create(dRW, new long[] {hidden, 4L * hidden}, 'c'));
-        gb.assign(Nd4j.create(db, gb.shape(), 'c'));
+        gw.assign(NativeFloats.array(dW, new long[] {nIn, 4L * hidden}, 'c'));
+        grw.assign(NativeFloats.array(dRW, new long[] {hidden, 4L * hidden}, 'c'));
+        gb.assign(NativeFloats.array(db, gb.shape(), 'c'));
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gw);
         g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, grw);
@@ -147,49 +146,14 @@ public class KernelLstmLayer extends LSTM {
         super.clear();
     }
 
-    /** {@code [B][T][F]} to the 'f' order of {@code [B, F, T]} ({@code [T][F][B]}) in the staging buffer. */
+    /** {@code [B][T][F]} to the 'f' order of {@code [B, F, T]} in the staging buffer. */
     private float[] toF(float[] src, int batch, int steps, int features) {
         int n = batch * steps * features;
         if (staging.length < n) {
             staging = new float[n];
         }
-        for (int t = 0; t < steps; t++) { // [B][F] rows of step t, stride T*F, to [F][B]
-            transpose(src, t * features, steps * features, batch, features, staging, t * features * batch, batch);
-        }
+        Layouts.btfToF(src, batch, steps, features, staging);
         return staging;
-    }
-
-    /** {@code [B, F, T]} in 'c' ({@code [B][F][T]}) or 'f' ({@code [T][F][B]}) order to {@code [B][T][F]}. */
-    static void toBtf(float[] src, char order, int batch, int features, int steps, float[] dst) {
-        if (order == 'c') {
-            for (int b = 0; b < batch; b++) {
-                transpose(src, b * features * steps, steps, features, steps, dst, b * steps * features, features);
-            }
-        } else {
-            for (int t = 0; t < steps; t++) { // [F][B] of step t to rows (b, t) of dst, stride T*F
-                transpose(src, t * features * batch, batch, features, batch, dst, t * features, steps * features);
-            }
-        }
-    }
-
-    /**
-     * {@code dst[d0 + c·dStride + r] = src[s0 + r·sStride + c]} for {@code r < rows}, {@code c < cols}:
-     * a transpose, in tiles that stay in cache.
-     */
-    static void transpose(float[] src, int s0, int sStride, int rows, int cols, float[] dst, int d0, int dStride) {
-        final int tile = 16;
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            int r1 = Math.min(rows, r0 + tile);
-            for (int c0 = 0; c0 < cols; c0 += tile) {
-                int c1 = Math.min(cols, c0 + tile);
-                for (int c = c0; c < c1; c++) {
-                    int d = d0 + c * dStride;
-                    for (int r = r0; r < r1; r++) {
-                        dst[d + r] = src[s0 + r * sStride + c];
-                    }
-                }
-            }
-        }
     }
 
     /** A 2-d parameter (any order) as row-major floats. */

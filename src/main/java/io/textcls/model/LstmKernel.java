@@ -48,7 +48,7 @@ final class LstmKernel {
     private float[] cell = new float[0];  // [B][T][H]
     private float[] tanhC = new float[0]; // [B][T][H]
     private float[] out = new float[0];   // [B][T][H]
-    private final Part[] parts = new Part[RecurrentKernels.MAX_THREADS];
+    private final Part[] parts = new Part[RecurrentKernels.MAX_PARTS];
 
     /** A thread's scratch and its partial weight gradients. */
     private final class Part {
@@ -227,7 +227,7 @@ final class LstmKernel {
      * @param dW receives the gradient of {@code W}, row-major {@code [nIn][4H]}; {@code dRW}, {@code db} likewise
      */
     void backward(float[] dh, float[] dx, float[] dW, float[] dRW, float[] db, int threads) {
-        int used = RecurrentKernels.parts(threads, batch);
+        int used = RecurrentKernels.parts(batch);
         for (int p = 0; p < used; p++) {
             if (parts[p] == null) {
                 parts[p] = new Part();

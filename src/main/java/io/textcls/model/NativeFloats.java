@@ -49,4 +49,11 @@ final class NativeFloats {
         }
         dst.data().asNioFloat().put(src, 0, (int) dst.length());
     }
+
+    /** A new dense array holding {@code src} (in {@code order}), copied in one bulk write. */
+    static INDArray array(float[] src, long[] shape, char order) {
+        INDArray a = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+        a.data().asNioFloat().put(src, 0, (int) a.length());
+        return a;
+    }
 }

@@ -19,10 +19,14 @@ import org.slf4j.LoggerFactory;
 public final class RecurrentKernels {
     private static final Logger LOG = LoggerFactory.getLogger(RecurrentKernels.class);
     static final int MAX_THREADS = 64;
+    /** The most parts a batch is split into (and so the most threads one layer uses). */
+    static final int MAX_PARTS = 8;
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final boolean WANTED = !"dl4j".equalsIgnoreCase(System.getProperty("textcls.kernel", ""));
     private static final AtomicInteger WARNED = new AtomicInteger();
-    private static volatile int threads = 1;
+    /** The property that fixes {@link #threads()} (else a training run sets it, else OMP_NUM_THREADS, else 1). */
+    public static final String THREADS_PROPERTY = "textcls.kernel.threads";
+    private static volatile int threads = initialThreads();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "textcls-kernel");
         t.setDaemon(true);
@@ -54,9 +58,25 @@ public final class RecurrentKernels {
         return AVAILABLE && WANTED ? "textcls (Vector API, " + VectorInfo.lanes() + " float lanes)" : "DL4J";
     }
 
-    /** How many threads one layer splits a batch's rows over (default 1; one network training alone may use every core). */
-    public static void setThreads(int n) {
-        threads = Math.max(1, Math.min(MAX_THREADS, n));
+    private static int initialThreads() {
+        String p = System.getProperty(THREADS_PROPERTY);
+        String omp = System.getenv("OMP_NUM_THREADS");
+        try {
+            return Math.max(1, Math.min(MAX_THREADS, Integer.parseInt(p != null ? p : omp != null ? omp : "1")));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * How many threads one layer splits a batch's rows over: a training run gives each network its
+     * share of the cores (all of them to a network that trains alone), unless {@value #THREADS_PROPERTY}
+     * is set.
+     */
+    public static void setThreadsUnlessFixed(int n) {
+        if (System.getProperty(THREADS_PROPERTY) == null) {
+            threads = Math.max(1, Math.min(MAX_THREADS, n));
+        }
     }
 
     public static int threads() {
@@ -68,27 +88,40 @@ public final class RecurrentKernels {
         void run(int part, int r0, int r1);
     }
 
-    /** How many parts a batch of {@code rows} is split into on {@code threads} threads. */
-    static int parts(int threads, int rows) {
-        return Math.max(1, Math.min(Math.min(threads, MAX_THREADS), rows / 4 == 0 ? 1 : rows / 4));
+    /** Rows per part of a batch, about. */
+    private static final int PART_ROWS = 16;
+
+    /**
+     * How many parts a batch of {@code rows} is split into: a fixed number, whatever the thread
+     * count, so that each part's weight-gradient sums, added in part order, give the same numbers
+     * on one thread or many.
+     */
+    static int parts(int rows) {
+        return Math.max(1, Math.min(MAX_PARTS, (rows + PART_ROWS - 1) / PART_ROWS));
     }
 
-    /** Runs a task on each part of the rows, the first part on the calling thread, and waits for all. */
+    /**
+     * Runs a task on each part of the rows (part {@code p} is rows {@code [rows·p/n, rows·(p+1)/n)}),
+     * the parts dealt over up to {@code threads} threads, the first on the calling thread, and waits
+     * for all.
+     */
     static void run(int threads, int rows, RowTask task) {
-        int n = parts(threads, rows);
-        if (n == 1) {
-            task.run(0, 0, rows);
+        int n = parts(rows);
+        int workers = Math.max(1, Math.min(threads, n));
+        if (workers == 1) {
+            for (int p = 0; p < n; p++) {
+                task.run(p, rows * p / n, rows * (p + 1) / n);
+            }
             return;
         }
-        @SuppressWarnings("unchecked")
-        Future<?>[] others = new Future<?>[n - 1];
-        for (int p = 1; p < n; p++) {
-            int part = p, r0 = rows * p / n, r1 = rows * (p + 1) / n;
-            others[p - 1] = POOL.submit(() -> task.run(part, r0, r1));
+        Future<?>[] others = new Future<?>[workers - 1];
+        for (int wk = 1; wk < workers; wk++) {
+            int worker = wk;
+            others[wk - 1] = POOL.submit(() -> runParts(task, worker, workers, n, rows));
         }
         Throwable failure = null;
         try {
-            task.run(0, 0, rows / n);
+            runParts(task, 0, workers, n, rows);
         } catch (RuntimeException | Error e) {
             failure = e;
         }
@@ -110,6 +143,12 @@ public final class RecurrentKernels {
         }
         if (failure != null) {
             throw new IllegalStateException("a kernel thread failed: " + failure, failure);
+        }
+    }
+
+    private static void runParts(RowTask task, int worker, int workers, int n, int rows) {
+        for (int p = worker; p < n; p += workers) {
+            task.run(p, rows * p / n, rows * (p + 1) / n);
         }
     }
 

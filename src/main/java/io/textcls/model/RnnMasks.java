@@ -28,7 +28,7 @@ public final class RnnMasks {
      */
     public static boolean needed(MultiLayerNetwork net) {
         for (Layer l : net.getLayers()) {
-            if (l instanceof BidirectionalLayer || l instanceof LSTM) {
+            if (l instanceof BidirectionalLayer || l instanceof LSTM || l instanceof GruLayer) {
                 return true;
             }
         }
@@ -38,7 +38,7 @@ public final class RnnMasks {
     /** Sets the mask ({@code [batch, T]}, or null for none) on every LSTM layer. */
     public static void set(MultiLayerNetwork net, INDArray mask) {
         for (Layer l : net.getLayers()) {
-            if (l instanceof BidirectionalLayer || l instanceof LSTM) {
+            if (l instanceof BidirectionalLayer || l instanceof LSTM || l instanceof GruLayer) {
                 l.setMaskArray(mask);
             }
         }

@@ -14,6 +14,7 @@ import io.textcls.corpus.TokenizedDocument;
 import io.textcls.embed.WordVectors;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
+import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
@@ -211,6 +212,10 @@ public final class Trainer {
             throws IOException {
         int n = trainers.size();
         int threads = Math.min(parallel, n);
+        // Each network's recurrent layers split their batch rows over its share of the cores.
+        RecurrentKernels.setThreadsUnlessFixed(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+        listener.info("LSTM arithmetic: " + RecurrentKernels.lstmKernelName() + ", " + RecurrentKernels.threads()
+                + " thread(s) per network");
         if (threads <= 1) {
             List<NetworkTrainer.Result> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
