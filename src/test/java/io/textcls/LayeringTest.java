@@ -49,7 +49,8 @@ class LayeringTest {
     static final Map<String, Set<String>> LIBRARIES = Map.of(
             "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
             "org.nd4j.", Set.of("encode", "model", "train"),
-            "org.datavec.", Set.of("encode"));
+            "org.datavec.", Set.of("encode"),
+            "jdk.incubator.vector", Set.of("model"));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 
     @Test

@@ -158,20 +158,20 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        InferenceEngine layers = InferenceEngine.untrained(shape, d.seed(), false);
-        InferenceEngine fused = InferenceEngine.supportsFused(shape) ? InferenceEngine.untrained(shape, d.seed(), true)
-                : null;
-        if (fused != null) {
-            report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
+        // every engine that can run the network; "(default)" marks the one textcls scores with
+        InferenceEngine.Kind chosen = InferenceEngine.choice(shape);
+        for (String set : new String[] {"imdb", "synthetic"}) {
+            for (InferenceEngine.Kind kind : InferenceEngine.Kind.values()) {
+                if (!InferenceEngine.supports(kind, shape)) {
+                    continue;
+                }
+                InferenceEngine engine = InferenceEngine.untrained(kind, shape, d.seed());
+                List<int[]> seqs = set.equals("imdb") ? imdb : synth;
+                long tokens = set.equals("imdb") ? imdbTokens : (long) docs * syntheticLength;
+                report(out, "score " + set + ", " + kind.label + (kind == chosen ? " (default)" : ""), seqs.size(),
+                        tokens, () -> time(() -> engine.probabilities(seqs, 64)));
+            }
         }
-        report(out, "score imdb, dl4j layers", imdb.size(), imdbTokens,
-                () -> time(() -> layers.probabilities(imdb, 64)));
-        if (fused != null) {
-            report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
-                    () -> time(() -> fused.probabilities(synth, 64)));
-        }
-        report(out, "score synthetic, dl4j layers", synth.size(), (long) docs * syntheticLength,
-                () -> time(() -> layers.probabilities(synth, 64)));
         out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
         out.flush();
         return 0;
@@ -196,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(s);
         double med = runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
-        out.printf("%-30s %8.1f docs/s (%.1f-%.1f)  %9.0f tokens/s%n", what, n / med, n / s[runs - 1], n / s[0],
+        out.printf("%-40s %8.1f docs/s (%.1f-%.1f)  %9.0f tokens/s%n", what, n / med, n / s[runs - 1], n / s[0],
                 tokens / med);
         out.flush();
     }

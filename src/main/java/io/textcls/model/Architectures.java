@@ -254,14 +254,17 @@ public final class Architectures {
             // A zero step: DL4J's NoOp updater would apply the raw gradient.
             emb.updater(new Sgd(0.0)).regularization(new ArrayList<>()).regularizationBias(new ArrayList<>());
         }
-        return KernelEmbedding.of(emb.build()); // DL4J's layer, its lookup and gradient in Java
+        return DL4J_LAYERS.get() ? emb.build() : KernelEmbedding.of(emb.build()); // DL4J's layer, lookup and gradient in Java
     }
+
+    /** For tests that compare with DL4J itself: networks built on this thread get DL4J's own LSTM and embedding layers. */
+    static final ThreadLocal<Boolean> DL4J_LAYERS = ThreadLocal.withInitial(() -> false);
 
     /** The LSTM every recipe runs: DL4J's configuration, textcls's kernel ({@link KernelLstm}). */
     private static LSTM lstm(int nIn, NetworkSpec spec, int index) {
         LSTM built = (LSTM) hidden(new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), nIn,
                 spec, index);
-        return KernelLstm.of(built);
+        return DL4J_LAYERS.get() ? built : KernelLstm.of(built);
     }
 
     private static Layer hidden(FeedForwardLayer.Builder<?> b, int nIn, NetworkSpec spec, int index) {
