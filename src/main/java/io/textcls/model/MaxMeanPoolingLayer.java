@@ -172,16 +172,36 @@ public class MaxMeanPoolingLayer extends AbstractLayer<MaxMeanPooling> {
                 work = new float[b * n * t];
             }
             float[] g = work;
-            Arrays.fill(g, 0, b * n * t, 0f);
+            float[] share = new float[b * n];
             for (int r = 0; r < b; r++) {
                 float len = length(r, t);
                 for (int k = 0; k < n; k++) {
-                    float share = e[2 * r * n + n + k] / len;
-                    for (int s0 = 0; s0 < t; s0++) {
-                        if (mk == null || mk[r * t + s0] != 0f) {
-                            g[index(order, r, k, s0, b, n, t)] = share;
+                    share[r * n + k] = e[2 * r * n + n + k] / len;
+                }
+            }
+            // the mean's share on every real step, in the input's memory order
+            if (order == 'c') {
+                for (int r = 0; r < b; r++) {
+                    for (int k = 0; k < n; k++) {
+                        int at = (r * n + k) * t;
+                        float v = share[r * n + k];
+                        for (int s0 = 0; s0 < t; s0++) {
+                            g[at + s0] = mk == null || mk[r * t + s0] != 0f ? v : 0f;
                         }
                     }
+                }
+            } else {
+                for (int s0 = 0; s0 < t; s0++) {
+                    for (int k = 0; k < n; k++) {
+                        int at = (s0 * n + k) * b;
+                        for (int r = 0; r < b; r++) {
+                            g[at + r] = mk == null || mk[r * t + s0] != 0f ? share[r * n + k] : 0f;
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < b; r++) { // plus the max's gradient at its first maximum
+                for (int k = 0; k < n; k++) {
                     g[index(order, r, k, argMax[r * n + k], b, n, t)] += e[2 * r * n + k];
                 }
             }
