@@ -45,6 +45,8 @@ if [ -f "$model" ] && [ ! -d "$model.ckpt" ] && [ -z "${RETRAIN:-}" ]; then
 else
   if [ -n "${RETRAIN:-}" ]; then rm -rf "$model.ckpt"; fi
   echo "== train: recipe $recipe (log: models/imdb-train.log)"
+  # --parallel auto (train's default): a short measurement decides whether the recipe's networks
+  # train side by side, one per core, or one after another on both cores; the log says which.
   start=$(date +%s)
   # shellcheck disable=SC2086
   $cli train --data data/aclImdb/train --model "$model" --recipe "$recipe" --resume "${embeddings[@]}" \

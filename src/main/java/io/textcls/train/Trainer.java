@@ -64,13 +64,18 @@ public final class Trainer {
      *
      * @param resume continue the run whose checkpoints are in {@code <bundle>.ckpt/}
      * @param threads threads for reading and tokenizing
-     * @param parallel most networks trained at once (each on its own thread)
+     * @param parallel most networks trained at once (each on its own thread); {@link #AUTO}: as
+     *     many as there are cores, or one at a time on all cores, whichever a short measurement finds faster
      * @param listener where progress lines go
      */
     public record Options(boolean resume, int threads, int parallel, Listener listener) {
+        /** {@code parallel}: decided by measurement. */
+        public static final int AUTO = 0;
+
         public Options {
-            if (threads < 1 || parallel < 1) {
-                throw new TextclsException("--threads and --parallel must be >= 1, got " + threads + " and " + parallel);
+            if (threads < 1 || parallel < 0) {
+                throw new TextclsException("--threads must be >= 1 and --parallel >= 1 (or auto), got " + threads
+                        + " and " + parallel);
             }
             listener = listener == null ? line -> { } : listener;
         }
@@ -128,7 +133,8 @@ public final class Trainer {
         }
         Supplier<float[][]> vectors = embeddings(resolved, data, listener);
 
-        List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, options.parallel(), listener);
+        int parallel = options.parallel() == Options.AUTO ? measuredParallel(resolved, data, listener) : options.parallel();
+        List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, parallel, listener);
 
         List<ModelBundle.Member> members = results.stream()
                 .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
@@ -161,13 +167,78 @@ public final class Trainer {
      */
     public static EpochStats timeEpoch(Recipe recipe, List<int[]> seqs, int[] labels, int vocabularySize,
                                        int numLabels) {
-        Recipe.Network n = recipe.networks().get(0);
+        return timeEpoch(recipe, recipe.networks().get(0), seqs, labels, vocabularySize, numLabels);
+    }
+
+    /** As above, for one network of the recipe. */
+    static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[] labels, int vocabularySize,
+                                int numLabels) {
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
         NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
         MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
         return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, lengths, numLabels);
+    }
+
+    /**
+     * How many networks to train at once, by measurement: each network's epoch over a sample of
+     * the training set, alone on every core and then all side by side on a share of the cores each
+     * (after a warm-up pass). Side by side wins where its slowest network beats the sum of the
+     * networks one after another. One network, or one core: no choice to make.
+     */
+    static int measuredParallel(Recipe recipe, TrainingData data, Listener listener) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Recipe.Network> nets = recipe.networks();
+        int n = nets.size();
+        if (n < 2 || cores < 2) {
+            return Math.max(1, Math.min(n, cores));
+        }
+        int sample = Math.min(data.trainSequences().size(), 3 * recipe.training().batchSize());
+        List<int[]> seqs = data.trainSequences().subList(0, sample);
+        int[] labels = java.util.Arrays.copyOf(data.trainLabels(), sample);
+        int vocab = data.vocabulary().size(), k = data.labels().size();
+        int before = RecurrentKernels.threads();
+        try {
+            RecurrentKernels.setThreadsUnlessFixed(1);
+            for (Recipe.Network net : nets) {
+                timeEpoch(recipe, net, seqs, labels, vocab, k); // warm-up: compile the kernels
+            }
+            RecurrentKernels.setThreadsUnlessFixed(cores);
+            double alone = 0;
+            for (Recipe.Network net : nets) {
+                alone += timeEpoch(recipe, net, seqs, labels, vocab, k).seconds();
+            }
+            int together = Math.min(n, cores);
+            RecurrentKernels.setThreadsUnlessFixed(Math.max(1, cores / together));
+            ExecutorService pool = Executors.newFixedThreadPool(together);
+            double side = 0;
+            try {
+                List<Future<EpochStats>> fs = new ArrayList<>();
+                for (Recipe.Network net : nets) {
+                    fs.add(pool.submit(() -> timeEpoch(recipe, net, seqs, labels, vocab, k)));
+                }
+                for (Future<EpochStats> f : fs) {
+                    side = Math.max(side, f.get().seconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return together;
+            } catch (ExecutionException e) {
+                throw new TextclsException("measuring how to train the networks failed: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+            // side by side, the slowest network sets the pace (n > cores: a rough estimate)
+            double sideTotal = side * Math.ceil((double) n / together);
+            int choice = sideTotal < alone ? together : 1;
+            listener.info(String.format("networks on %d cores, measured on %d documents: one at a time on all cores "
+                    + "%.2f s, %d side by side %.2f s: %s", cores, sample, alone, together, sideTotal,
+                    choice == 1 ? "one at a time" : "side by side"));
+            return choice;
+        } finally {
+            RecurrentKernels.setThreadsUnlessFixed(before);
+        }
     }
 
     /** The vectors path made absolute and the embedding width taken from the vectors. */
