@@ -136,8 +136,12 @@ public final class HtmlReport {
                 .append(TokenHtml.escape(title)).append("</title>\n")
                 // First script: every error or console.error is recorded, so a check can tell.
                 .append("<script>window.__reportErrors=[];function __reportError(m){window.__reportErrors.push(String(m));"
-                        + "document.documentElement.setAttribute('data-report-errors',String(window.__reportErrors.length));}"
-                        + "window.addEventListener('error',function(e){__reportError(e.message);});"
+                        + "var d=document.documentElement;d.setAttribute('data-report-errors',String(window.__reportErrors"
+                        + ".length));d.setAttribute('data-report-last-error',String(m));if(d.hasAttribute("
+                        + "'data-report-status')){d.setAttribute('data-report-status','errors');}}"
+                        // Capture phase: also an image, script or style sheet that fails to load.
+                        + "window.addEventListener('error',function(e){__reportError(e.message||('cannot load '+"
+                        + "(e.target&&(e.target.src||e.target.href))));},true);"
                         + "(function(){var ce=console.error;console.error=function(){__reportError(Array.prototype.join.call("
                         + "arguments,' '));return ce.apply(console,arguments);};})();</script>\n")
                 .append("<style>").append(resource("report.css")).append("</style>\n</head><body>\n");

@@ -105,6 +105,10 @@
     });
   });
 
+  // Nothing may be fetched: the page is one self-contained file.
+  (performance.getEntriesByType ? performance.getEntriesByType('resource') : []).forEach(function (r) {
+    if (!/^data:/.test(r.name)) { __reportError('the page fetched ' + r.name); }
+  });
   document.documentElement.setAttribute('data-report-charts', String(charts));
   document.documentElement.setAttribute('data-report-status',
     window.__reportErrors && window.__reportErrors.length ? 'errors' : 'ok');
