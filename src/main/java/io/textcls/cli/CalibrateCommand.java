@@ -1,10 +1,13 @@
 package io.textcls.cli;
 
 import io.textcls.TextclsException;
+import io.textcls.classifier.ModelBundle;
+import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.eval.Evaluator;
 import io.textcls.metrics.Calibration;
+import io.textcls.metrics.EvaluationReport;
 import io.textcls.util.OutputLocations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -86,10 +89,32 @@ public final class CalibrateCommand implements Callable<Integer> {
         double[] cross = crossFitted(s.truth(), s.raw(), 42);
         out.printf("2-fold check (fitted on one half, measured on the other): ECE %.4f -> %.4f, log loss %.4f -> "
                 + "%.4f%n", cross[0], cross[1], cross[2], cross[3]);
+        if (classifier.members().size() > 1) {
+            members(classifier, s, out);
+        }
         classifier.withTemperature(t).save(target);
         out.println("calibrated bundle written to " + target);
         out.flush();
         return 0;
+    }
+
+    /** For an ensemble, how calibrated each network is alone, and with a temperature of its own (nothing is stored). */
+    static void members(TextClassifier ensemble, Evaluator.Scored s, PrintWriter out) {
+        List<TextClassifier.EncodedText> docs = new ArrayList<>();
+        for (String[] tokens : s.tokens()) {
+            docs.add(ensemble.encodeTokens(List.of(tokens)));
+        }
+        for (ModelBundle.Member m : ensemble.members()) {
+            TextClassifier alone = new TextClassifier(new ModelBundle.Contents(ensemble.labels(), ensemble.vocabulary(),
+                    ensemble.pipelineSettings(), ensemble.recipe().orElse(null), ensemble.card(), List.of(m)));
+            float[][] p = alone.predict(docs).stream().map(Prediction::probs).toArray(float[][]::new);
+            double t = Calibration.fitTemperature(s.truth(), p);
+            out.printf("  network %s alone: accuracy %.4f, ECE %.4f -> %.4f and log loss %.4f -> %.4f with its own "
+                    + "temperature %.4f%n", m.name(), EvaluationReport.of(ensemble.labels().names(), s.truth(), p)
+                    .accuracy(), Calibration.ece(s.truth(), p), Calibration.ece(s.truth(), Calibration.scaleAll(p, t)),
+                    Calibration.logLoss(s.truth(), p, 1), Calibration.logLoss(s.truth(), p, t), t);
+            out.flush();
+        }
     }
 
     /**

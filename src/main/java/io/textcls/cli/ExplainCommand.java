@@ -184,7 +184,9 @@ public final class ExplainCommand implements Callable<Integer> {
         List<Integer> order = e.top(k, top);
         sb.append("most for ").append(labels.get(k)).append(":");
         for (int i : order) {
-            sb.append(String.format(Locale.ROOT, " %s %+.4f", e.tokens().get(i), a[i]));
+            if (a[i] > 0) {
+                sb.append(String.format(Locale.ROOT, " %s %+.4f", e.tokens().get(i), a[i]));
+            }
         }
         sb.append('\n');
         List<Integer> against = new ArrayList<>();

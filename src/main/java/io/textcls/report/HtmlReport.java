@@ -57,7 +57,7 @@ public final class HtmlReport {
      */
     public record Options(int errors, int correct, int maxPasses, int resamples, long seed) {
         public static Options defaults() {
-            return new Options(8, 6, 160, 1000, 42);
+            return new Options(8, 6, 600, 1000, 42);
         }
     }
 

@@ -74,10 +74,13 @@ public final class TokenHtml {
         return sb.toString();
     }
 
-    /** The {@code n} tokens that speak most for {@code label}, with their attributions. */
+    /** The (at most {@code n}) tokens that speak for {@code label}, strongest first, with their attributions. */
     public static String top(Explanation e, int label, int n) {
         StringBuilder sb = new StringBuilder();
         for (int i : e.top(label, n)) {
+            if (e.attribution(i, label) <= 0) {
+                break;
+            }
             sb.append(sb.length() == 0 ? "" : ", ").append(escape(e.tokens().get(i))).append(' ')
                     .append(String.format(Locale.ROOT, "%+.3f", e.attribution(i, label)));
         }

@@ -67,7 +67,7 @@
       { name: 'before (ECE ' + fmt(D.calibration.eceBefore) + ')', type: 'line', data: reliability(D.calibration.before) },
       { name: 'after T=' + fmt(D.calibration.temperature) + ' (ECE ' + fmt(D.calibration.eceAfter) + ')', type: 'line',
         data: reliability(D.calibration.after) },
-      diagonal]
+      Object.assign({}, diagonal, { name: 'perfectly calibrated' })]
   }, axes('confidence (top probability)', 'accuracy', D.calibration.minConfidence, 1, 0, 1)));
 
   var H = D.confidence;

@@ -132,6 +132,16 @@ class ReportCliTest {
     }
 
     @Test
+    void theFaithfulnessMeasureSeesTheLabelWords() throws Exception {
+        io.textcls.eval.Faithfulness.Result f = io.textcls.eval.Faithfulness.measure(TextClassifier.load(model), data,
+                1000, 5, 2, 3, line -> { });
+        assertEquals(24, f.documents(), "every held-out document");
+        assertTrue(f.topDrop() > 0.05, f.toString());
+        assertTrue(f.ratio() > 3, f.toString());
+        assertTrue(f.toString().contains("ratio: "), f.toString());
+    }
+
+    @Test
     void badInputsGetClearErrors() throws Exception {
         CliTest.Run missing = CliTest.run("explain", "--model", model.toString(), "--input", dir.resolve("nope.txt")
                 .toString());
