@@ -155,7 +155,8 @@ class ReportCliTest {
 
         // A calibration entry whose temperature is not positive, with a matching checksum.
         Path edited = dir.resolve("edited.zip");
-        rewriteCalibration(model, edited, "{\"temperature\": -1}");
+        rewriteCalibration(model, edited, "{\"temperature\": -1, \"documents\": 24, \"logLossBefore\": 1, "
+                + "\"logLossAfter\": 1, \"eceBefore\": 0.1, \"eceAfter\": 0.1}");
         BundleException e = org.junit.jupiter.api.Assertions.assertThrows(BundleException.class,
                 () -> ModelBundle.read(edited));
         assertTrue(e.getMessage().contains("entry calibration.json"), e.getMessage());
