@@ -252,7 +252,8 @@ class CliTest {
         assertEquals(0, i.code(), i.err());
         assertTrue(i.out().contains("network:    lstm64-2: NetworkSpec[architecture=lstm-pool.v1")
                 && i.out().contains(": OK") && i.out().contains("member:     pooled.zip"), i.out());
-        Run ev = run("evaluate", "--model", ens.toString(), "--data", data.toString(), "--held-out");
+        Run ev = run("evaluate", "--model", ens.toString(), "--data", data.toString(), "--held-out",
+                "--raw-probabilities");
         assertEquals(0, ev.code(), ev.err());
         String ensTable = e.out().substring(e.out().indexOf("documents:"));
         String evTable = ev.out().substring(ev.out().indexOf("documents:"));
