@@ -39,7 +39,8 @@ class LayeringTest {
             Map.entry("train", Set.of("embed", "classifier", "recipe", "model", "encode", "vocab", "text", "corpus",
                     "metrics", "util")),
             Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
-            Map.entry("cli", Set.of("tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
+            Map.entry("report", Set.of("eval", "classifier", "recipe", "metrics", "util")),
+            Map.entry("cli", Set.of("report", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
                     "vocab", "text", "corpus", "metrics", "util")));
     /**
      * Where each library may be named (imports or fully qualified names): DL4J, ND4J and DataVec

@@ -8,6 +8,7 @@ import io.textcls.Versions;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
+import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
@@ -45,7 +46,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * <p>Flow: read the corpus once, split it and build the vocabulary ({@link TrainingData}), train
  * each network of the recipe on it ({@link NetworkTrainer}; side by side, one per core, where the
  * machine has the cores), then combine the networks into one classifier (an ensemble when there
- * are several: the mean of their probabilities), score it on the validation split, and write the
+ * are several: the mean of their probabilities), score it on the validation split, fit a
+ * temperature on that split ({@link Temperature}: calibrated probabilities, the same labels), and write the
  * bundle with the resolved recipe and a model card. Each network checkpoints after every epoch in
  * {@code <bundle>.ckpt/<network>/}; a killed run resumed with {@link Options#resume} ends with the
  * same weights as one that never stopped.
@@ -142,14 +144,21 @@ public final class Trainer {
         ModelBundle.Contents draft = new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, resolved,
                 null, members);
         TextClassifier classifier = new TextClassifier(draft);
-        EvaluationReport validation = results.size() == 1 ? results.get(0).validation() : validate(classifier, data);
+        float[][] validationProbs = validationProbabilities(classifier, data);
+        EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
+                : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
         if (results.size() > 1) {
             listener.info(String.format("ensemble of %d networks: validation accuracy %.4f, log loss %.4f",
                     results.size(), validation.accuracy(), validation.logLoss()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelCard card = card(resolved, data, results, validation, selfTest(classifier, data), seconds);
-        TextClassifier saved = classifier.withCard(card);
+        Temperature temperature = Temperature.fit(data.validationLabels(), validationProbs,
+                "validation split: " + data.splitDescription());
+        listener.info(String.format("temperature %.3f fitted on the validation split: log loss %.4f -> %.4f, "
+                + "expected calibration error %.4f -> %.4f", temperature.temperature(), temperature.logLossBefore(),
+                temperature.logLossAfter(), temperature.eceBefore(), temperature.eceAfter()));
+        TextClassifier saved = classifier.withCard(card).withTemperature(temperature);
         saved.save(bundle);
         // The bundle is written: every network's checkpoint, and any left by networks no longer in the recipe, go.
         Checkpoint.deleteTree(ckptRoot);
@@ -342,8 +351,8 @@ public final class Trainer {
         }
     }
 
-    /** The classifier's scores on the validation split, through the same path as serving. */
-    private static EvaluationReport validate(TextClassifier classifier, TrainingData data) {
+    /** The classifier's probabilities on the validation split, through the same path as serving. */
+    private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
         List<TextClassifier.EncodedText> docs = new ArrayList<>();
         for (int i = 0; i < data.validation().size(); i++) {
             int tokens = data.validation().get(i).tokens().length;
@@ -355,7 +364,7 @@ public final class Trainer {
         for (int i = 0; i < probs.length; i++) {
             probs[i] = preds.get(i).probs();
         }
-        return EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);
+        return probs;
     }
 
     /** The first few validation documents with the probabilities this process gives them. */
