@@ -241,8 +241,8 @@ public final class Trainer {
             // side by side, the slowest network sets the pace (n > cores: a rough estimate)
             double sideTotal = side * Math.ceil((double) n / together);
             int choice = sideTotal < alone ? together : 1;
-            listener.info(String.format("networks on %d cores, measured on %d documents: one at a time on all cores "
-                    + "%.2f s, %d side by side %.2f s: %s", cores, sample, alone, together, sideTotal,
+            listener.info(String.format("networks on %d cores, measured on %d training documents, one at a time on all "
+                    + "cores %.2f s, %d side by side %.2f s: %s", cores, sample, alone, together, sideTotal,
                     choice == 1 ? "one at a time" : "side by side"));
             return choice;
         } finally {
