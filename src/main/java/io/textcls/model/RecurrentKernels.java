@@ -152,10 +152,64 @@ public final class RecurrentKernels {
         }
     }
 
+    /**
+     * The machine's measured float arithmetic peak on {@code threads} threads at once (vector FMA
+     * chains, about half a second), in GFLOP/s; 0 without the Vector API.
+     */
+    public static double peakGflops(int threads) {
+        if (!AVAILABLE) {
+            return 0;
+        }
+        VectorInfo.peak(200); // warm-up: compiled before it is timed
+        if (threads <= 1) {
+            return VectorInfo.peak(500);
+        }
+        java.util.List<Future<Double>> fs = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            fs.add(POOL.submit(() -> VectorInfo.peak(500)));
+        }
+        double sum = 0;
+        for (Future<Double> f : fs) {
+            try {
+                sum += f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return sum;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Flops per token of a training step's recurrent layers (forward, and backward at twice the
+     * forward: the input and the weight gradients), the products only.
+     */
+    public static double trainingFlopsPerToken(NetworkSpec spec) {
+        String a = spec.architecture();
+        if (!Architectures.recurrent(a)) {
+            return 0;
+        }
+        int gates = Architectures.lstm(a) ? 4 : 3;
+        int dirs = a.startsWith("bi") ? 2 : 1;
+        double flops = 0;
+        int in = spec.embeddingSize();
+        for (int l = 0; l < spec.layers(); l++) {
+            flops += 6.0 * (in + spec.hiddenSize()) * gates * spec.hiddenSize() * dirs;
+            in = dirs * spec.hiddenSize();
+        }
+        return flops;
+    }
+
     /** Keeps the Vector API out of this class, which loads without the module. */
     private static final class VectorInfo {
         static int lanes() {
             return VectorKernels.L;
+        }
+
+        static double peak(long millis) {
+            return VectorKernels.peakGflops(millis);
         }
     }
 }
