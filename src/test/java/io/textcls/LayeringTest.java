@@ -39,7 +39,8 @@ class LayeringTest {
             Map.entry("train", Set.of("embed", "classifier", "recipe", "model", "encode", "vocab", "text", "corpus",
                     "metrics", "util")),
             Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
-            Map.entry("cli", Set.of("tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
+            Map.entry("serve", Set.of("classifier", "util")),
+            Map.entry("cli", Set.of("serve", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
                     "vocab", "text", "corpus", "metrics", "util")));
     /**
      * Where each library may be named (imports or fully qualified names): DL4J, ND4J and DataVec
@@ -49,7 +50,9 @@ class LayeringTest {
     static final Map<String, Set<String>> LIBRARIES = Map.of(
             "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
             "org.nd4j.", Set.of("encode", "model", "train"),
-            "org.datavec.", Set.of("encode"));
+            "org.datavec.", Set.of("encode"),
+            "org.eclipse.jetty.", Set.of("serve"),
+            "io.prometheus.", Set.of("serve"));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 
     @Test
