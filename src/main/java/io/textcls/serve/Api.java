@@ -135,15 +135,13 @@ final class Api extends Handler.Abstract {
         ex.readBody(o.maxBodyBytes(), o.readTimeoutMs(), body -> {
             ServedModel m = server.model();
             ClassifyRequest req = ClassifyRequest.parse(body, o.maxTexts(), m.classifier.labels().names());
-            List<Batcher.Job> jobs = new ArrayList<>(req.texts().size());
-            for (String t : req.texts()) {
-                jobs.add(new Batcher.Job(m, m.classifier.encode(t)));
-            }
-            ex.docs = jobs.size();
+            int n = req.texts().size();
+            ex.docs = n;
             if (server.options().logText()) {
                 ex.texts = req.texts();
             }
-            Batcher.Offer offer = server.stopping() ? Batcher.Offer.CLOSED : server.batcher().offer(jobs);
+            // room first, so an overloaded server refuses without tokenizing
+            Batcher.Offer offer = server.stopping() ? Batcher.Offer.CLOSED : server.batcher().reserve(n);
             if (offer != Batcher.Offer.QUEUED) {
                 boolean full = offer == Batcher.Offer.FULL;
                 server.metrics().rejected.labelValues(full ? "queue_full" : "shutting_down").inc();
@@ -151,6 +149,16 @@ final class Api extends Handler.Abstract {
                         ? "the queue is full (" + o.queueSize() + " documents, --queue-size): retry after a second"
                         : "the server is shutting down").header("Retry-After", "1");
             }
+            List<Batcher.Job> jobs = new ArrayList<>(n);
+            try {
+                for (String t : req.texts()) {
+                    jobs.add(new Batcher.Job(m, m.classifier.encode(t)));
+                }
+            } catch (RuntimeException e) {
+                server.batcher().release(n);
+                throw e;
+            }
+            server.batcher().enqueue(jobs);
             CompletableFuture<?>[] all = jobs.stream().map(Batcher.Job::result).toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(all).whenCompleteAsync((v, failure) -> {
                 if (failure != null) {

@@ -52,6 +52,7 @@ final class Batcher implements AutoCloseable {
     private final ReentrantLock collector = new ReentrantLock(true);
     private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
+    private int reserved;
 
     /**
      * @param batchSizes told the size of every batch run
@@ -71,17 +72,50 @@ final class Batcher implements AutoCloseable {
 
     /** Queues every job, or none when they do not all fit or the batcher is closing. */
     Offer offer(List<Job> jobs) {
+        Offer o = reserve(jobs.size());
+        if (o == Offer.QUEUED) {
+            enqueue(jobs);
+        }
+        return o;
+    }
+
+    /**
+     * Holds room for {@code n} documents, so a request is refused before its documents are
+     * tokenized; follow with {@link #enqueue} (or {@link #release} if they cannot be encoded).
+     */
+    Offer reserve(int n) {
         lock.lock();
         try {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (queue.size() + jobs.size() > capacity) {
+            if (queue.size() + reserved + n > capacity) {
                 return Offer.FULL;
             }
+            reserved += n;
+            return Offer.QUEUED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues jobs whose room was reserved; accepted even when closing, so an accepted request is never dropped. */
+    void enqueue(List<Job> jobs) {
+        lock.lock();
+        try {
+            reserved -= jobs.size();
             queue.addAll(jobs);
             arrived.signal();
-            return Offer.QUEUED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release(int n) {
+        lock.lock();
+        try {
+            reserved -= n;
+            arrived.signalAll();
         } finally {
             lock.unlock();
         }
@@ -123,7 +157,7 @@ final class Batcher implements AutoCloseable {
         lock.lock();
         try {
             while (queue.isEmpty()) {
-                if (closed) {
+                if (closed && reserved == 0) {
                     return null;
                 }
                 arrived.await();
