@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of textcls serve against textcls score, side by side in one run, on loopback only.
 #
-#   scripts/bench-serve.sh [--model models/imdb.zip] [--docs 2000] [--seconds 20] [--soak SECONDS]
+#   scripts/bench-serve.sh [--model models/imdb.zip] [--docs 2000] [--seconds 20] [--runs 3] [--soak SECONDS]
 #
-# 1. score: --docs IMDB reviews (train/unsup, the first by name) scored by `textcls score` (docs/s).
-# 2. serve: the same model behind `textcls serve`; a warm-up, then closed-loop load from 1, 8, 32
-#    and 128 clients, each request one review, each level --seconds (or 20,000 requests): docs/s,
-#    p50/p95/p99 latency, errors; every answer is checked against score's probabilities for its
-#    review (mismatched), and every request is answered once (lost, duplicated).
+# 1. score against serve: --runs times in turn, `textcls score` on --docs IMDB reviews
+#    (train/unsup, the first by name) and the same model behind `textcls serve` under 32
+#    closed-loop clients for --seconds, each request one review; medians and their ratio.
+#    Taking turns keeps the ratio fair on a machine whose other load changes.
+# 2. serve under 1, 8 and 128 clients, --seconds each (or 20,000 requests): docs/s, p50/p95/p99
+#    latency, errors. Every answer is checked against score's probabilities for its review
+#    (mismatched), and every request is answered once (lost, duplicated).
 # 3. half load: open-loop requests at half the 32-client throughput: latency counted from when each
 #    request was due.
 # 4. past capacity: open loop at twice the 32-client throughput on a server with --queue-size 64:
@@ -20,14 +22,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-model=models/imdb.zip; docs=2000; seconds=20; soak=0; port="${PORT:-18765}"
+model=models/imdb.zip; docs=2000; seconds=20; runs=3; soak=0; port="${PORT:-18765}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2;;
     --docs) docs="$2"; shift 2;;
     --seconds) seconds="$2"; shift 2;;
+    --runs) runs="$2"; shift 2;;
     --soak) soak="$2"; shift 2;;
-    *) echo "unknown option $1 (known: --model ZIP, --docs N, --seconds S, --soak S)" >&2; exit 2;;
+    *) echo "unknown option $1 (known: --model ZIP, --docs N, --seconds S, --runs N, --soak S)" >&2; exit 2;;
   esac
 done
 [ -f "$model" ] || { echo "error: no model at $model: train one with scripts/train-imdb.sh or pass --model" >&2; exit 1; }
@@ -46,11 +49,6 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 mkdir "$tmp/docs"
 mapfile -t files < <(find "$data" -maxdepth 1 -name '*.txt' | sort)
 cp "${files[@]:0:$docs}" "$tmp/docs/"
-echo "== score: $docs reviews from $data with $model"
-scripts/textcls score --model "$model" --input "$tmp/docs" --output "$tmp/score.csv" >"$tmp/score.out"
-head -1 "$tmp/score.out"
-score_dps=$(sed -n 's/.*(\([0-9.]*\) docs\/s.*/\1/p' "$tmp/score.out")
-
 start_server() { # extra serve options
   scripts/textcls serve --model "$model" --port "$port" "$@" 2>>"$tmp/serve.log" &
   server=$!
@@ -64,11 +62,28 @@ start_server() { # extra serve options
 stop_server() { kill -TERM "$server"; wait "$server" || { echo "error: serve exited $?" >&2; exit 1; }; server=""; }
 url="http://127.0.0.1:$port/"
 
-echo "== serve: closed loop, one review per request, ${seconds} s per level"
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+score() {
+  scripts/textcls score --model "$model" --input "$tmp/docs" --output "$tmp/score$1.csv" >"$tmp/score.out"
+  sed -n 's/.*(\([0-9.]*\) docs\/s.*/\1/p' "$tmp/score.out"
+}
+echo "== score: $docs reviews from $data with $model"
+score "" >/dev/null # the reference probabilities for every answer, and a warm-up
 start_server
 load closed "$url" "$tmp/docs" "$tmp/score.csv" 8 5 5000 >/dev/null # warm-up
+echo "== score and serve at 32 clients (one review per request, ${seconds} s), in turn, $runs times"
+scores=""; serves=""
+for r in $(seq "$runs"); do
+  s=$(score "$r"); scores="$scores $s"
+  line=$(load closed "$url" "$tmp/docs" "$tmp/score.csv" 32 "$seconds" 20000)
+  echo "   run $r: score $s docs/s; serve $line"
+  serves="$serves $(field docs_per_s "$line")"
+done
+score_dps=$(median <<<"${scores# }"); serve32=$(median <<<"${serves# }")
+echo "== serve: closed loop, one review per request, ${seconds} s per level"
 declare -A dps
-for c in 1 8 32 128; do
+dps[32]=$serve32
+for c in 1 8 128; do
   line=$(load closed "$url" "$tmp/docs" "$tmp/score.csv" "$c" "$seconds" 20000)
   echo "$line"
   dps[$c]=$(field docs_per_s "$line")
@@ -98,5 +113,6 @@ load open "$url" "$tmp/docs" "$tmp/score.csv" "$over" 10 100000
 curl -s "${url}metrics" | grep -E '^textcls_rejected_requests_total' | sed 's/^/   /'
 stop_server
 
-echo "== summary"
-awk -v s="$score_dps" -v d="${dps[32]}" 'BEGIN { printf "score %.1f docs/s; serve at 32 clients %.1f docs/s = %.2f x score\n", s, d, d / s }'
+echo "== summary (medians of $runs runs in turn; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+awk -v s="$score_dps" -v d="$serve32" -v ss="${scores# }" -v sv="${serves# }" 'BEGIN {
+  printf "score %.1f docs/s (%s); serve at 32 clients %.1f docs/s (%s) = %.2f x score\n", s, ss, d, sv, d / s }'
