@@ -98,10 +98,6 @@ final class ServedModel {
                 }
             }
         }
-        try {
-            return Json.MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Api.bytes(n);
     }
 }
