@@ -17,7 +17,8 @@
 # 5. with --soak S: open loop at 80 % of the 32-client throughput for S seconds, the server's RSS
 #    every 10 s (and its growth over the second half).
 # Every phase stops by itself (time and request bounds); the server is stopped with SIGTERM at the
-# end. Load generator: scripts/ServeLoad.java (JDK HttpClient), run on the same machine: its CPU
+# end. TEXTCLS_JAVA_OPTS sets the JVM options of score and serve (default -Xmx6g); a fixed heap
+# (-Xms2g -Xmx2g) keeps the heap's own growth out of the soak's RSS. Load generator: scripts/ServeLoad.java (JDK HttpClient), run on the same machine: its CPU
 # time counts against the server's, so the ratio to score is conservative.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -110,7 +111,7 @@ over=$(awk -v d="${dps[32]}" 'BEGIN { printf "%.0f", d * 2 }')
 echo "== past capacity: open loop at twice the 32-client throughput ($over requests/s, 10 s), --queue-size 64"
 start_server --queue-size 64
 load open "$url" "$tmp/docs" "$tmp/score.csv" "$over" 10 100000
-curl -s "${url}metrics" | grep -E '^textcls_rejected_requests_total' | sed 's/^/   /'
+curl -s "${url}metrics" | grep -E '^textcls_rejected_requests_total|^textcls_http_requests_total\{endpoint="\/v1\/classify"' | sed 's/^/   /'
 stop_server
 
 echo "== summary (medians of $runs runs in turn; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
