@@ -43,7 +43,9 @@ server=""
 cleanup() { [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 scripts/textcls --version >/dev/null # builds the jar if needed
-load() { java -Xmx2g -cp "target/lib/*" scripts/ServeLoad.java "$@"; }
+# Idle connections are dropped by the client after 5 s, before the server's 10 s idle timeout closes
+# them, so no request goes out on a connection the server is closing.
+load() { java -Xmx2g -Djdk.httpclient.keepalive.timeout=5 -cp "target/lib/*" scripts/ServeLoad.java "$@"; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg)"
