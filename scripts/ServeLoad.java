@@ -59,6 +59,11 @@ public class ServeLoad {
     static final AtomicInteger nLat = new AtomicInteger();
 
     public static void main(String[] a) throws Exception {
+        if (a.length < 7 || !(a[0].equals("closed") || a[0].equals("open"))) {
+            System.err.println("usage: ServeLoad closed URL DOCS_DIR SCORE_CSV CLIENTS SECONDS MAX_REQUESTS\n"
+                    + "       ServeLoad open   URL DOCS_DIR SCORE_CSV RATE SECONDS MAX_REQUESTS [RSS_PID]");
+            System.exit(2);
+        }
         String mode = a[0];
         url = URI.create(a[1]).resolve("/v1/classify");
         load(Path.of(a[2]), Path.of(a[3]));
