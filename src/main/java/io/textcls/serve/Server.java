@@ -100,6 +100,11 @@ public final class Server implements AutoCloseable {
         try {
             s.jetty.start();
         } catch (Exception e) {
+            try {
+                s.jetty.stop();
+            } catch (Exception ignored) {
+                // it did not start: nothing more to stop
+            }
             s.batcher.close(1000);
             throw new TextclsException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
                     + (e instanceof IOException ? " (is the port in use? choose another with --port)" : ""), e);

@@ -55,7 +55,8 @@ class ServeProcessTest {
             assertEquals(200, ServeClient.get(base, "/ready", null).status());
 
             Files.write(bundle, "not a zip".getBytes(StandardCharsets.UTF_8));
-            new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            // the shell's built-in kill: a CI image may have no /bin/kill
+            new ProcessBuilder("sh", "-c", "kill -HUP " + p.pid()).start().waitFor(5, TimeUnit.SECONDS);
             String refused = await(lines, "refused to reload");
             assertTrue(refused.contains("still serving"), refused);
             assertEquals(200, ServeClient.postJson(base, "{\"text\": \"a superb film\"}").status());
@@ -64,8 +65,8 @@ class ServeProcessTest {
             CompletableFuture<ServeClient.Answer> inFlight = CompletableFuture.supplyAsync(
                     () -> ServeClient.postJson(base, "{\"text\": \"a dull film\"}"));
             Thread.sleep(400);
-            // kill, not Process.destroy(): destroy() also closes our end of the process's output
-            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            // SIGTERM through the ProcessHandle: Process.destroy() would also close our end of its output
+            assertTrue(p.toHandle().destroy());
             ServeClient.Answer a = inFlight.get(20, TimeUnit.SECONDS);
             assertEquals(200, a.status(), a.body());
             assertEquals(1, a.json().path("predictions").size());
