@@ -40,7 +40,8 @@ class LayeringTest {
                     "metrics", "util")),
             Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
             Map.entry("report", Set.of("eval", "classifier", "recipe", "metrics", "util")),
-            Map.entry("cli", Set.of("report", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
+            Map.entry("serve", Set.of("classifier", "util")),
+            Map.entry("cli", Set.of("report", "serve", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
                     "vocab", "text", "corpus", "metrics", "util")));
     /**
      * Where each library may be named (imports or fully qualified names): DL4J, ND4J and DataVec
@@ -51,7 +52,9 @@ class LayeringTest {
             "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
             "org.nd4j.", Set.of("encode", "model", "train"),
             "org.datavec.", Set.of("encode"),
-            "jdk.incubator.vector", Set.of("model"));
+            "jdk.incubator.vector", Set.of("model"),
+            "org.eclipse.jetty.", Set.of("serve"),
+            "io.prometheus.", Set.of("serve"));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 
     @Test
