@@ -132,9 +132,12 @@ final class FusedAdamUpdater extends MultiLayerUpdater {
                         alpha = c.getEpsilon(); // as DL4J's op
                     }
                     int m = ub.getUpdaterViewOffsetStart() + (from - blockStart);
-                    VectorKernels.adam(grad, param, state, from, to - from, m, m + blockLength, s,
-                            (float) c.getBeta1(), (float) c.getBeta2(), (float) c.getEpsilon(), (float) alpha,
-                            (float) decay(p, iteration, epoch, lr));
+                    float b1 = (float) c.getBeta1(), b2 = (float) c.getBeta2(), eps = (float) c.getEpsilon();
+                    float a = (float) alpha, d = (float) decay(p, iteration, epoch, lr);
+                    // element-wise: the embedding table's pass split over the threads, same numbers
+                    RecurrentKernels.parallel(RecurrentKernels.threads(), to - from, 1 << 16, (i0, i1) ->
+                            VectorKernels.adam(grad, param, state, from + i0, i1 - i0, m + i0, m + blockLength + i0, s,
+                                    b1, b2, eps, a, d));
                 } else {
                     Sgd c = ((SgdUpdater) u).getConfig();
                     double lr = c.getLearningRate(iteration, epoch);

@@ -61,15 +61,19 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         if (staging == null || staging.length < n) {
             staging = new float[n];
         }
-        float[] out = staging; // [B][E][T]
-        for (int b = 0; b < batch; b++) {
-            for (int e = 0; e < width; e++) {
-                int o = (b * width + e) * steps, col = e * vocab, q = b * steps;
-                for (int t = 0; t < steps; t++) {
-                    out[o + t] = mask == null || mask[q + t] != 0f ? table[col + ids[q + t]] : 0f;
+        float[] out = staging, tab = table, mk = mask; // [B][E][T]
+        int[] id = ids;
+        int steps = this.steps;
+        RecurrentKernels.parallel(RecurrentKernels.threads(), batch, 8, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                for (int e = 0; e < width; e++) {
+                    int o = (b * width + e) * steps, col = e * vocab, q = b * steps;
+                    for (int t = 0; t < steps; t++) {
+                        out[o + t] = mk == null || mk[q + t] != 0f ? tab[col + id[q + t]] : 0f;
+                    }
                 }
             }
-        }
+        });
         INDArray ret = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {batch, width, steps}, 'c');
         NativeFloats.write(out, ret);
@@ -120,18 +124,24 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         }
         char order = NativeFloats.order(epsilon);
         float[] eps = staging = NativeFloats.read(epsilon, staging); // [B, E, T]
-        for (int e = 0; e < width; e++) {
-            int col = e * vocab;
-            for (int b = 0; b < batch; b++) {
-                int q = b * steps;
-                for (int t = 0; t < steps; t++) {
-                    if (mask == null || mask[q + t] != 0f) {
-                        int at = order == 'c' ? (b * width + e) * steps + t : (t * width + e) * batch + b;
-                        grad[col + ids[q + t]] += eps[at];
+        float[] acc = grad, mk = mask;
+        int[] id = ids;
+        int steps = this.steps, batch = this.batch;
+        // one column of the table's gradient per thread at a time: disjoint writes, the same sums
+        RecurrentKernels.parallel(RecurrentKernels.threads(), width, 8, (e0, e1) -> {
+            for (int e = e0; e < e1; e++) {
+                int col = e * vocab;
+                for (int b = 0; b < batch; b++) {
+                    int q = b * steps;
+                    for (int t = 0; t < steps; t++) {
+                        if (mk == null || mk[q + t] != 0f) {
+                            int at = order == 'c' ? (b * width + e) * steps + t : (t * width + e) * batch + b;
+                            acc[col + id[q + t]] += eps[at];
+                        }
                     }
                 }
             }
-        }
+        });
         INDArray view = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         view.assign(NativeFloats.array(grad, new long[] {vocab, width}, 'f'));
         Gradient g = new DefaultGradient();

@@ -2,7 +2,8 @@ package io.textcls.model;
 
 /**
  * Memory layouts of recurrent data: DL4J's {@code [B, F, T]} arrays ('c' order {@code [B][F][T]},
- * 'f' order {@code [T][F][B]}) and the kernels' {@code [B][T][F]}, converted by tiled transposes.
+ * 'f' order {@code [T][F][B]}) and the kernels' {@code [B][T][F]}, converted by tiled transposes
+ * (split over the layer's threads: each writes its own part).
  */
 final class Layouts {
     private Layouts() {
@@ -10,21 +11,27 @@ final class Layouts {
 
     /** {@code [B][T][F]} to the 'f' order of {@code [B, F, T]} ({@code [T][F][B]}). */
     static void btfToF(float[] src, int batch, int steps, int features, float[] dst) {
-        for (int t = 0; t < steps; t++) { // [B][F] rows of step t, stride T*F, to [F][B]
-            transpose(src, t * features, steps * features, batch, features, dst, t * features * batch, batch);
-        }
+        RecurrentKernels.parallel(RecurrentKernels.threads(), steps, 16, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) { // [B][F] rows of step t, stride T*F, to [F][B]
+                transpose(src, t * features, steps * features, batch, features, dst, t * features * batch, batch);
+            }
+        });
     }
 
     /** {@code [B, F, T]} in 'c' ({@code [B][F][T]}) or 'f' ({@code [T][F][B]}) order to {@code [B][T][F]}. */
     static void toBtf(float[] src, char order, int batch, int features, int steps, float[] dst) {
         if (order == 'c') {
-            for (int b = 0; b < batch; b++) {
-                transpose(src, b * features * steps, steps, features, steps, dst, b * steps * features, features);
-            }
+            RecurrentKernels.parallel(RecurrentKernels.threads(), batch, 4, (b0, b1) -> {
+                for (int b = b0; b < b1; b++) {
+                    transpose(src, b * features * steps, steps, features, steps, dst, b * steps * features, features);
+                }
+            });
         } else {
-            for (int t = 0; t < steps; t++) { // [F][B] of step t to rows (b, t) of dst, stride T*F
-                transpose(src, t * features * batch, batch, features, batch, dst, t * features, steps * features);
-            }
+            RecurrentKernels.parallel(RecurrentKernels.threads(), steps, 16, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) { // [F][B] of step t to rows (b, t) of dst, stride T*F
+                    transpose(src, t * features * batch, batch, features, batch, dst, t * features, steps * features);
+                }
+            });
         }
     }
 

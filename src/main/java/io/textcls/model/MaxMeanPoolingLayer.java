@@ -76,45 +76,50 @@ public class MaxMeanPoolingLayer extends AbstractLayer<MaxMeanPooling> {
         Arrays.fill(max, 0, b * n, Float.NEGATIVE_INFINITY);
         Arrays.fill(mean, 0, b * n, 0f);
         Arrays.fill(argMax, 0, b * n, 0);
-        if (order == 'c') {
-            for (int r = 0; r < b; r++) {
-                for (int k = 0; k < n; k++) {
-                    int at = (r * n + k) * t, out = r * n + k;
-                    float m = Float.NEGATIVE_INFINITY, s = 0f;
-                    int arg = 0;
-                    for (int s0 = 0; s0 < t; s0++) {
-                        if (mk == null || mk[r * t + s0] != 0f) {
-                            float v = in[at + s0];
-                            if (v > m) {
-                                m = v;
-                                arg = s0;
+        float[] x = in, m0 = mk;
+        int[] arg0 = argMax;
+        // split by channel: each thread owns its channels' maxima and sums
+        RecurrentKernels.parallel(RecurrentKernels.threads(), n, 8, (k0, k1) -> {
+            if (order == 'c') {
+                for (int r = 0; r < b; r++) {
+                    for (int k = k0; k < k1; k++) {
+                        int at = (r * n + k) * t, out = r * n + k;
+                        float m = Float.NEGATIVE_INFINITY, s = 0f;
+                        int arg = 0;
+                        for (int s0 = 0; s0 < t; s0++) {
+                            if (m0 == null || m0[r * t + s0] != 0f) {
+                                float v = x[at + s0];
+                                if (v > m) {
+                                    m = v;
+                                    arg = s0;
+                                }
+                                s += v;
                             }
-                            s += v;
                         }
-                    }
-                    max[out] = m;
-                    mean[out] = s;
-                    argMax[out] = arg;
-                }
-            }
-        } else { // 'f': [t][n][b]
-            for (int s0 = 0; s0 < t; s0++) {
-                for (int k = 0; k < n; k++) {
-                    int at = (s0 * n + k) * b;
-                    for (int r = 0; r < b; r++) {
-                        if (mk == null || mk[r * t + s0] != 0f) {
-                            float v = in[at + r];
-                            int out = r * n + k;
-                            if (v > max[out]) {
-                                max[out] = v;
-                                argMax[out] = s0;
-                            }
-                            mean[out] += v;
-                        }
+                        max[out] = m;
+                        mean[out] = s;
+                        arg0[out] = arg;
                     }
                 }
+            } else { // 'f': [t][n][b]
+                for (int s0 = 0; s0 < t; s0++) {
+                    for (int k = k0; k < k1; k++) {
+                        int at = (s0 * n + k) * b;
+                        for (int r = 0; r < b; r++) {
+                            if (m0 == null || m0[r * t + s0] != 0f) {
+                                float v = x[at + r];
+                                int out = r * n + k;
+                                if (v > max[out]) {
+                                    max[out] = v;
+                                    arg0[out] = s0;
+                                }
+                                mean[out] += v;
+                            }
+                        }
+                    }
+                }
             }
-        }
+        });
         for (int r = 0; r < b; r++) {
             float len = length(r, t);
             for (int k = 0; k < n; k++) {
@@ -180,26 +185,29 @@ public class MaxMeanPoolingLayer extends AbstractLayer<MaxMeanPooling> {
                 }
             }
             // the mean's share on every real step, in the input's memory order
-            if (order == 'c') {
-                for (int r = 0; r < b; r++) {
-                    for (int k = 0; k < n; k++) {
-                        int at = (r * n + k) * t;
-                        float v = share[r * n + k];
-                        for (int s0 = 0; s0 < t; s0++) {
-                            g[at + s0] = mk == null || mk[r * t + s0] != 0f ? v : 0f;
+            float[] m0 = mk;
+            RecurrentKernels.parallel(RecurrentKernels.threads(), n, 8, (k0, k1) -> {
+                if (order == 'c') {
+                    for (int r = 0; r < b; r++) {
+                        for (int k = k0; k < k1; k++) {
+                            int at = (r * n + k) * t;
+                            float v = share[r * n + k];
+                            for (int s0 = 0; s0 < t; s0++) {
+                                g[at + s0] = m0 == null || m0[r * t + s0] != 0f ? v : 0f;
+                            }
+                        }
+                    }
+                } else {
+                    for (int s0 = 0; s0 < t; s0++) {
+                        for (int k = k0; k < k1; k++) {
+                            int at = (s0 * n + k) * b;
+                            for (int r = 0; r < b; r++) {
+                                g[at + r] = m0 == null || m0[r * t + s0] != 0f ? share[r * n + k] : 0f;
+                            }
                         }
                     }
                 }
-            } else {
-                for (int s0 = 0; s0 < t; s0++) {
-                    for (int k = 0; k < n; k++) {
-                        int at = (s0 * n + k) * b;
-                        for (int r = 0; r < b; r++) {
-                            g[at + r] = mk == null || mk[r * t + s0] != 0f ? share[r * n + k] : 0f;
-                        }
-                    }
-                }
-            }
+            });
             for (int r = 0; r < b; r++) { // plus the max's gradient at its first maximum
                 for (int k = 0; k < n; k++) {
                     g[index(order, r, k, argMax[r * n + k], b, n, t)] += e[2 * r * n + k];

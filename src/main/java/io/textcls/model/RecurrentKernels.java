@@ -125,6 +125,42 @@ public final class RecurrentKernels {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        join(others, failure);
+    }
+
+    /** A range {@code [from, to)} of some index. */
+    interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split into one contiguous range per thread (the first
+     * on the calling thread), for element-wise work whose result does not depend on the split;
+     * on one thread, or below {@code minPerThread} elements a thread, in one call.
+     */
+    static void parallel(int threads, int n, int minPerThread, RangeTask task) {
+        int workers = Math.max(1, Math.min(threads, n / Math.max(1, minPerThread)));
+        if (workers <= 1) {
+            task.run(0, n);
+            return;
+        }
+        Future<?>[] others = new Future<?>[workers - 1];
+        for (int w = 1; w < workers; w++) {
+            int from = (int) ((long) n * w / workers), to = (int) ((long) n * (w + 1) / workers);
+            others[w - 1] = POOL.submit(() -> task.run(from, to));
+        }
+        Throwable failure = null;
+        try {
+            task.run(0, (int) ((long) n / workers));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        join(others, failure);
+    }
+
+    /** Waits for every other thread's task; rethrows the first failure (the caller's own first). */
+    private static void join(Future<?>[] others, Throwable first) {
+        Throwable failure = first;
         for (Future<?> f : others) {
             try {
                 f.get();
