@@ -387,28 +387,54 @@ final class VectorKernels {
     }
 
     /**
-     * This core's measured arithmetic peak in float FMA: twelve independent vector FMA chains over
-     * about {@code millis} ms (two flops per lane per FMA), in GFLOP/s.
+     * This core's measured arithmetic peak in float FMA: bursts of twelve independent vector FMA
+     * chains (a method called again and again, so it is compiled whole, not on-stack) over about
+     * {@code millis} ms, two flops per lane per FMA, in GFLOP/s.
      */
     static double peakGflops(long millis) {
-        FloatVector a = FloatVector.broadcast(S, 1.0000001f), b = FloatVector.broadcast(S, 0.9999999f);
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        float[] acc = new float[12 * L];
         long fmas = 0, t0 = System.nanoTime(), end = t0 + millis * 1_000_000L;
         while (System.nanoTime() < end) {
-            for (int i = 0; i < 10_000; i++) {
-                c0 = a.fma(b, c0); c1 = a.fma(b, c1); c2 = a.fma(b, c2); c3 = a.fma(b, c3);
-                c4 = a.fma(b, c4); c5 = a.fma(b, c5); c6 = a.fma(b, c6); c7 = a.fma(b, c7);
-                c8 = a.fma(b, c8); c9 = a.fma(b, c9); c10 = a.fma(b, c10); c11 = a.fma(b, c11);
-            }
-            fmas += 120_000;
+            fmaBurst(acc, 1.0000001f, 0.9999999f);
+            fmas += 12L * 10_000;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        float sink = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        if (sink == 42f) {
-            System.out.print("");
-        }
         return fmas * 2.0 * L / seconds / 1e9;
+    }
+
+    private static void fmaBurst(float[] acc, float x, float y) {
+        FloatVector a = FloatVector.broadcast(S, x), b = FloatVector.broadcast(S, y);
+        FloatVector c0 = FloatVector.fromArray(S, acc, 0), c1 = FloatVector.fromArray(S, acc, L);
+        FloatVector c2 = FloatVector.fromArray(S, acc, 2 * L), c3 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, acc, 4 * L), c5 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector c6 = FloatVector.fromArray(S, acc, 6 * L), c7 = FloatVector.fromArray(S, acc, 7 * L);
+        FloatVector c8 = FloatVector.fromArray(S, acc, 8 * L), c9 = FloatVector.fromArray(S, acc, 9 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, 10 * L), c11 = FloatVector.fromArray(S, acc, 11 * L);
+        for (int i = 0; i < 10_000; i++) {
+            c0 = a.fma(b, c0);
+            c1 = a.fma(b, c1);
+            c2 = a.fma(b, c2);
+            c3 = a.fma(b, c3);
+            c4 = a.fma(b, c4);
+            c5 = a.fma(b, c5);
+            c6 = a.fma(b, c6);
+            c7 = a.fma(b, c7);
+            c8 = a.fma(b, c8);
+            c9 = a.fma(b, c9);
+            c10 = a.fma(b, c10);
+            c11 = a.fma(b, c11);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+        c4.intoArray(acc, 4 * L);
+        c5.intoArray(acc, 5 * L);
+        c6.intoArray(acc, 6 * L);
+        c7.intoArray(acc, 7 * L);
+        c8.intoArray(acc, 8 * L);
+        c9.intoArray(acc, 9 * L);
+        c10.intoArray(acc, 10 * L);
+        c11.intoArray(acc, 11 * L);
     }
 }
