@@ -254,15 +254,20 @@ final class VectorKernels {
     private static final float P4 = 1.6666665459E-1f;
     private static final float P5 = 5.0000001201E-1f;
 
-    /** e^x, lane by lane, to about 1e-7 relative; 0 below -87.3 (no denormals), finite above 88.4. */
+    /** 1.5·2^23: added to a float below 2^22 in size, rounds it to an integer held in the low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+
+    /**
+     * e^x, lane by lane, to about 1e-7 relative; 0 below -87.3 (no denormals), finite above 88.4.
+     * n is rounded with the 1.5·2^23 trick and 2^n built from its bits: only reinterpretations
+     * between float and int lanes, which compile to nothing (a conversion op did not compile at all
+     * on Java 17 and ran on the Vector API's Java fallback).
+     */
     static FloatVector exp(FloatVector x) {
         x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = x.mul(LOG2E).add(0.5f);
-        // floor(t): truncate, then one less where that rounded up (negative t)
-        jdk.incubator.vector.IntVector ti = (jdk.incubator.vector.IntVector) t.convert(VectorOperators.F2I, 0);
-        FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
-        jdk.incubator.vector.VectorMask<Float> over = tf.compare(VectorOperators.GT, t);
-        FloatVector n = tf.sub(FloatVector.broadcast(S, 1f), over);
+        FloatVector tm = x.mul(LOG2E).add(ROUND);
+        FloatVector n = tm.sub(ROUND);
         FloatVector r = n.mul(-LN2_HI).add(x);
         r = n.mul(-LN2_LO).add(r);
         FloatVector p = FloatVector.broadcast(S, P0).fma(r, FloatVector.broadcast(S, P1));
@@ -271,17 +276,16 @@ final class VectorKernels {
         p = p.fma(r, FloatVector.broadcast(S, P4));
         p = p.fma(r, FloatVector.broadcast(S, P5));
         p = p.fma(r.mul(r), r).add(1f);
-        jdk.incubator.vector.IntVector bits = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0))
-                .add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
+        FloatVector pow2n = tm.reinterpretAsInts().add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return p.mul(pow2n);
     }
 
     /** The same as one lane of {@link #exp(FloatVector)}, to the bit. */
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_LO), EXP_HI);
-        float t = x * LOG2E + 0.5f;
-        float tf = (float) (int) t;
-        float n = tf > t ? tf - 1f : tf;
+        float tm = x * LOG2E + ROUND;
+        float n = tm - ROUND;
         float r = n * -LN2_HI + x;
         r = n * -LN2_LO + r;
         float p = Math.fma(P0, r, P1);
@@ -290,7 +294,7 @@ final class VectorKernels {
         p = Math.fma(p, r, P4);
         p = Math.fma(p, r, P5);
         p = Math.fma(p, r * r, r) + 1f;
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(tm) + (127 - ROUND_BITS)) << 23);
     }
 
     static FloatVector sigmoid(FloatVector x) {
