@@ -5,26 +5,30 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Runs one trained network over id sequences and returns label probabilities. The one place that
- * chooses how a network scores: textcls's kernels in Java ({@link KernelInference}: every LSTM and
- * GRU architecture, where the Vector API is present), ND4J's fused native {@code lstmLayer} op
- * ({@link FusedLstmInference}: one-layer LSTMs) or DL4J's own layers (every other network). All
- * three equal each other within float rounding. Training validates, {@code score} scores and
+ * chooses how a network scores: ND4J's fused native {@code lstmLayer} op ({@link
+ * FusedLstmInference}: one-layer LSTMs), textcls's kernels in Java ({@link KernelInference}: every
+ * LSTM and GRU architecture, stacked too, where the Vector API is present) or DL4J's own layers
+ * (every other network). All three equal each other within float rounding. Training validates, {@code score} scores and
  * {@code bench} times through the same choice.
  */
 public abstract class InferenceEngine {
     /**
      * System property choosing the engine: {@code kernel}, {@code fused} or {@code dl4j} (DL4J's
      * layers, for every network); where the chosen one cannot run a network, the default order
-     * (kernel, fused, dl4j) picks.
+     * (fused, kernel, dl4j) picks.
      */
     public static final String PROPERTY = "textcls.inference";
 
-    /** The engines, fastest first. */
+    /**
+     * The engines, in the order the default picks: the fused op where it runs (one-layer LSTMs:
+     * faster than the kernel engine on the machines measured, docs/performance.md), then the
+     * kernels (GRUs and stacked LSTMs), then DL4J's layers.
+     */
     public enum Kind {
-        /** textcls's kernels, in Java. */
-        KERNEL("kernel"),
         /** ND4J's fused lstmLayer op. */
         FUSED("fused op"),
+        /** textcls's kernels, in Java. */
+        KERNEL("kernel"),
         /** DL4J's layers. */
         LAYERS("dl4j layers");
 
@@ -51,8 +55,8 @@ public abstract class InferenceEngine {
         if (p.equals("dl4j")) {
             return Kind.LAYERS;
         }
-        if (p.equals("fused") && supports(Kind.FUSED, spec)) {
-            return Kind.FUSED;
+        if (p.equals("kernel") && supports(Kind.KERNEL, spec)) {
+            return Kind.KERNEL;
         }
         for (Kind k : Kind.values()) {
             if (supports(k, spec)) {
