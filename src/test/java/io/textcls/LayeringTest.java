@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps dependencies pointing one way (docs/architecture.md): each package may use only the
- * packages below it; OpenNLP stays in text, picocli in cli, DL4J/ND4J/DataVec in the network
+ * packages below it; OpenNLP stays in text, picocli in cli (and the Spark job's command line),
+ * Spark and Hadoop in spark, DL4J/ND4J/DataVec in the network
  * layers (never in the public API), and scoring never reaches the trainer. Read from the
  * sources' imports and fully qualified names.
  */
@@ -40,7 +41,8 @@ class LayeringTest {
                     "metrics", "util")),
             Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
             Map.entry("cli", Set.of("tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
-                    "vocab", "text", "corpus", "metrics", "util")));
+                    "vocab", "text", "corpus", "metrics", "util")),
+            Map.entry("spark", Set.of("score", "classifier", "corpus", "util")));
     /**
      * Where each library may be named (imports or fully qualified names): DL4J, ND4J and DataVec
      * stay in the layers that build, train and run networks, so the public API (classifier:
@@ -49,7 +51,11 @@ class LayeringTest {
     static final Map<String, Set<String>> LIBRARIES = Map.of(
             "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
             "org.nd4j.", Set.of("encode", "model", "train"),
-            "org.datavec.", Set.of("encode"));
+            "org.datavec.", Set.of("encode"),
+            // Spark and Hadoop (provided: absent from textcls.jar's classpath) only in the Spark job.
+            "org.apache.spark.", Set.of("spark"),
+            "org.apache.hadoop.", Set.of("spark"),
+            "scala.", Set.of("spark"));
     static final Pattern USE = Pattern.compile("io\\.textcls\\.([a-z]+)\\.[A-Z]");
 
     @Test
@@ -75,8 +81,8 @@ class LayeringTest {
                 if (src.contains("import opennlp.") && !pkg.equals("text")) {
                     problems.add(rel + " uses OpenNLP outside text");
                 }
-                if (src.contains("picocli.") && !pkg.equals("cli")) {
-                    problems.add(rel + " uses picocli outside cli");
+                if (src.contains("picocli.") && !pkg.equals("cli") && !pkg.equals("spark")) {
+                    problems.add(rel + " uses picocli outside cli and the Spark job's command line");
                 }
                 for (Map.Entry<String, Set<String>> lib : LIBRARIES.entrySet()) {
                     if (src.contains(lib.getKey()) && !lib.getValue().contains(pkg)) {
