@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * an embedded {@code local[*]} session. Rows are {@code score}'s rows.
  */
 @Command(name = "spark-score", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
-        sortOptions = false,
+        sortOptions = false, versionProvider = ScoreJob.Version.class,
         description = {"Score on Apache Spark: every document of --input (a folder tree of text files on any Hadoop "
                 + "file system, a Parquet table, or CSV/JSONL tables with --text-column), with score's rows: id, label, "
                 + "p_<label> per label, tokens, truncated, flags [, top-k].",
@@ -85,6 +85,16 @@ public final class ScoreJob implements Callable<Integer> {
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting for the session (repeatable).")
     Map<String, String> conf = new LinkedHashMap<>();
+
+    /** textcls's, DL4J's and Spark's versions for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"textcls " + io.textcls.Versions.TEXTCLS + " spark-score (Deeplearning4j "
+                    + io.textcls.Versions.DL4J + ", Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                    + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
 
     /** Converts any case of parquet, csv, jsonl. */
     static final class FormatConverter implements CommandLine.ITypeConverter<JobOptions.Format> {
