@@ -53,6 +53,11 @@ final class BundleCache {
         return LOADED.computeIfAbsent(sha256, k -> load(k, bytes.get()));
     }
 
+    /** Adds a classifier this JVM has loaded already (the driver's, checked, when tasks run in its JVM). */
+    static void put(String sha256, TextClassifier classifier) {
+        LOADED.putIfAbsent(sha256, new Loaded(classifier));
+    }
+
     /** How many bundles this JVM has loaded (tests: once per JVM, not per task). */
     static int loads() {
         return LOADS.get();

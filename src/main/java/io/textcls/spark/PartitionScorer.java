@@ -32,6 +32,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
     /** Tests only: fail the first attempt of this partition once, after its first chunk's rows. */
     static final String FAIL_ONCE_PROPERTY = "textcls.spark.failPartitionOnce";
 
+    private final Broadcast<byte[]> bundle;
     private final Broadcast<Shipped> shipped;
     private final String sha256;
     private final int chunk;
@@ -39,11 +40,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
     private final Double threshold;
     private final int failPartition;
 
-    /** What every task needs from the driver: the bundle's bytes and the Hadoop settings. */
-    record Shipped(byte[] bundle, HashMap<String, String> hadoopConf) implements java.io.Serializable {
+    /** What every task needs from the driver: the Hadoop settings (the bundle is a broadcast of its own). */
+    record Shipped(HashMap<String, String> hadoopConf) implements java.io.Serializable {
     }
 
-    PartitionScorer(Broadcast<Shipped> shipped, String sha256, int chunk, long maxBytes, Double threshold) {
+    /**
+     * @param bundle the bundle's bytes, fetched by an executor only the first time it meets
+     *     {@code sha256}
+     */
+    PartitionScorer(Broadcast<byte[]> bundle, Broadcast<Shipped> shipped, String sha256, int chunk, long maxBytes,
+                    Double threshold) {
+        this.bundle = bundle;
         this.shipped = shipped;
         this.sha256 = sha256;
         this.chunk = chunk;
@@ -54,7 +61,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
 
     @Override
     public Iterator<OutRow> call(Iterator<Item> items) {
-        BundleCache.Loaded loaded = BundleCache.get(sha256, () -> shipped.value().bundle());
+        BundleCache.Loaded loaded = BundleCache.get(sha256, bundle::value);
         TextClassifier c = loaded.borrow();
         TaskContext task = TaskContext.get();
         boolean failOnce = task != null && task.partitionId() == failPartition && task.attemptNumber() == 0;

@@ -58,7 +58,6 @@ public final class SparkScorer {
 
     /** Runs the job on a session; the output is complete when this returns. */
     public static Summary run(SparkSession spark, JobOptions options) throws IOException {
-        long t0 = System.nanoTime();
         JobOptions o = options.resolved();
         o.check();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -66,10 +65,16 @@ public final class SparkScorer {
         Inputs.status(conf, o.input(), "--input");
         checkOutput(conf, o);
         byte[] bundle = readBundle(conf, o.model());
-        List<String> labels = checkBundle(o, bundle);
         String sha = BundleCache.sha256(bundle);
-        Broadcast<PartitionScorer.Shipped> shipped = jsc.broadcast(new PartitionScorer.Shipped(bundle,
-                Inputs.settings(conf)));
+        TextClassifier checked = checkBundle(o, bundle);
+        List<String> labels = checked.labels().names();
+        // A local master runs the tasks in this JVM: they use the classifier just checked.
+        if (spark.sparkContext().isLocal()) {
+            BundleCache.put(sha, checked);
+        }
+        long t0 = System.nanoTime(); // seconds and docs/s as score counts them: from after the model is loaded
+        Broadcast<byte[]> bundleBytes = jsc.broadcast(bundle);
+        Broadcast<PartitionScorer.Shipped> shipped = jsc.broadcast(new PartitionScorer.Shipped(Inputs.settings(conf)));
         int parallelism = Math.max(1, jsc.defaultParallelism());
 
         JavaRDD<Item> sorted;
@@ -103,7 +108,7 @@ public final class SparkScorer {
             sorted = keyed.repartitionAndSortWithinPartitions(new ChunkPartitioner(partitions, o.chunk())).values();
         }
 
-        JavaRDD<OutRow> rows = sorted.mapPartitions(new PartitionScorer(shipped, sha, o.chunk(), o.maxBytes(),
+        JavaRDD<OutRow> rows = sorted.mapPartitions(new PartitionScorer(bundleBytes, shipped, sha, o.chunk(), o.maxBytes(),
                 o.threshold())).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             OutputRows out = new OutputRows(labels, o.topK(), o.format());
@@ -136,6 +141,7 @@ public final class SparkScorer {
         } finally {
             rows.unpersist(false);
             shipped.destroy();
+            bundleBytes.destroy();
         }
     }
 
@@ -176,7 +182,7 @@ public final class SparkScorer {
      * Loads and checks the bundle on the driver, with {@code inspect}'s checks and messages: a bad
      * or mismatched bundle, or one that no longer reproduces its self-test, fails before any task.
      */
-    static List<String> checkBundle(JobOptions o, byte[] bundle) throws IOException {
+    static TextClassifier checkBundle(JobOptions o, byte[] bundle) throws IOException {
         java.nio.file.Path local = localPath(o.model());
         java.nio.file.Path tmp = null;
         TextClassifier c;
@@ -218,7 +224,7 @@ public final class SparkScorer {
                 }
             }
         }
-        return labels;
+        return c;
     }
 
     /** The local file a --model names (a plain path or a file: URI), or null for another file system. */
