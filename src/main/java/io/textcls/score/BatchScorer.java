@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -366,7 +369,7 @@ public final class BatchScorer {
 
     /** Reads, tokenizes and predicts one chunk on a worker thread; a bad document becomes an error row. */
     static Chunk process(TextClassifier c, List<SourceItem> items, long maxBytes) {
-        return new Chunk(predict(c, items, item -> readAndEncode(c, item, maxBytes)));
+        return new Chunk(predict(c, items, SourceItem::id, item -> readAndEncode(c, item, maxBytes)));
     }
 
     /**
@@ -394,7 +397,7 @@ public final class BatchScorer {
      * documents themselves, such as the Spark job.
      */
     public static List<ScoredRow> scoreChunk(TextClassifier c, List<ChunkItem> items, long maxBytes) {
-        return predict(c, items, item -> {
+        return predict(c, items, ChunkItem::id, item -> {
             try {
                 if (item.problem() != null) {
                     return Encoded.error(item.problem());
@@ -426,15 +429,17 @@ public final class BatchScorer {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, java.util.Comparator.comparingDouble((Integer i) -> -probs[i]));
-        return java.util.Arrays.stream(idx).mapToInt(Integer::intValue).limit(k).toArray();
+        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -probs[i]));
+        return Arrays.stream(idx).mapToInt(Integer::intValue).limit(k).toArray();
     }
 
     private interface Encoding<T> {
         Encoded apply(T item);
     }
 
-    private static <T> List<ScoredRow> predict(TextClassifier c, List<T> items, Encoding<T> encoding) {
+    /** Encodes each item (a bad one becomes an error row), then predicts the rest together, in item order. */
+    private static <T> List<ScoredRow> predict(TextClassifier c, List<T> items, Function<T, String> id,
+                                               Encoding<T> encoding) {
         ScoredRow[] rows = new ScoredRow[items.size()];
         List<TextClassifier.EncodedText> docs = new ArrayList<>(items.size());
         List<Integer> at = new ArrayList<>(items.size());
@@ -442,7 +447,7 @@ public final class BatchScorer {
         for (int i = 0; i < items.size(); i++) {
             Encoded e = encoding.apply(items.get(i));
             if (e.error() != null) {
-                rows[i] = new ScoredRow(id(items.get(i)), null, null, e.error());
+                rows[i] = new ScoredRow(id.apply(items.get(i)), null, null, e.error());
             } else {
                 docs.add(e.text());
                 at.add(i);
@@ -453,14 +458,10 @@ public final class BatchScorer {
             List<Prediction> preds = c.predict(docs);
             for (int j = 0; j < preds.size(); j++) {
                 int i = at.get(j);
-                rows[i] = new ScoredRow(id(items.get(i)), preds.get(j), flags.get(j), null);
+                rows[i] = new ScoredRow(id.apply(items.get(i)), preds.get(j), flags.get(j), null);
             }
         }
         return List.of(rows);
-    }
-
-    private static String id(Object item) {
-        return item instanceof SourceItem s ? s.id() : ((ChunkItem) item).id();
     }
 
     /** Reads (a file, up to {@code maxBytes}) and encodes one item; a bad document gives an error, never an exception. */
