@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Spark job against `score` on the same folder, side by side on this machine: docs/s of
 # `scripts/textcls spark-score --master local[N]` and of `scripts/textcls score --threads N`, as
-# each prints it (scoring only, from its start to the complete output) and end to end (the whole
-# command, JVM and Spark start included), median of several runs alternating the two; and
-# whether the job's rows equal score's.
+# each prints it (scoring only: from after the model is loaded to the complete output) and end to
+# end (the whole command, JVM and Spark start included), median of several runs alternating the
+# two, with each run's ratio; and whether the job's rows equal score's.
 #
 #   scripts/bench-spark.sh --model models/imdb.zip --unsup 10000 [--runs 3] [--cores 2]
 #   scripts/bench-spark.sh --model models/imdb.zip --input <folder> [--runs 3]
@@ -52,13 +52,15 @@ for r in $(seq 1 "$runs"); do
   t2=$(date +%s.%N)
   s=$(rate "$work/score.log"); j=$(rate "$work/job.log")
   sw=$(echo "$n $t0 $t1" | awk '{printf "%.1f", $1 / ($3 - $2)}'); jw=$(echo "$n $t1 $t2" | awk '{printf "%.1f", $1 / ($3 - $2)}')
-  echo "run $r: score $s docs/s ($sw end to end), spark-score local[$cores] $j docs/s ($jw end to end)"
-  echo "$s" >> "$work/s"; echo "$j" >> "$work/j"; echo "$sw" >> "$work/sw"; echo "$jw" >> "$work/jw"
+  q=$(echo "$j $s" | awk '{printf "%.2f", $1 / $2}')
+  echo "run $r: score $s docs/s ($sw end to end), spark-score local[$cores] $j docs/s ($jw end to end): ratio $q"
+  echo "$s" >> "$work/s"; echo "$j" >> "$work/j"; echo "$sw" >> "$work/sw"; echo "$jw" >> "$work/jw"; echo "$q" >> "$work/q"
 done
 tr -d '\r' < "$work/score.csv" > "$work/want.csv"
 { head -1 "$work/want.csv"; for p in "$work"/job.csv/part-*.csv; do tail -n +2 "$p"; done; } | tr -d '\r' > "$work/got.csv"
 if diff -q "$work/want.csv" "$work/got.csv" >/dev/null; then same="equal (every row and digit, same order)"; else same="DIFFERENT"; fi
 S=$(median < "$work/s"); J=$(median < "$work/j"); SW=$(median < "$work/sw"); JW=$(median < "$work/jw")
-echo "median of $runs: score $S docs/s, spark-score local[$cores] $J docs/s: ratio $(echo "$J $S" | awk '{printf "%.2f", $1 / $2}');" \
+echo "median of $runs: score $S docs/s, spark-score local[$cores] $J docs/s: ratio $(echo "$J $S" | awk '{printf "%.2f", $1 / $2}')" \
+  "(median of the runs' ratios $(median < "$work/q"));" \
   "end to end $SW vs $JW docs/s: ratio $(echo "$JW $SW" | awk '{printf "%.2f", $1 / $2}'); rows $same ($n documents)"
 [ "$same" != "DIFFERENT" ]

@@ -60,8 +60,8 @@ public abstract class DocumentSource implements Iterator<SourceItem>, AutoClosea
     /**
      * A CSV, TSV or JSONL table read from a stream, exactly as {@code score} reads a table file
      * (the same ids, row numbers and problems): for readers of other file systems, such as the
-     * Spark job. {@code name} is the file's name (its extension says the format) and the name
-     * errors give.
+     * Spark job. {@code name} is the file's name or path: its extension says the format, and
+     * errors name it.
      */
     public static DocumentSource table(Reader reader, String name, String textColumn, String idColumn) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -158,7 +158,7 @@ final class Inputs {
         try {
             Path p = new Path(path);
             Reader r = new InputStreamReader(p.getFileSystem(conf).open(p), StandardCharsets.UTF_8.newDecoder());
-            return DocumentSource.table(r, p.getName(), textColumn, idColumn);
+            return DocumentSource.table(r, path, textColumn, idColumn);
         } catch (IOException e) {
             throw new TextclsException("cannot read " + path + ": " + e.getMessage(), e);
         }
