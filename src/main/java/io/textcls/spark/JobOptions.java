@@ -22,7 +22,8 @@ import java.util.Locale;
  * @param maxBytes most bytes read per text file; longer ones are cut and flagged
  * @param chunk documents scored together, as {@code score --chunk}: the same chunks give the
  *     same probabilities to the last digit
- * @param partitions scoring tasks (0: four per core of the cluster, at most one per chunk)
+ * @param partitions scoring tasks (0: eight per core of the cluster, at most one per chunk: small
+ *     tasks keep the cores busy to the end)
  * @param overwrite replace an existing output
  */
 public record JobOptions(String model, String input, String output, Format format, InputFormat inputFormat,

@@ -46,7 +46,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
 
     /**
      * @param bundle the bundle's bytes, fetched by an executor only the first time it meets
-     *     {@code sha256}
+     *     {@code sha256}; null with a local master, whose JVM has the driver's classifier
      */
     PartitionScorer(Broadcast<byte[]> bundle, Broadcast<Shipped> shipped, String sha256, int chunk, long maxBytes,
                     Double threshold) {
@@ -61,7 +61,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
 
     @Override
     public Iterator<OutRow> call(Iterator<Item> items) {
-        BundleCache.Loaded loaded = BundleCache.get(sha256, bundle::value);
+        BundleCache.Loaded loaded = BundleCache.get(sha256, () -> {
+            if (bundle == null) { // a local master put the driver's classifier in this JVM's cache
+                throw new IllegalStateException("bundle " + sha256 + " is neither loaded in this JVM nor broadcast");
+            }
+            return bundle.value();
+        });
         TextClassifier c = loaded.borrow();
         TaskContext task = TaskContext.get();
         boolean failOnce = task != null && task.partitionId() == failPartition && task.attemptNumber() == 0;

@@ -73,7 +73,7 @@ public final class ScoreJob implements Callable<Integer> {
             + "probabilities).")
     int chunk = 256;
 
-    @Option(names = "--partitions", description = "Scoring tasks (0: four per core, at most one per chunk).")
+    @Option(names = "--partitions", description = "Scoring tasks (0: eight per core, at most one per chunk).")
     int partitions = 0;
 
     @Option(names = "--overwrite", description = "Replace an existing --output.")

@@ -44,6 +44,11 @@ public final class SparkScorer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkScorer.class);
     /** Largest self-test difference a bundle may show ({@code inspect}'s tolerance). */
     static final double SELF_TEST_TOLERANCE = 1e-5;
+    /**
+     * Default scoring tasks per core: small enough that the last tasks leave cores idle only
+     * briefly (score hands out single chunks), large enough that each writes a useful part file.
+     */
+    static final int TASKS_PER_CORE = 8;
 
     /** What the job did. */
     public record Summary(long scored, long failed, long skipped, Map<String, Long> labelCounts, double seconds,
@@ -68,12 +73,14 @@ public final class SparkScorer {
         String sha = BundleCache.sha256(bundle);
         TextClassifier checked = checkBundle(o, bundle);
         List<String> labels = checked.labels().names();
-        // A local master runs the tasks in this JVM: they use the classifier just checked.
-        if (spark.sparkContext().isLocal()) {
+        // A local master runs the tasks in this JVM: they use the classifier just checked, and the
+        // bytes need no broadcast (29 MB for the default bundle: large arrays the GC would copy).
+        boolean local = spark.sparkContext().isLocal();
+        if (local) {
             BundleCache.put(sha, checked);
         }
         long t0 = System.nanoTime(); // seconds and docs/s as score counts them: from after the model is loaded
-        Broadcast<byte[]> bundleBytes = jsc.broadcast(bundle);
+        Broadcast<byte[]> bundleBytes = local ? null : jsc.broadcast(bundle);
         Broadcast<PartitionScorer.Shipped> shipped = jsc.broadcast(new PartitionScorer.Shipped(Inputs.settings(conf)));
         int parallelism = Math.max(1, jsc.defaultParallelism());
 
@@ -87,7 +94,8 @@ public final class SparkScorer {
             for (int i = 0; i < listing.items().size(); i += o.chunk()) {
                 chunks.add(new ArrayList<>(listing.items().subList(i, Math.min(listing.items().size(), i + o.chunk()))));
             }
-            partitions = Math.max(1, Math.min(chunks.size(), o.partitions() > 0 ? o.partitions() : 4 * parallelism));
+            partitions = Math.max(1, Math.min(chunks.size(),
+                    o.partitions() > 0 ? o.partitions() : TASKS_PER_CORE * parallelism));
             LOG.info("{} files to score ({} skipped) in {} chunks, {} partitions", listing.items().size(), skipped,
                     chunks.size(), partitions);
             // Contiguous slices of whole chunks: part files follow score's order.
@@ -101,7 +109,7 @@ public final class SparkScorer {
                 Inputs.openTable(conf, files.get(0)[0], o.textColumn(), o.idColumn()).close(); // header check
                 items = Inputs.tableItems(jsc, files, o.textColumn(), o.idColumn(), shipped);
             }
-            partitions = o.partitions() > 0 ? o.partitions() : 4 * parallelism;
+            partitions = o.partitions() > 0 ? o.partitions() : TASKS_PER_CORE * parallelism;
             LOG.info("scoring the {} table {} in {} partitions", o.inputFormat().name().toLowerCase(Locale.ROOT),
                     o.input(), partitions);
             JavaPairRDD<Long, Item> keyed = items.mapToPair(i -> new Tuple2<>(i.key(), i));
@@ -141,7 +149,9 @@ public final class SparkScorer {
         } finally {
             rows.unpersist(false);
             shipped.destroy();
-            bundleBytes.destroy();
+            if (bundleBytes != null) {
+                bundleBytes.destroy();
+            }
         }
     }
 
