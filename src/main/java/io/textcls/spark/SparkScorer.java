@@ -49,6 +49,8 @@ public final class SparkScorer {
      * briefly (score hands out single chunks), large enough that each writes a useful part file.
      */
     static final int TASKS_PER_CORE = 8;
+    /** Tests only: ship the bundle as a cluster does (broadcast bytes, loaded by the tasks) on a local master too. */
+    static final String BROADCAST_PROPERTY = "textcls.spark.broadcastBundle";
 
     /** What the job did. */
     public record Summary(long scored, long failed, long skipped, Map<String, Long> labelCounts, double seconds,
@@ -75,7 +77,7 @@ public final class SparkScorer {
         List<String> labels = checked.labels().names();
         // A local master runs the tasks in this JVM: they use the classifier just checked, and the
         // bytes need no broadcast (29 MB for the default bundle: large arrays the GC would copy).
-        boolean local = spark.sparkContext().isLocal();
+        boolean local = spark.sparkContext().isLocal() && !Boolean.getBoolean(BROADCAST_PROPERTY);
         if (local) {
             BundleCache.put(sha, checked);
         }

@@ -153,7 +153,6 @@ class SparkScoreJobTest {
         Path ref = score(data.toString(), "ref.csv", null, null);
         List<Map<String, String>> want = csv(ref);
         assertTrue(want.size() > 150, "rows: " + want.size());
-        int loadsBefore = BundleCache.loads();
         for (int partitions : new int[] {1, 5}) {
             Path out = dir.resolve("folder-" + partitions + ".csv");
             SparkScorer.Summary s = SparkScorer.run(spark, job(data.toString(), out, partitions, null, null));
@@ -164,7 +163,6 @@ class SparkScoreJobTest {
             assertEquals(csv(BatchScorer.errorsFile(ref)), csvParts(Path.of(s.errorsOutput())));
             assertEquals(1, s.failed());
         }
-        assertTrue(BundleCache.loads() - loadsBefore <= 1, "the bundle is loaded once per JVM, not per task");
         Map<String, String> latin1 = want.stream().filter(r -> r.get("id").equals("good/latin1.txt")).findFirst()
                 .orElseThrow();
         assertEquals("malformed-utf8:1", latin1.get("flags"));
@@ -185,6 +183,30 @@ class SparkScoreJobTest {
             gotJson.add(Json.MAPPER.readTree(l));
         }
         assertEquals(wantJson, gotJson);
+    }
+
+    @Test
+    void theBundleTravelsAsABroadcastAndIsLoadedOncePerJvm() throws Exception {
+        Path other = dir.resolve("lstm-pool.zip"); // a bundle this JVM has not seen yet
+        try (InputStream in = SparkScoreJobTest.class.getResourceAsStream("/golden/format3-lstm-pool.zip")) {
+            Files.copy(in, other);
+        }
+        Path ref = dir.resolve("ref-broadcast.csv");
+        BatchScorer.score(TextClassifier.load(other), other, new ScoreOptions(data.toString(), ref, OutputFormat.CSV,
+                "*.txt", null, null, 0, null, 2, 16, 1000, false), InputStream.nullInputStream());
+        int loadsBefore = BundleCache.loads();
+        System.setProperty(SparkScorer.BROADCAST_PROPERTY, "true"); // the cluster's path on a local master
+        try {
+            for (int run = 0; run < 2; run++) {
+                Path out = dir.resolve("broadcast-" + run + ".csv");
+                SparkScorer.run(spark, new JobOptions(other.toString(), data.toString(), out.toString(), null, null,
+                        "*.txt", null, null, 0, null, 1000, 16, 6, false));
+                assertEquals(csv(ref), csvParts(out));
+            }
+        } finally {
+            System.clearProperty(SparkScorer.BROADCAST_PROPERTY);
+        }
+        assertEquals(1, BundleCache.loads() - loadsBefore, "12 tasks in two jobs, one load in this JVM");
     }
 
     /** Table rows: JSONL for score, the same rows as one Parquet file and as CSV for the job. */
