@@ -57,4 +57,4 @@ if ! diff -q "$work/want.csv" "$work/got.csv" >/dev/null; then
 fi
 errs="$(cat "$work"/job.csv.errors.csv/part-*.csv | grep -c binary.txt)"
 [ "$errs" -eq 1 ] || { echo "FAIL: binary.txt not in the errors output" >&2; exit 1; }
-echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(du -m "$jar" | cut -f1) MB); $(( $(wc -l < "$work/got.csv") - 1 )) rows equal to score's, 1 error row"
+echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(( $(stat -c %s "$jar") / 1048576 )) MiB); $(( $(wc -l < "$work/got.csv") - 1 )) rows equal to score's, 1 error row"
