@@ -118,8 +118,8 @@ public final class SparkScorer {
             sorted = keyed.repartitionAndSortWithinPartitions(new ChunkPartitioner(partitions, o.chunk())).values();
         }
 
-        JavaRDD<OutRow> rows = sorted.mapPartitions(new PartitionScorer(bundleBytes, shipped, sha, o.chunk(), o.maxBytes(),
-                o.threshold())).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<OutRow> rows = sorted.mapPartitions(new PartitionScorer(bundleBytes, shipped, sha, o.chunk(),
+                o.maxBytes(), o.threshold())).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             OutputRows out = new OutputRows(labels, o.topK(), o.format());
             write(spark.createDataFrame(rows.filter(r -> r.error() == null).map(out::row), out.schema()).write(),
@@ -174,6 +174,11 @@ public final class SparkScorer {
         if (fs.exists(out) && !o.overwrite()) {
             throw new TextclsException("--output " + o.output() + " exists: choose another --output, or add --overwrite "
                     + "to replace it");
+        }
+        Path errors = new Path(o.errorsOutput());
+        if (errors.getFileSystem(conf).exists(errors) && !o.overwrite()) {
+            throw new TextclsException(o.errorsOutput() + " exists (the errors of an earlier run): delete it, choose "
+                    + "another --output, or add --overwrite");
         }
         if (fs.exists(out) && fs.getFileStatus(out).isFile()) {
             throw new TextclsException("--output " + o.output() + " is a file; the job writes a folder of part files: "
