@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or "lstm", "bilstm", "lstm128"
+#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or lstm, bilstm, lstm128, gru64, bigru
 #
 # For each network, named by its built-in one-network recipe (lstm64 and cnn are imdb-default's
 # two networks; lstm is the design card's lstm-last.v1 128 network; bilstm the BiLSTM 64/dir;
@@ -16,7 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 # network name -> bench options (a built-in recipe and changes to it)
 declare -A recipe=([lstm64]="--recipe lstm64" [cnn]="--recipe cnn" [bilstm]="--recipe bilstm" [lstm]="--recipe lstm"
-  [lstm128]="--recipe lstm64 --hidden-size 128")
+  [lstm128]="--recipe lstm64 --hidden-size 128" [gru64]="--recipe gru64" [bigru]="--recipe bigru")
 docs=1024; runs=3; networks="lstm64 cnn"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -59,13 +59,15 @@ for n in $networks; do
       --threads "$threads" | tee -a "$out/torch$threads.txt"
   done
   echo "== $n: docs/s, medians; ratio = best textcls / best PyTorch (above 1: textcls faster)"
-  echo "   (textcls scores through the fused LSTM op where the network has one)"
+  echo "   (textcls scores with the engine it picks, marked (default) above)"
   awk '
     / docs\/s / {
-      key = substr($0, 1, 30); sub(/ +$/, "", key); v = $(NF-4)
+      key = substr($0, 1, 40); sub(/ +$/, "", key); v = $(NF-4)
       t = substr(FILENAME, length(FILENAME) - 4, 1); side = (FILENAME ~ /dl4j[12][.]txt$/) ? "dl" : "pt"
-      if (key ~ /, fused op$/) { sub(/, fused op$/, "", key); fused[t "|" key] = 1 }
-      else if (key ~ /, dl4j layers$/) { sub(/, dl4j layers$/, "", key); if ((t "|" key) in fused) next }
+      if (side == "dl" && key ~ /^score /) {   # several engines: the one textcls uses, "(default)", counts
+        if (key !~ / [(]default[)]$/) next
+        sub(/, [^,]* [(]default[)]$/, "", key)
+      }
       if (v > val[side t "|" key]) val[side t "|" key] = v
     }
     END {

@@ -3,7 +3,7 @@
 
 The shape comes from the network.json 'textcls bench --export' writes:
 - lstm-last.v1: Embedding -> LSTM -> dropout -> Linear, read at each sequence's last real step;
-- lstm-pool.v1 / bilstm-pool.v1: Embedding -> (bidirectional) LSTM -> masked max and/or mean over
+- lstm-pool.v1 / bilstm-pool.v1 (gru-pool.v1 / bigru-pool.v1 with nn.GRU): Embedding -> (bidirectional) LSTM -> masked max and/or mean over
   the real steps -> dropout -> Linear;
 - cnn-pool.v1: Embedding (padding steps zeroed) -> Conv1d (same length) + ReLU -> masked pooling ->
   dropout -> Linear.
@@ -34,8 +34,9 @@ class Net(nn.Module):
                                        for i in range(layers))
             width = hidden
         else:
-            bi = self.arch == "bilstm-pool.v1"
-            self.lstm = nn.LSTM(emb, hidden, num_layers=layers, batch_first=True, bidirectional=bi)
+            bi = self.arch in ("bilstm-pool.v1", "bigru-pool.v1")
+            cell = nn.GRU if self.arch in ("gru-pool.v1", "bigru-pool.v1") else nn.LSTM
+            self.lstm = cell(emb, hidden, num_layers=layers, batch_first=True, bidirectional=bi)
             width = hidden * (2 if bi else 1)
         if self.pooling == "maxmean":
             width *= 2
@@ -130,7 +131,7 @@ def report(what, n, tokens, fn, runs):
     fn()
     s = sorted(fn() for _ in range(runs))
     med = statistics.median(s)
-    print(f"{what:<30} {n / med:8.1f} docs/s ({n / s[-1]:.1f}-{n / s[0]:.1f})  {tokens / med:9.0f} tokens/s", flush=True)
+    print(f"{what:<40} {n / med:8.1f} docs/s ({n / s[-1]:.1f}-{n / s[0]:.1f})  {tokens / med:9.0f} tokens/s", flush=True)
 
 
 def main():

@@ -17,6 +17,9 @@ import sys
 
 # (label, pattern on a frame), innermost match wins
 PARTS = [
+    ("LSTM kernel forward", r"LstmKernel\.(forward|forwardRows|gatesForward)"),
+    ("LSTM kernel backward", r"LstmKernel\.(backward|backwardRows|gatesBackward)"),
+    ("LSTM layer (copies in and out)", r"KernelLstmLayer\."),
     ("LSTM forward loop", r"LSTMHelpers\.activateHelper"),
     ("LSTM backward loop", r"LSTMHelpers\.backpropGradientHelper"),
     ("convolution backward", r"Convolution(1D)?Layer\.backpropGradient"),
@@ -24,7 +27,7 @@ PARTS = [
     ("max+mean pooling backward", r"MaxMeanPoolingLayer\.backpropGradient"),
     ("max+mean pooling forward", r"MaxMeanPoolingLayer\.activate"),
     ("output layer and loss", r"(BaseOutputLayer|OutputLayer|RnnOutputLayer|LossMCXENT)\."),
-    ("embedding", r"EmbeddingSequenceLayer\."),
+    ("embedding", r"(EmbeddingSequenceLayer|KernelEmbeddingLayer)\."),
     ("dropout", r"(Dropout|DropOut)\w*\.apply"),
     ("gradient clipping and weight decay", r"(preApply|applyGradientNormalization|WeightDecay|regulariz)"),
     ("Adam updater", r"(AdamUpdater|BaseMultiLayerUpdater\.update|UpdaterBlock)"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end: get IMDB, pretrain word2vec on the 50,000 unlabeled reviews, train the
-# default recipe (imdb-default: an LSTM and a CNN side by side, one per core, saved as one
+# default recipe (imdb-default: an LSTM and a CNN, side by side or one after another as measured, saved as one
 # ensemble) from those vectors, check the bundle, evaluate it on its held-out reviews, score a folder.
 #
 #   scripts/train-imdb.sh                       # writes models/imdb.zip and models/imdb-*.{json,csv,log}
@@ -45,6 +45,8 @@ if [ -f "$model" ] && [ ! -d "$model.ckpt" ] && [ -z "${RETRAIN:-}" ]; then
 else
   if [ -n "${RETRAIN:-}" ]; then rm -rf "$model.ckpt"; fi
   echo "== train: recipe $recipe (log: models/imdb-train.log)"
+  # --parallel auto (train's default): a short measurement decides whether the recipe's networks
+  # train side by side, one per core, or one after another on both cores; the log says which.
   start=$(date +%s)
   # shellcheck disable=SC2086
   $cli train --data data/aclImdb/train --model "$model" --recipe "$recipe" --resume "${embeddings[@]}" \

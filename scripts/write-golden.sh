@@ -7,6 +7,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
-OMP_NUM_THREADS=1 java -Dtextcls.progress=false -cp "target/classes:target/test-classes:$(cat target/test.classpath)" \
+OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -Dtextcls.progress=false -cp "target/classes:target/test-classes:$(cat target/test.classpath)" \
   io.textcls.golden.GoldenBundles src/test/resources/golden "$@"
 ls -l src/test/resources/golden

@@ -40,7 +40,9 @@ class LayeringTest {
             Map.entry("train", Set.of("embed", "classifier", "recipe", "model", "encode", "vocab", "text", "corpus",
                     "metrics", "util")),
             Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
-            Map.entry("cli", Set.of("tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
+            Map.entry("report", Set.of("eval", "classifier", "recipe", "metrics", "util")),
+            Map.entry("serve", Set.of("classifier", "util")),
+            Map.entry("cli", Set.of("report", "serve", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",
                     "vocab", "text", "corpus", "metrics", "util")),
             Map.entry("spark", Set.of("score", "classifier", "corpus", "util")));
     /**
@@ -52,6 +54,9 @@ class LayeringTest {
             "org.deeplearning4j.", Set.of("encode", "model", "train", "embed"),
             "org.nd4j.", Set.of("encode", "model", "train"),
             "org.datavec.", Set.of("encode"),
+            "jdk.incubator.vector", Set.of("model"),
+            "org.eclipse.jetty.", Set.of("serve"),
+            "io.prometheus.", Set.of("serve"),
             // Spark and Hadoop (provided: absent from textcls.jar's classpath) only in the Spark job.
             "org.apache.spark.", Set.of("spark"),
             "org.apache.hadoop.", Set.of("spark"),

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * recipe.json       the resolved recipe the classifier was trained with (absent for a combination
  *                   of bundles whose recipes differ beyond their networks)
  * card.json         model card: corpus fingerprint, scores, per-network training history, self-test
+ * calibration.json  the temperature probabilities are rescaled by (absent: temperature 1, as in
+ *                   bundles written before it existed)
  * network-K.json    network K's name and spec: a versioned architecture name and its sizes (K = 1..N)
  * network-K.params  network K's parameters (see {@link NetworkWeights} for the binary layout)
  * </pre>
@@ -80,6 +82,8 @@ public final class ModelBundle {
     public static final String PIPELINE = "pipeline.json";
     public static final String RECIPE = "recipe.json";
     public static final String CARD = "card.json";
+    /** Optional entry: the fitted {@link Temperature}. */
+    public static final String CALIBRATION = "calibration.json";
     static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, CARD);
     /** Largest bundle read into memory; a real one is ~10-30 MB. */
     static final long MAX_BYTES = 2L << 30;
@@ -108,9 +112,10 @@ public final class ModelBundle {
      * @param recipe the recipe it was trained with, or null (bundles of formats 1 and 2, and
      *     combinations of bundles trained with different recipes)
      * @param members the networks, at least one
+     * @param temperature the fitted temperature, or null (temperature 1)
      */
     public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
-                           ModelCard card, List<Member> members) {
+                           ModelCard card, List<Member> members, Temperature temperature) {
         public Contents {
             members = List.copyOf(members);
             if (members.isEmpty()) {
@@ -118,9 +123,20 @@ public final class ModelBundle {
             }
         }
 
+        /** Contents without a temperature. */
+        public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
+                        ModelCard card, List<Member> members) {
+            this(labels, vocabulary, pipeline, recipe, card, members, null);
+        }
+
         /** The same contents with another model card. */
         public Contents withCard(ModelCard c) {
-            return new Contents(labels, vocabulary, pipeline, recipe, c, members);
+            return new Contents(labels, vocabulary, pipeline, recipe, c, members, temperature);
+        }
+
+        /** The same contents with another temperature (null: none). */
+        public Contents withTemperature(Temperature t) {
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, t);
         }
     }
 
@@ -154,6 +170,9 @@ public final class ModelBundle {
             entries.put(RECIPE, Recipes.toJson(c.recipe()).getBytes(StandardCharsets.UTF_8));
         }
         entries.put(CARD, Json.MAPPER.writeValueAsBytes(c.card()));
+        if (c.temperature() != null) {
+            entries.put(CALIBRATION, Json.MAPPER.writeValueAsBytes(c.temperature()));
+        }
         List<Member> members = c.members();
         for (int k = 1; k <= members.size(); k++) {
             Member m = members.get(k - 1);
@@ -213,6 +232,9 @@ public final class ModelBundle {
         }
         if (entries.containsKey(RECIPE)) {
             required.add(RECIPE);
+        }
+        if (entries.containsKey(CALIBRATION)) {
+            required.add(CALIBRATION);
         }
         JsonNode sums = manifest.path("sha256");
         for (String name : entries.keySet()) {
@@ -276,11 +298,21 @@ public final class ModelBundle {
                         e.getMessage());
             }
         }
+        Temperature temperature = null;
+        if (entries.containsKey(CALIBRATION)) {
+            try {
+                temperature = Json.MAPPER.readValue(entries.get(CALIBRATION), Temperature.class);
+            } catch (IOException | IllegalArgumentException e) {
+                Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+                throw new BundleException(file + ": entry " + CALIBRATION + " cannot be read: " + cause.getMessage()
+                        + "; refit it with 'textcls calibrate' or retrain", e);
+            }
+        }
         List<Member> members = new ArrayList<>();
         for (int k = 1; k <= memberCount; k++) {
             members.add(readMember(file, entries, k, legacy, specs.get(k - 1), labels, vocabulary));
         }
-        return new Contents(labels, vocabulary, pipeline, recipe, card, members);
+        return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature);
     }
 
     private static Member readMember(Path file, Map<String, byte[]> entries, int k, boolean legacy, NetworkEntry entry,

@@ -1,6 +1,7 @@
 package io.textcls.classifier;
 
 import io.textcls.encode.SequenceEncoder;
+import io.textcls.metrics.Calibration;
 import io.textcls.model.InferenceEngine;
 import io.textcls.recipe.Recipe;
 import io.textcls.text.TextPipeline;
@@ -9,7 +10,10 @@ import io.textcls.vocab.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * classified like any other, by the networks' answer to a document with no words, and its
  * prediction says so ({@link Prediction#empty()}).
  *
+ * <p>A bundle may hold a temperature fitted on held-out documents ({@link #temperature()}):
+ * predictions are then {@code softmax(log(p) / T)} of the networks' (mean) probabilities {@code
+ * p}, which changes how sure the classifier says it is and never the predicted label; {@link
+ * #uncalibrated()} gives the networks' own probabilities. {@link #explain} says which tokens drove
+ * a prediction.
+ *
  * <p>Thread-safe: tokenization runs in the calling thread; networks that keep per-call state are
  * called one thread at a time, and {@link #replica()} gives a worker thread its own. Set the
  * environment variable {@code OMP_NUM_THREADS=1} (or {@code OMP_WAIT_POLICY=PASSIVE}) in the JVM
@@ -46,6 +56,8 @@ public final class TextClassifier {
     private final int batchSize;
     /** One per network of the bundle (an ensemble has several). */
     private final List<InferenceEngine> engines;
+    /** The temperature predictions are rescaled by (1: none). */
+    private final double temperature;
 
     /** A tokenized, encoded document ready for the networks. */
     public record EncodedText(int[] ids, int tokens, boolean truncated) {
@@ -70,6 +82,7 @@ public final class TextClassifier {
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
         this.batchSize = DEFAULT_BATCH_SIZE;
         this.engines = List.copyOf(engines);
+        this.temperature = contents.temperature() == null ? 1 : contents.temperature().temperature();
     }
 
     private static List<InferenceEngine> engines(ModelBundle.Contents contents) {
@@ -92,6 +105,21 @@ public final class TextClassifier {
     /** The same classifier (sharing its networks) with another model card. */
     public TextClassifier withCard(ModelCard card) {
         return new TextClassifier(contents.withCard(card), engines);
+    }
+
+    /** The same classifier (sharing its networks) with another temperature (null: none, temperature 1). */
+    public TextClassifier withTemperature(Temperature t) {
+        return new TextClassifier(contents.withTemperature(t), engines);
+    }
+
+    /** The same classifier giving its networks' own probabilities: no temperature. */
+    public TextClassifier uncalibrated() {
+        return temperature == 1 && contents.temperature() == null ? this : withTemperature(null);
+    }
+
+    /** The temperature this classifier's probabilities are rescaled by; empty when it has none. */
+    public Optional<Temperature> temperature() {
+        return Optional.ofNullable(contents.temperature());
     }
 
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
@@ -135,6 +163,67 @@ public final class TextClassifier {
         for (EncodedText d : docs) {
             seqs.add(d.ids);
         }
+        float[][] probs = probabilities(seqs);
+        List<Prediction> out = new ArrayList<>(docs.size());
+        List<String> names = labels().names();
+        for (int i = 0; i < docs.size(); i++) {
+            float[] p = temperature == 1 ? probs[i] : Calibration.scale(probs[i], temperature);
+            out.add(new Prediction(names.get(argmax(p)), names, p, docs.get(i).tokens(), docs.get(i).truncated()));
+        }
+        return out;
+    }
+
+    /**
+     * Predictions for one tokenized document read as {@link #encodeTokens} reads it, once per
+     * removal: with the tokens whose indices a removal lists left out (tokens the classifier does
+     * not read, past its maximum length, change nothing). One batched pass over all removals;
+     * what {@link #explain} and faithfulness checks are built on.
+     */
+    public List<Prediction> predictWithout(List<String> tokens, List<? extends Collection<Integer>> removals) {
+        int[] ids = encoder.encode(tokens);
+        int[] positions = encoder.positions(tokens.size());
+        List<EncodedText> docs = new ArrayList<>(removals.size());
+        for (Collection<Integer> removal : removals) {
+            Set<Integer> gone = new HashSet<>(removal);
+            int[] kept = new int[positions.length];
+            int n = 0;
+            for (int i = 0; i < positions.length; i++) {
+                if (!gone.contains(positions[i])) {
+                    kept[n++] = ids[i];
+                }
+            }
+            int left = tokens.size() - (positions.length - n);
+            docs.add(n == 0 ? new EncodedText(new int[] {Vocabulary.UNK_ID}, 0, false)
+                    : new EncodedText(java.util.Arrays.copyOf(kept, n), left, tokens.size() > positions.length));
+        }
+        return predict(docs);
+    }
+
+    /** Which of a document's tokens the networks read (indices, in order): all but those past the maximum length. */
+    public int[] readPositions(int tokens) {
+        return encoder.positions(tokens);
+    }
+
+    /**
+     * Why this classifier predicts what it does for a text: each token's attribution toward each
+     * label by occlusion, the drop in the networks' probability of the label when the token is
+     * left out (an ensemble's: the mean of its networks'). A few batched passes per document.
+     */
+    public Explanation explain(String text) {
+        return explainTokens(pipeline.tokens(text), 1);
+    }
+
+    /**
+     * As {@link #explain(String)} for tokens from {@link #pipeline()}, leaving out windows of
+     * {@code window} consecutive read tokens at a time (each token of a window gets the window's
+     * attribution): {@code window} times fewer sequences for long documents.
+     */
+    public Explanation explainTokens(List<String> tokens, int window) {
+        return Explanation.occlude(this, tokens, window);
+    }
+
+    /** Label probabilities of the networks (an ensemble's mean), before any temperature. */
+    private float[][] probabilities(List<int[]> seqs) {
         float[][] probs = engines.get(0).probabilities(seqs, batchSize);
         if (engines.size() > 1) {
             for (InferenceEngine e : engines.subList(1, engines.size())) {
@@ -151,13 +240,7 @@ public final class TextClassifier {
                 }
             }
         }
-        List<Prediction> out = new ArrayList<>(docs.size());
-        List<String> names = labels().names();
-        for (int i = 0; i < docs.size(); i++) {
-            out.add(new Prediction(names.get(argmax(probs[i])), names, probs[i], docs.get(i).tokens(),
-                    docs.get(i).truncated()));
-        }
-        return out;
+        return probs;
     }
 
     private static int argmax(float[] p) {
@@ -166,7 +249,7 @@ public final class TextClassifier {
 
     /**
      * Re-scores the model card's self-test documents and compares with the probabilities the
-     * training process recorded.
+     * training process recorded (the networks' own, before any temperature).
      *
      * @return the largest absolute difference seen (0 if there are no self-test documents)
      */
@@ -175,7 +258,7 @@ public final class TextClassifier {
         if (cases == null || cases.isEmpty()) {
             return 0;
         }
-        List<Prediction> preds = classifyAll(cases.stream().map(ModelCard.SelfTestCase::text).toList());
+        List<Prediction> preds = uncalibrated().classifyAll(cases.stream().map(ModelCard.SelfTestCase::text).toList());
         double max = 0;
         for (int i = 0; i < cases.size(); i++) {
             float[] want = cases.get(i).probabilities();

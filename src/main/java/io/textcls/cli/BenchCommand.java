@@ -10,6 +10,7 @@ import io.textcls.corpus.TokenizedDocument;
 import io.textcls.encode.SequenceEncoder;
 import io.textcls.model.Architectures;
 import io.textcls.model.InferenceEngine;
+import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
@@ -148,8 +149,22 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         Recipe measured = d;
         if (only != Phase.score) {
-            report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
-                    () -> trainSeconds(measured, imdb, imdbLabels, numLabels, vocab.size()));
+            double perToken = RecurrentKernels.trainingFlopsPerToken(shape);
+            if (perToken > 0) {
+                int threads = RecurrentKernels.threads();
+                double peak = RecurrentKernels.peakGflops(threads);
+                out.printf("recurrent layers (%s, %d thread(s)): %.2f MFLOP per training token; this machine's measured "
+                        + "float FMA peak on %d thread(s): %.1f GFLOP/s%n", RecurrentKernels.lstmKernelName(), threads,
+                        perToken / 1e6, threads, peak);
+                double med = report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
+                        () -> trainSeconds(measured, imdb, imdbLabels, numLabels, vocab.size()));
+                double gflops = imdbTokens / med * perToken / 1e9;
+                out.printf("  recurrent arithmetic while training: %.1f GFLOP/s, %.0f %% of that peak%n", gflops,
+                        peak > 0 ? 100 * gflops / peak : 0);
+            } else {
+                report(out, "train imdb (bucketed)", imdb.size(), imdbTokens,
+                        () -> trainSeconds(measured, imdb, imdbLabels, numLabels, vocab.size()));
+            }
             report(out, "train synthetic", synth.size(), (long) docs * syntheticLength,
                     () -> trainSeconds(measured, synth, synthLabels, numLabels, vocabSize));
         }
@@ -158,20 +173,20 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        InferenceEngine layers = InferenceEngine.untrained(shape, d.seed(), false);
-        InferenceEngine fused = InferenceEngine.supportsFused(shape) ? InferenceEngine.untrained(shape, d.seed(), true)
-                : null;
-        if (fused != null) {
-            report(out, "score imdb, fused op", imdb.size(), imdbTokens, () -> time(() -> fused.probabilities(imdb, 64)));
+        // every engine that can run the network; "(default)" marks the one textcls scores with
+        InferenceEngine.Kind chosen = InferenceEngine.choice(shape);
+        for (String set : new String[] {"imdb", "synthetic"}) {
+            for (InferenceEngine.Kind kind : InferenceEngine.Kind.values()) {
+                if (!InferenceEngine.supports(kind, shape)) {
+                    continue;
+                }
+                InferenceEngine engine = InferenceEngine.untrained(kind, shape, d.seed());
+                List<int[]> seqs = set.equals("imdb") ? imdb : synth;
+                long tokens = set.equals("imdb") ? imdbTokens : (long) docs * syntheticLength;
+                report(out, "score " + set + ", " + kind.label + (kind == chosen ? " (default)" : ""), seqs.size(),
+                        tokens, () -> time(() -> engine.probabilities(seqs, 64)));
+            }
         }
-        report(out, "score imdb, dl4j layers", imdb.size(), imdbTokens,
-                () -> time(() -> layers.probabilities(imdb, 64)));
-        if (fused != null) {
-            report(out, "score synthetic, fused op", synth.size(), (long) docs * syntheticLength,
-                    () -> time(() -> fused.probabilities(synth, 64)));
-        }
-        report(out, "score synthetic, dl4j layers", synth.size(), (long) docs * syntheticLength,
-                () -> time(() -> layers.probabilities(synth, 64)));
         out.printf("peak RSS: %.0f MB%n", ProcessStats.peakRssBytes() / 1e6);
         out.flush();
         return 0;
@@ -188,7 +203,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs a measurement once to warm up, then {@code runs} times; prints median (min-max). */
-    private void report(PrintWriter out, String what, int n, long tokens, DoubleSupplier seconds) {
+    /** Prints a measurement's median (min-max) over the runs after a warm-up; returns the median seconds. */
+    private double report(PrintWriter out, String what, int n, long tokens, DoubleSupplier seconds) {
         seconds.getAsDouble();
         double[] s = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -196,9 +212,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(s);
         double med = runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
-        out.printf("%-30s %8.1f docs/s (%.1f-%.1f)  %9.0f tokens/s%n", what, n / med, n / s[runs - 1], n / s[0],
+        out.printf("%-40s %8.1f docs/s (%.1f-%.1f)  %9.0f tokens/s%n", what, n / med, n / s[runs - 1], n / s[0],
                 tokens / med);
         out.flush();
+        return med;
     }
 
     private static java.util.Set<String> evenly(List<CorpusEntry> all, int n) {

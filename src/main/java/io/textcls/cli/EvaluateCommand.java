@@ -3,6 +3,7 @@ package io.textcls.cli;
 import io.textcls.TextclsException;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.eval.Evaluator;
+import io.textcls.report.HtmlReport;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
 import io.textcls.util.OutputLocations;
@@ -41,6 +42,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
+    @Option(names = "--html", description = {"Also write a self-contained HTML report to this file: metrics with "
+            + "95 % intervals, confusion heat map, ROC and PR curves, calibration, training curves, explained errors."})
+    Path html;
+
+    @Option(names = "--raw-probabilities", description = "Score with the networks' own probabilities, ignoring the "
+            + "bundle's temperature (the labels are the same).")
+    boolean raw;
+
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = 2;
 
@@ -64,7 +73,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (report != null) {
             OutputLocations.checkWritable(report, "the report", "--report");
         }
+        if (html != null) {
+            OutputLocations.checkWritable(html, "the HTML report", "--html");
+        }
         TextClassifier classifier = TextClassifier.load(model);
+        if (raw) {
+            classifier = classifier.uncalibrated();
+        }
         Set<String> only = null;
         if (heldOut) {
             only = classifier.card() == null ? null : classifier.card().heldOutIds();
@@ -73,7 +88,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "--validation <folder>: evaluate on that folder instead)");
             }
         }
-        Evaluator.Result r = Evaluator.evaluate(classifier, data, labels, threads, only);
+        Evaluator.Scored scored = Evaluator.score(classifier, data, labels, threads, only);
+        Evaluator.Result r = new Evaluator.Result(scored.report(), scored.stats(), scored.emptyDocuments());
         PrintWriter out = spec.commandLine().getOut();
         out.println("classifier: " + model + "   data: " + data);
         out.println(r.report().toTable());
@@ -88,6 +104,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (report != null) {
             AtomicFiles.write(report, o -> Json.MAPPER.writeValue(o, r.report()));
             out.println("report written to " + report);
+        }
+        if (html != null) {
+            out.flush();
+            HtmlReport.write(html, classifier, scored, model + " on " + data + (heldOut ? " (held-out documents)" : ""),
+                    HtmlReport.Options.defaults(), line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            out.println("HTML report written to " + html);
         }
         out.flush();
         return 0;

@@ -59,6 +59,9 @@ public final class InspectCommand implements Callable<Integer> {
             out.printf("network:    %s: %s, %,d parameters%n", m.name(), m.spec(), m.weights().size());
         }
         c.recipe().ifPresent(r -> out.printf("recipe:     %s (%s)%n", r.name(), r.description()));
+        out.println(c.temperature().map(t -> String.format(java.util.Locale.ROOT, "temperature: %.4f, fitted on %s "
+                + "(ECE %.4f -> %.4f)", t.temperature(), t.fittedOn(), t.eceBefore(), t.eceAfter()))
+                .orElse("temperature: none (the networks' own probabilities)"));
         if (card != null) {
             out.println("created:    " + card.createdAt() + " (Java " + card.javaVersion() + ", seed " + card.seed() + ")");
             JsonNode res = card.result();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
         subcommands = {PretrainCommand.class, TrainCommand.class, RecipeCommand.class, TuneCommand.class,
                 EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
-                BenchCommand.class,
+                BenchCommand.class, ExplainCommand.class, CalibrateCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code: the job failed on bad input, a bad bundle or an I/O error. */
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, recipe, pretrain, tune, ensemble, evaluate, score, inspect or bench (textcls --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, recipe, pretrain, tune, ensemble, evaluate, score, inspect, bench, explain, calibrate or serve (textcls --help)");
     }
 
     /** A picocli command line with textcls's error handling, for main() and tests. */

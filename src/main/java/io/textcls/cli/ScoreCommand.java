@@ -81,6 +81,10 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run (same model, input and options).")
     boolean resume;
 
+    @Option(names = "--raw-probabilities", description = "Write the networks' own probabilities, ignoring the "
+            + "bundle's temperature (the labels are the same).")
+    boolean raw;
+
     @Override
     public Integer call() throws Exception {
         OutputFormat fmt = format != null ? format : OutputFormat.of(output);
@@ -88,6 +92,9 @@ public final class ScoreCommand implements Callable<Integer> {
                 threads, chunk, maxBytes, resume);
         options.check(); // bad options, a missing input and an unwritable output fail before the model loads
         TextClassifier classifier = TextClassifier.load(model); // a bad bundle fails before any output exists
+        if (raw) {
+            classifier = classifier.uncalibrated();
+        }
         BatchScorer.Summary s = BatchScorer.score(classifier, model, options, System.in);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("scored %,d documents into %s in %.1f s (%.1f docs/s, %.2f ms/doc); %,d failed, %,d skipped "

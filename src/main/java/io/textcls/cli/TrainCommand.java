@@ -54,9 +54,30 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
 
-    @Option(names = "--parallel", description = "Most networks trained at once, each on its own thread (default: "
-            + "the number of cores).")
-    int parallel = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--parallel", description = "Most networks trained at once, each on its own thread, or auto "
+            + "(default): side by side on the cores or one at a time on all of them, whichever a short measurement "
+            + "finds faster.", converter = ParallelConverter.class)
+    int parallel = Trainer.Options.AUTO;
+
+    /** A number of networks, or auto. */
+    static final class ParallelConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equalsIgnoreCase("auto")) {
+                return Trainer.Options.AUTO;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a number of networks >= 1 "
+                    + "or 'auto'");
+        }
+    }
 
     @Option(names = "--dry-run", description = "Check the options, the recipe, --data's label folders and --model's "
             + "location, print the resolved recipe and stop before reading any document.")

@@ -41,6 +41,27 @@ public final class SequenceEncoder {
         return ids;
     }
 
+    /**
+     * Which tokens {@link #encode} reads, for a document of {@code n} tokens: the token index of
+     * each id, in order (empty for {@code n == 0}, whose single id is {@code <unk>}).
+     */
+    public int[] positions(int n) {
+        int len = Math.min(n, settings.maxLength());
+        int[] pos = new int[len];
+        if (settings.truncation() == SequenceSettings.Truncation.HEAD_TAIL && n > len) {
+            int head = len / 3;
+            for (int i = 0; i < len; i++) {
+                pos[i] = i < head ? i : n - len + i;
+            }
+            return pos;
+        }
+        int start = settings.truncation() == SequenceSettings.Truncation.TAIL ? n - len : 0;
+        for (int i = 0; i < len; i++) {
+            pos[i] = start + i;
+        }
+        return pos;
+    }
+
     /** Array form of {@link #encode(List)}. */
     public int[] encode(String[] tokens) {
         return encode(List.of(tokens));

@@ -6,6 +6,7 @@ import io.textcls.TextclsException;
 import io.textcls.Versions;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
+import io.textcls.classifier.Temperature;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.recipe.Recipe;
@@ -83,10 +84,14 @@ public final class Ensembles {
                 combinedRecipe(read, members), null, members);
         TextClassifier classifier = new TextClassifier(draft);
         Set<String> only = heldOut(first);
-        Evaluator.Result validation = Evaluator.evaluate(classifier, data, first.labels().names(), threads, only);
+        Evaluator.Scored scored = Evaluator.score(classifier, data, first.labels().names(), threads, only);
+        Evaluator.Result validation = new Evaluator.Result(scored.report(), scored.stats(), scored.emptyDocuments());
+        // The ensemble's own temperature, fitted on the same validation documents as its members'.
+        Temperature temperature = Temperature.fit(scored.truth(), scored.raw(), "validation documents of " + data
+                + ": " + scored.truth().length + " documents");
 
         ModelCard card = card(memberFiles, read, validation, classifier);
-        return new Result(draft.withCard(card), validation);
+        return new Result(draft.withCard(card).withTemperature(temperature), validation);
     }
 
     /** The members with names made unique ({@code lstm64}, {@code lstm64-2}, ...). */

@@ -2,11 +2,13 @@ package io.textcls.eval;
 
 import io.textcls.TextclsException;
 import io.textcls.classifier.Prediction;
+import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.CorpusLoader;
 import io.textcls.corpus.FolderCorpus;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
+import io.textcls.metrics.Calibration;
 import io.textcls.metrics.EvaluationReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +46,27 @@ public final class Evaluator {
      */
     public static Result evaluate(TextClassifier classifier, Path data, List<String> labels, int threads,
                                   Set<String> only) {
+        Scored s = score(classifier, data, labels, threads, only);
+        return new Result(s.report(), s.stats(), s.emptyDocuments());
+    }
+
+    /**
+     * Every document's prediction, for reports that look past the metrics.
+     *
+     * @param ids document ids (paths relative to the data folder), in reading order
+     * @param tokens each document's tokens from the classifier's pipeline
+     * @param truth true label index (classifier's output order) per document
+     * @param raw the networks' own probabilities (no temperature)
+     * @param probabilities the classifier's probabilities (with its temperature, if it has one)
+     * @param report the metrics of {@code probabilities}
+     */
+    public record Scored(List<String> ids, List<String[]> tokens, int[] truth, float[][] raw, float[][] probabilities,
+                         EvaluationReport report, CorpusLoader.Stats stats, int emptyDocuments) {
+    }
+
+    /** As {@link #evaluate}, keeping every document's tokens and probabilities. */
+    public static Scored score(TextClassifier classifier, Path data, List<String> labels, int threads,
+                               Set<String> only) {
         FolderCorpus corpus = FolderCorpus.scan(data, labels);
         if (only != null) {
             corpus = corpus.restrictTo(only);
@@ -68,11 +91,19 @@ public final class Evaluator {
             truth[i] = toModel[d.label()];
             empty += d.tokens().length == 0 ? 1 : 0;
         }
-        List<Prediction> preds = classifier.predict(docs);
+        List<Prediction> preds = classifier.uncalibrated().predict(docs);
+        float[][] raw = new float[preds.size()][];
         float[][] probs = new float[preds.size()][];
+        double t = classifier.temperature().map(Temperature::temperature).orElse(1.0);
+        List<String> ids = new ArrayList<>(raw.length);
+        List<String[]> tokens = new ArrayList<>(raw.length);
         for (int i = 0; i < probs.length; i++) {
-            probs[i] = preds.get(i).probs();
+            raw[i] = preds.get(i).probs();
+            probs[i] = Calibration.scale(raw[i], t);
+            ids.add(loaded.documents().get(i).id());
+            tokens.add(loaded.documents().get(i).tokens());
         }
-        return new Result(EvaluationReport.of(known, truth, probs), loaded.stats(), empty);
+        return new Scored(ids, tokens, truth, raw, probs, EvaluationReport.of(known, truth, probs), loaded.stats(),
+                empty);
     }
 }

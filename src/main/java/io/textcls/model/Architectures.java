@@ -39,9 +39,8 @@ import org.nd4j.linalg.schedule.StepSchedule;
  * The registry of network architectures: one builder per released, versioned name (as spaCy's
  * {@code build_bow_text_classifier_v3}). A builder never changes once released: a change gets a
  * new version, so every bundle rebuilds the network it was trained as. Bundles store the name and
- * the {@link NetworkSpec}, never a class name; which layer implementation runs (DL4J's own, or
- * {@link CachingLstm}, which computes the same numbers faster in training) is chosen here, at
- * build time. DL4J's layer dropout acts on a layer's input, so {@code embeddingDropout} sits on the
+ * the {@link NetworkSpec}, never a class name; which layer implementation runs (textcls's own LSTM
+ * kernel, {@link KernelLstm}, with DL4J's parameters and arithmetic) is chosen here, at build time. DL4J's layer dropout acts on a layer's input, so {@code embeddingDropout} sits on the
  * first hidden layer, {@code dropout} on later ones and on the output layer.
  */
 public final class Architectures {
@@ -61,6 +60,14 @@ public final class Architectures {
      * outputs concatenated: 2 × hidden features per step).
      */
     public static final String BILSTM_POOL_V1 = "bilstm-pool.v1";
+    /**
+     * As {@link #LSTM_POOL_V1} with GRU layers ({@link Gru}, PyTorch's {@code nn.GRU} equations):
+     * three gates instead of four, so three quarters of an LSTM's recurrent work. Runs only on
+     * textcls's kernel (the JVM needs the Vector API module).
+     */
+    public static final String GRU_POOL_V1 = "gru-pool.v1";
+    /** As {@link #GRU_POOL_V1}, each GRU bidirectional (DL4J's wrapper, outputs concatenated). */
+    public static final String BIGRU_POOL_V1 = "bigru-pool.v1";
     /**
      * EmbeddingSequenceLayer → {@link NetworkSpec#layers()} one-dimensional convolutions (width
      * {@value #CNN_KERNEL}, same-length output, ReLU, {@code hiddenSize} filters) → masked pooling
@@ -95,11 +102,16 @@ public final class Architectures {
         REGISTRY.put(LSTM_POOL_V1, Architectures::lstmPoolV1);
         REGISTRY.put(BILSTM_POOL_V1, Architectures::bilstmPoolV1);
         REGISTRY.put(CNN_POOL_V1, Architectures::cnnPoolV1);
+        REGISTRY.put(GRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, false));
+        REGISTRY.put(BIGRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, true));
         REGISTRY.put(NGRAM_MEAN_V1, Architectures::ngramMeanV1);
     }
 
     public static final List<String> KNOWN = List.copyOf(REGISTRY.keySet());
-    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1);
+    static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1, GRU_POOL_V1,
+            BIGRU_POOL_V1);
+    /** The architectures whose recurrent layers are LSTMs. */
+    static final List<String> LSTMS = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1);
 
     private Architectures() {
     }
@@ -110,7 +122,12 @@ public final class Architectures {
         }
     }
 
-    /** Whether the architecture's hidden layers are LSTMs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
+    /** Whether the architecture's hidden layers are LSTMs. */
+    public static boolean lstm(String architecture) {
+        return LSTMS.contains(architecture);
+    }
+
+    /** Whether the architecture's hidden layers are recurrent, LSTMs or GRUs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
     public static boolean recurrent(String architecture) {
         return !CNN_POOL_V1.equals(architecture) && !NGRAM_MEAN_V1.equals(architecture);
     }
@@ -187,10 +204,20 @@ public final class Architectures {
         List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
         int width = spec.embeddingSize();
         for (int i = 0; i < spec.layers(); i++) {
-            // DL4J's own LSTM inside the wrapper: the wrapper runs each half's passes itself.
-            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, hidden(new LSTM.Builder()
-                    .activation(Activation.TANH).dataFormat(RNNFormat.NCW), width, spec, i)));
+            // The wrapper runs each half's passes itself, the backward half on reversed steps and mask.
+            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
             width = 2 * spec.hiddenSize();
+        }
+        return pooledOutput(layers, width, spec);
+    }
+
+    private static List<Layer> gruPool(NetworkSpec spec, Optimization opt, boolean bidirectional) {
+        List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
+        int width = spec.embeddingSize();
+        for (int i = 0; i < spec.layers(); i++) {
+            Gru gru = (Gru) hidden(new Gru.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), width, spec, i);
+            layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, gru) : gru);
+            width = (bidirectional ? 2 : 1) * spec.hiddenSize();
         }
         return pooledOutput(layers, width, spec);
     }
@@ -227,14 +254,17 @@ public final class Architectures {
             // A zero step: DL4J's NoOp updater would apply the raw gradient.
             emb.updater(new Sgd(0.0)).regularization(new ArrayList<>()).regularizationBias(new ArrayList<>());
         }
-        return emb.build();
+        return DL4J_LAYERS.get() ? emb.build() : KernelEmbedding.of(emb.build()); // DL4J's layer, lookup and gradient in Java
     }
 
-    /** The LSTM implementation a unidirectional recipe runs: DL4J's, keeping its forward pass for backprop. */
-    private static Layer lstm(int nIn, NetworkSpec spec, int index) {
+    /** For tests that compare with DL4J itself: networks built on this thread get DL4J's own LSTM and embedding layers. */
+    static final ThreadLocal<Boolean> DL4J_LAYERS = ThreadLocal.withInitial(() -> false);
+
+    /** The LSTM every recipe runs: DL4J's configuration, textcls's kernel ({@link KernelLstm}). */
+    private static LSTM lstm(int nIn, NetworkSpec spec, int index) {
         LSTM built = (LSTM) hidden(new LSTM.Builder().activation(Activation.TANH).dataFormat(RNNFormat.NCW), nIn,
                 spec, index);
-        return CachingLstm.of(built); // one forward pass per training step instead of two
+        return DL4J_LAYERS.get() ? built : KernelLstm.of(built);
     }
 
     private static Layer hidden(FeedForwardLayer.Builder<?> b, int nIn, NetworkSpec spec, int index) {
@@ -272,8 +302,8 @@ public final class Architectures {
                 .updater(opt.schedule() == Optimization.Schedule.CONSTANT ? new Adam(opt.learningRate())
                         : new Adam(schedule(opt)))
                 .weightInit(WeightInit.XAVIER);
-        if (opt.weightDecay() > 0) {
-            b.weightDecay(opt.weightDecay());
+        if (opt.weightDecay() > 0) { // DL4J's weightDecay(λ): the weights, not the biases, rate-scaled
+            b.regularization(new ArrayList<>(List.of(new UnscoredWeightDecay(opt.weightDecay()))));
         }
         if (opt.gradientClip() > 0) {
             b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
@@ -291,6 +321,14 @@ public final class Architectures {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, opt));
         net.init();
         return net;
+    }
+
+    /**
+     * Makes a network about to train (new, or restored from a checkpoint) update its parameters in
+     * one fused pass ({@link FusedAdamUpdater}); its updater state is kept.
+     */
+    public static void fuseUpdater(MultiLayerNetwork net) {
+        FusedAdamUpdater.install(net);
     }
 
     /** Settings for a network that only scores: no optimizer state is ever made. */

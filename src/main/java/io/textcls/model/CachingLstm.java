@@ -28,7 +28,11 @@ public class CachingLstm extends LSTM {
 
     /** The same configuration as {@code built}, every field copied. */
     public static CachingLstm of(LSTM built) {
-        CachingLstm copy = new CachingLstm();
+        return copyInto(built, new CachingLstm());
+    }
+
+    /** Copies every field of an LSTM configuration into another one. */
+    static <C extends LSTM> C copyInto(LSTM built, C copy) {
         for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers())) {

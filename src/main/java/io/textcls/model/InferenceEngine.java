@@ -5,18 +5,62 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Runs one trained network over id sequences and returns label probabilities. The one place that
- * chooses how a network scores: ND4J's fused native {@code lstmLayer} op over the trained weights
- * ({@link FusedLstmInference}: every one-layer LSTM architecture; equal to DL4J's layers within
- * float rounding and faster than their per-step loop) or DL4J's own layers (every other network,
- * or all of them with {@code -Dtextcls.inference=dl4j}). Training validates, {@code score}
- * scores and {@code bench} times through the same choice.
+ * chooses how a network scores: textcls's kernels in Java ({@link KernelInference}: every LSTM and
+ * GRU architecture, where the Vector API is present), ND4J's fused native {@code lstmLayer} op
+ * ({@link FusedLstmInference}: one-layer LSTMs) or DL4J's own layers (every other network). All
+ * three equal each other within float rounding. Training validates, {@code score} scores and
+ * {@code bench} times through the same choice.
  */
 public abstract class InferenceEngine {
     /**
-     * System property choosing the engine: {@code fused} (default) or {@code dl4j} (the DL4J layers
-     * themselves, for every network).
+     * System property choosing the engine: {@code kernel}, {@code fused} or {@code dl4j} (DL4J's
+     * layers, for every network); where the chosen one cannot run a network, the default order
+     * (kernel, fused, dl4j) picks.
      */
     public static final String PROPERTY = "textcls.inference";
+
+    /** The engines, fastest first. */
+    public enum Kind {
+        /** textcls's kernels, in Java. */
+        KERNEL("kernel"),
+        /** ND4J's fused lstmLayer op. */
+        FUSED("fused op"),
+        /** DL4J's layers. */
+        LAYERS("dl4j layers");
+
+        /** The name benchmarks print. */
+        public final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Whether an engine can run a network of this spec. */
+    public static boolean supports(Kind kind, NetworkSpec spec) {
+        return switch (kind) {
+            case KERNEL -> KernelInference.supports(spec);
+            case FUSED -> FusedLstmInference.supports(spec);
+            case LAYERS -> true;
+        };
+    }
+
+    /** The engine {@link #of} runs a network of this spec on. */
+    public static Kind choice(NetworkSpec spec) {
+        String p = System.getProperty(PROPERTY, "");
+        if (p.equals("dl4j")) {
+            return Kind.LAYERS;
+        }
+        if (p.equals("fused") && supports(Kind.FUSED, spec)) {
+            return Kind.FUSED;
+        }
+        for (Kind k : Kind.values()) {
+            if (supports(k, spec)) {
+                return k;
+            }
+        }
+        return Kind.LAYERS;
+    }
 
     InferenceEngine() {
     }
@@ -31,22 +75,28 @@ public abstract class InferenceEngine {
      * {@code net} does not reach it; the DL4J engine runs {@code net} itself.
      */
     public static InferenceEngine of(NetworkSpec spec, MultiLayerNetwork net) {
-        boolean fused = !"dl4j".equals(System.getProperty(PROPERTY)) && supportsFused(spec);
-        return fused ? fused(net) : layers(spec, net);
+        return of(choice(spec), spec, net);
+    }
+
+    private static InferenceEngine of(Kind kind, NetworkSpec spec, MultiLayerNetwork net) {
+        return switch (kind) {
+            case KERNEL -> new Kernel(new KernelInference(net, spec));
+            case FUSED -> fused(net);
+            case LAYERS -> layers(spec, net);
+        };
     }
 
     /**
-     * An engine over a new, randomly initialized network of a spec: for benchmarks that time
-     * scoring. {@code fused} picks the fused engine (the spec must support it) or DL4J's layers.
+     * An engine of the given kind (which must {@link #supports} the spec) over a new, randomly
+     * initialized network: for benchmarks that time scoring.
      */
-    public static InferenceEngine untrained(NetworkSpec spec, long seed, boolean fused) {
-        MultiLayerNetwork net = Architectures.build(spec, new Optimization(1e-3, 0, 0, seed));
-        return fused ? fused(net) : layers(spec, net);
+    public static InferenceEngine untrained(Kind kind, NetworkSpec spec, long seed) {
+        return of(kind, spec, Architectures.build(spec, new Optimization(1e-3, 0, 0, seed)));
     }
 
-    /** Whether the fused engine runs this network (every one-layer LSTM architecture). */
-    public static boolean supportsFused(NetworkSpec spec) {
-        return FusedLstmInference.supports(spec);
+    /** textcls's kernels, whatever {@link #of} would choose: for tests that compare engines. */
+    static InferenceEngine kernel(NetworkSpec spec, MultiLayerNetwork net) {
+        return new Kernel(new KernelInference(net, spec));
     }
 
     /** The fused engine, whatever {@link #of} would choose: for tests that compare engines. */
@@ -83,6 +133,24 @@ public abstract class InferenceEngine {
         @Override
         public InferenceEngine replica() {
             return this;
+        }
+    }
+
+    private static final class Kernel extends InferenceEngine {
+        private final KernelInference kernel;
+
+        Kernel(KernelInference kernel) {
+            this.kernel = kernel;
+        }
+
+        @Override
+        public float[][] probabilities(List<int[]> sequences, int batchSize) {
+            return kernel.probabilities(sequences, batchSize);
+        }
+
+        @Override
+        public InferenceEngine replica() {
+            return this; // immutable weights, per-thread buffers
         }
     }
 

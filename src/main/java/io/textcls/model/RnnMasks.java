@@ -1,7 +1,6 @@
 package io.textcls.model;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -22,10 +21,14 @@ public final class RnnMasks {
     private RnnMasks() {
     }
 
-    /** Whether a network needs this: the pooled recipes (lstm-last.v1 reads only forward steps before padding). */
+    /**
+     * Whether a network needs this: every network with an LSTM. The pooled recipes need the mask for
+     * their answer; lstm-last.v1 reads only steps before the padding, whose outputs the mask does not
+     * change, and with it the layers skip each row's padding.
+     */
     public static boolean needed(MultiLayerNetwork net) {
         for (Layer l : net.getLayers()) {
-            if (l instanceof GlobalPoolingLayer || l instanceof MaxMeanPoolingLayer) {
+            if (l instanceof BidirectionalLayer || l instanceof LSTM || l instanceof GruLayer) {
                 return true;
             }
         }
@@ -35,7 +38,7 @@ public final class RnnMasks {
     /** Sets the mask ({@code [batch, T]}, or null for none) on every LSTM layer. */
     public static void set(MultiLayerNetwork net, INDArray mask) {
         for (Layer l : net.getLayers()) {
-            if (l instanceof BidirectionalLayer || l instanceof LSTM) {
+            if (l instanceof BidirectionalLayer || l instanceof LSTM || l instanceof GruLayer) {
                 l.setMaskArray(mask);
             }
         }

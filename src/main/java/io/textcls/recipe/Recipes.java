@@ -37,7 +37,8 @@ public final class Recipes {
     /** The recipe {@code train} uses when none is given, and that {@code scripts/train-imdb.sh} trains. */
     public static final String DEFAULT = "imdb-default";
     /** The built-in recipes, by name. */
-    public static final List<String> BUILT_IN = List.of("imdb-default", "lstm", "lstm64", "bilstm", "cnn", "ngram");
+    public static final List<String> BUILT_IN = List.of("imdb-default", "lstm", "lstm64", "bilstm", "gru64", "bigru", "cnn",
+            "ngram");
 
     private static final ObjectMapper READER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)

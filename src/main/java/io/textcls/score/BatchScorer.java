@@ -149,7 +149,9 @@ public final class BatchScorer {
         List<String> labels = classifier.labels().names();
         o.check(labels);
         Path out = o.output();
-        String fingerprint = fingerprint(model, o);
+        // With the temperature used (none with --raw-probabilities): a resume writes the same probabilities.
+        String fingerprint = fingerprint(model, o) + classifier.temperature().map(t -> "/T=" + t.temperature())
+                .orElse("");
         Journal journal = Journal.resume(out, fingerprint, o.resume());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Tally tally = new Tally(labels, journal);

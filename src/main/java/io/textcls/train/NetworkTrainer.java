@@ -209,6 +209,7 @@ final class NetworkTrainer {
         int steps = 0;
         String task = String.format("%sepoch %d/%d", recipe.networks().size() > 1 ? network.name() + " " : "", epoch,
                 recipe.training().epochs());
+        Architectures.fuseUpdater(net);
         try (Progress progress = Progress.start(task, order.length, "docs", recipe.networks().size() > 1)) {
             boolean masks = RnnMasks.needed(net);
             while (it.hasNext()) {
@@ -217,7 +218,7 @@ final class NetworkTrainer {
                     RnnMasks.set(net, ds.getFeaturesMaskArray());
                 }
                 net.fit(ds);
-                // score() adds the weight-decay term, which dwarfs the data loss on a 30k-row embedding.
+                // The data loss: networks of older checkpoints add the weight-decay term to score().
                 lossSum += net.score() - net.calcRegularizationScore(true);
                 steps++;
                 progress.step(ds.numExamples());

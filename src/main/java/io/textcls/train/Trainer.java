@@ -8,12 +8,14 @@ import io.textcls.Versions;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
+import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.embed.WordVectors;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
+import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
@@ -44,7 +46,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * <p>Flow: read the corpus once, split it and build the vocabulary ({@link TrainingData}), train
  * each network of the recipe on it ({@link NetworkTrainer}; side by side, one per core, where the
  * machine has the cores), then combine the networks into one classifier (an ensemble when there
- * are several: the mean of their probabilities), score it on the validation split, and write the
+ * are several: the mean of their probabilities), score it on the validation split, fit a
+ * temperature on that split ({@link Temperature}: calibrated probabilities, the same labels), and write the
  * bundle with the resolved recipe and a model card. Each network checkpoints after every epoch in
  * {@code <bundle>.ckpt/<network>/}; a killed run resumed with {@link Options#resume} ends with the
  * same weights as one that never stopped.
@@ -63,13 +66,18 @@ public final class Trainer {
      *
      * @param resume continue the run whose checkpoints are in {@code <bundle>.ckpt/}
      * @param threads threads for reading and tokenizing
-     * @param parallel most networks trained at once (each on its own thread)
+     * @param parallel most networks trained at once (each on its own thread); {@link #AUTO}: as
+     *     many as there are cores, or one at a time on all cores, whichever a short measurement finds faster
      * @param listener where progress lines go
      */
     public record Options(boolean resume, int threads, int parallel, Listener listener) {
+        /** {@code parallel}: decided by measurement. */
+        public static final int AUTO = 0;
+
         public Options {
-            if (threads < 1 || parallel < 1) {
-                throw new TextclsException("--threads and --parallel must be >= 1, got " + threads + " and " + parallel);
+            if (threads < 1 || parallel < 0) {
+                throw new TextclsException("--threads must be >= 1 and --parallel >= 1 (or auto), got " + threads
+                        + " and " + parallel);
             }
             listener = listener == null ? line -> { } : listener;
         }
@@ -127,7 +135,8 @@ public final class Trainer {
         }
         Supplier<float[][]> vectors = embeddings(resolved, data, listener);
 
-        List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, options.parallel(), listener);
+        int parallel = options.parallel() == Options.AUTO ? measuredParallel(resolved, data, listener) : options.parallel();
+        List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, parallel, listener);
 
         List<ModelBundle.Member> members = results.stream()
                 .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
@@ -135,14 +144,21 @@ public final class Trainer {
         ModelBundle.Contents draft = new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, resolved,
                 null, members);
         TextClassifier classifier = new TextClassifier(draft);
-        EvaluationReport validation = results.size() == 1 ? results.get(0).validation() : validate(classifier, data);
+        float[][] validationProbs = validationProbabilities(classifier, data);
+        EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
+                : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
         if (results.size() > 1) {
             listener.info(String.format("ensemble of %d networks: validation accuracy %.4f, log loss %.4f",
                     results.size(), validation.accuracy(), validation.logLoss()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelCard card = card(resolved, data, results, validation, selfTest(classifier, data), seconds);
-        TextClassifier saved = classifier.withCard(card);
+        Temperature temperature = Temperature.fit(data.validationLabels(), validationProbs,
+                "validation split: " + data.splitDescription());
+        listener.info(String.format("temperature %.3f fitted on the validation split: log loss %.4f -> %.4f, "
+                + "expected calibration error %.4f -> %.4f", temperature.temperature(), temperature.logLossBefore(),
+                temperature.logLossAfter(), temperature.eceBefore(), temperature.eceAfter()));
+        TextClassifier saved = classifier.withCard(card).withTemperature(temperature);
         saved.save(bundle);
         // The bundle is written: every network's checkpoint, and any left by networks no longer in the recipe, go.
         Checkpoint.deleteTree(ckptRoot);
@@ -160,13 +176,78 @@ public final class Trainer {
      */
     public static EpochStats timeEpoch(Recipe recipe, List<int[]> seqs, int[] labels, int vocabularySize,
                                        int numLabels) {
-        Recipe.Network n = recipe.networks().get(0);
+        return timeEpoch(recipe, recipe.networks().get(0), seqs, labels, vocabularySize, numLabels);
+    }
+
+    /** As above, for one network of the recipe. */
+    static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[] labels, int vocabularySize,
+                                int numLabels) {
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
         NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
         MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
         return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, lengths, numLabels);
+    }
+
+    /**
+     * How many networks to train at once, by measurement: each network's epoch over a sample of
+     * the training set, alone on every core and then all side by side on a share of the cores each
+     * (after a warm-up pass). Side by side wins where its slowest network beats the sum of the
+     * networks one after another. One network, or one core: no choice to make.
+     */
+    static int measuredParallel(Recipe recipe, TrainingData data, Listener listener) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Recipe.Network> nets = recipe.networks();
+        int n = nets.size();
+        if (n < 2 || cores < 2) {
+            return Math.max(1, Math.min(n, cores));
+        }
+        int sample = Math.min(data.trainSequences().size(), 3 * recipe.training().batchSize());
+        List<int[]> seqs = data.trainSequences().subList(0, sample);
+        int[] labels = java.util.Arrays.copyOf(data.trainLabels(), sample);
+        int vocab = data.vocabulary().size(), k = data.labels().size();
+        int before = RecurrentKernels.threads();
+        try {
+            RecurrentKernels.setThreadsUnlessFixed(1);
+            for (Recipe.Network net : nets) {
+                timeEpoch(recipe, net, seqs, labels, vocab, k); // warm-up: compile the kernels
+            }
+            RecurrentKernels.setThreadsUnlessFixed(cores);
+            double alone = 0;
+            for (Recipe.Network net : nets) {
+                alone += timeEpoch(recipe, net, seqs, labels, vocab, k).seconds();
+            }
+            int together = Math.min(n, cores);
+            RecurrentKernels.setThreadsUnlessFixed(Math.max(1, cores / together));
+            ExecutorService pool = Executors.newFixedThreadPool(together);
+            double side = 0;
+            try {
+                List<Future<EpochStats>> fs = new ArrayList<>();
+                for (Recipe.Network net : nets) {
+                    fs.add(pool.submit(() -> timeEpoch(recipe, net, seqs, labels, vocab, k)));
+                }
+                for (Future<EpochStats> f : fs) {
+                    side = Math.max(side, f.get().seconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return together;
+            } catch (ExecutionException e) {
+                throw new TextclsException("measuring how to train the networks failed: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+            // side by side, the slowest network sets the pace (n > cores: a rough estimate)
+            double sideTotal = side * Math.ceil((double) n / together);
+            int choice = sideTotal < alone ? together : 1;
+            listener.info(String.format("networks on %d cores, measured on %d training documents, one at a time on all "
+                    + "cores %.2f s, %d side by side %.2f s: %s", cores, sample, alone, together, sideTotal,
+                    choice == 1 ? "one at a time" : "side by side"));
+            return choice;
+        } finally {
+            RecurrentKernels.setThreadsUnlessFixed(before);
+        }
     }
 
     /** The vectors path made absolute and the embedding width taken from the vectors. */
@@ -211,6 +292,10 @@ public final class Trainer {
             throws IOException {
         int n = trainers.size();
         int threads = Math.min(parallel, n);
+        // Each network's recurrent layers split their batch rows over its share of the cores.
+        RecurrentKernels.setThreadsUnlessFixed(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+        listener.info("LSTM arithmetic: " + RecurrentKernels.lstmKernelName() + ", " + RecurrentKernels.threads()
+                + " thread(s) per network");
         if (threads <= 1) {
             List<NetworkTrainer.Result> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -266,8 +351,8 @@ public final class Trainer {
         }
     }
 
-    /** The classifier's scores on the validation split, through the same path as serving. */
-    private static EvaluationReport validate(TextClassifier classifier, TrainingData data) {
+    /** The classifier's probabilities on the validation split, through the same path as serving. */
+    private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
         List<TextClassifier.EncodedText> docs = new ArrayList<>();
         for (int i = 0; i < data.validation().size(); i++) {
             int tokens = data.validation().get(i).tokens().length;
@@ -279,7 +364,7 @@ public final class Trainer {
         for (int i = 0; i < probs.length; i++) {
             probs[i] = preds.get(i).probs();
         }
-        return EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);
+        return probs;
     }
 
     /** The first few validation documents with the probabilities this process gives them. */

@@ -1,6 +1,7 @@
 package io.textcls.classifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.golden.GoldenBundles;
@@ -44,5 +45,14 @@ class GoldenBundleTest {
         }
         assertEquals(0.0, c.selfTestMaxDifference(), 1e-6, name + " self-test");
         assertEquals(name.contains("ensemble") ? 2 : 1, c.members().size());
+        // Bundles written before temperatures were fitted have none and score with temperature 1.
+        assertEquals(name.contains("calibrated"), c.temperature().isPresent(), name + " temperature");
+        if (c.temperature().isPresent()) {
+            List<Prediction> raw = c.uncalibrated().classifyAll(texts);
+            for (int i = 0; i < preds.size(); i++) {
+                assertEquals(preds.get(i).label(), raw.get(i).label(), name + " document " + i);
+            }
+            assertNotEquals(preds.get(0).probability(0), raw.get(0).probability(0), name + ": the temperature is used");
+        }
     }
 }

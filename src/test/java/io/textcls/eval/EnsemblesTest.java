@@ -67,14 +67,16 @@ class EnsemblesTest {
         assertEquals(Architectures.LSTM_LAST_V1, e.members().get(0).spec().architecture());
         assertEquals(Architectures.BILSTM_POOL_V1, e.members().get(1).spec().architecture());
         List<String> texts = texts();
-        List<Prediction> pe = e.classifyAll(texts);
-        List<Prediction> pa = a.classifyAll(texts);
-        List<Prediction> pb = b.classifyAll(texts);
+        // The networks' own probabilities: each bundle's temperature applies to its own mean.
+        List<Prediction> pe = e.uncalibrated().classifyAll(texts);
+        List<Prediction> pa = a.uncalibrated().classifyAll(texts);
+        List<Prediction> pb = b.uncalibrated().classifyAll(texts);
         for (int i = 0; i < texts.size(); i++) {
             for (int k = 0; k < 3; k++) {
                 assertEquals((pa.get(i).probs()[k] + pb.get(i).probs()[k]) / 2, pe.get(i).probs()[k], 1e-6, "doc " + i);
             }
-            assertEquals(pe.get(i).probs()[0], e.replica().classify(texts.get(i)).probs()[0], 1e-6);
+            assertEquals(pe.get(i).probs()[0], e.replica().uncalibrated().classify(texts.get(i)).probs()[0], 1e-6);
+            assertEquals(pe.get(i).label(), e.classify(texts.get(i)).label());
         }
         assertEquals(0.0, e.selfTestMaxDifference(), "a fresh load reproduces the ensemble's self-test");
         assertTrue(e.card().selfTest().size() > 0);

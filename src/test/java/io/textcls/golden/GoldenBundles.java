@@ -25,7 +25,8 @@ public final class GoldenBundles {
     /** The golden bundles' names (without .zip), oldest format first. */
     public static final List<String> NAMES = List.of("format1-lstm-last", "format1-lstm-pool", "format1-bilstm-pool",
             "format1-cnn-pool", "format2-ensemble", "format3-lstm-last", "format3-lstm-pool", "format3-bilstm-pool",
-            "format3-cnn-pool", "format3-ensemble", "format3-ngram-mean");
+            "format3-cnn-pool", "format3-ensemble", "format3-ngram-mean", "format3-gru-pool", "format3-bigru-pool",
+            "format3-calibrated");
 
     private GoldenBundles() {
     }
@@ -51,6 +52,10 @@ public final class GoldenBundles {
             {"format3-bilstm-pool", "architecture=bilstm-pool.v1", "pooling=maxmean"},
             {"format3-cnn-pool", "architecture=cnn-pool.v1", "pooling=mean"},
             {"format3-ngram-mean", "architecture=ngram-mean.v1", "hidden-size=64"},
+            {"format3-gru-pool", "architecture=gru-pool.v1", "pooling=max"},
+            {"format3-bigru-pool", "architecture=bigru-pool.v1", "pooling=maxmean"},
+            // Written since train fits a temperature: the first golden bundle with calibration.json.
+            {"format3-calibrated", "architecture=lstm-pool.v1", "pooling=maxmean"},
         };
         for (String[] r : recipes) {
             if (args.length > 1 && !List.of(args).subList(1, args.length).contains(r[0])) {

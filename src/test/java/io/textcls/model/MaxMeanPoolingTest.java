@@ -114,4 +114,41 @@ class MaxMeanPoolingTest {
             }
         }
     }
+
+    /** The Java path of a float network against DL4J's masked pooling and its gradient, for both memory orders. */
+    @Test
+    void floatLayerEqualsDl4jsMaskedPooling() {
+        Nd4j.getRandom().setSeed(6);
+        int b = 4, n = 6, t = 7;
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .list().layer(new MaxMeanPooling()).layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).nIn(2 * n).nOut(2).build()).build());
+        net.init();
+        MaxMeanPoolingLayer pool = (MaxMeanPoolingLayer) net.getLayer(0);
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr none = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray mask = Nd4j.createFromArray(new float[][] {
+            {1, 1, 1, 1, 1, 1, 1}, {1, 1, 0, 0, 0, 0, 0}, {1, 1, 1, 1, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 0}});
+        for (char order : new char[] {'c', 'f'}) {
+            INDArray in = Nd4j.rand(DataType.FLOAT, b, n, t).subi(0.5).dup(order);
+            in.get(NDArrayIndex.point(0), NDArrayIndex.point(2), NDArrayIndex.all()).assign(0); // a tie
+            pool.setMaskArray(mask);
+            pool.setInput(in, none);
+            INDArray out = pool.activate(true, none);
+            INDArray max = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.MAX, in, mask, 0, DataType.FLOAT);
+            INDArray mean = MaskedReductionUtil.maskedPoolingTimeSeries(PoolingType.AVG, in, mask, 0, DataType.FLOAT);
+            assertEquals(Nd4j.hstack(max, mean), out, "order " + order);
+            INDArray eps = Nd4j.rand(DataType.FLOAT, b, 2 * n);
+            INDArray expected = inputGradientOfDl4j(in, mask, eps, n);
+            INDArray actual = pool.backpropGradient(eps, none).getSecond();
+            assertEquals(order, actual.ordering(), "the gradient in the input's order");
+            assertTrue(expected.equalsWithEps(actual, 1e-6), "order " + order + ": " + expected + " vs " + actual);
+        }
+    }
+
+    private static INDArray inputGradientOfDl4j(INDArray in, INDArray mask, INDArray eps, int n) {
+        INDArray eMax = eps.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n)).dup();
+        INDArray eMean = eps.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n)).dup();
+        return MaskedReductionUtil.maskedPoolingEpsilonTimeSeries(PoolingType.MAX, in, mask, eMax, 0)
+                .add(MaskedReductionUtil.maskedPoolingEpsilonTimeSeries(PoolingType.AVG, in, mask, eMean, 0));
+    }
 }

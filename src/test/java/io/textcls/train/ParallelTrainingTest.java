@@ -2,6 +2,7 @@ package io.textcls.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.TestCorpora;
 import io.textcls.classifier.ModelBundle;
@@ -12,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Networks trained side by side on their own threads get the weights each gets trained alone. */
+/**
+ * Networks trained side by side on their own threads get the weights each gets trained alone, and so
+ * does a run that measures which way to train them.
+ */
 class ParallelTrainingTest {
     @TempDir
     Path dir;
@@ -28,12 +32,19 @@ class ParallelTrainingTest {
                         "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=3"));
         List<ModelBundle.Member> parallel = train(r, "parallel.zip", 3);
         List<ModelBundle.Member> serial = train(r, "serial.zip", 1);
+        List<String> lines = new java.util.ArrayList<>();
+        List<ModelBundle.Member> auto = Trainer.run(r, dir.resolve("data"), dir.resolve("auto.zip"),
+                new Trainer.Options(false, 2, Trainer.Options.AUTO, lines::add)).classifier().members();
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains("side by side") && l.contains("measured")), lines.toString());
+        }
         assertEquals(3, parallel.size());
         for (int k = 0; k < 3; k++) {
             String name = r.networks().get(k).name();
             List<ModelBundle.Member> alone = train(r.only(r.networks().get(k)), name + "-alone.zip", 1);
             assertArrayEquals(serial.get(k).weights().toArray(), parallel.get(k).weights().toArray(), name);
             assertArrayEquals(alone.get(0).weights().toArray(), parallel.get(k).weights().toArray(), name);
+            assertArrayEquals(auto.get(k).weights().toArray(), parallel.get(k).weights().toArray(), name + ", auto");
         }
     }
 
