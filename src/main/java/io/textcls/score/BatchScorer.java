@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -368,14 +371,85 @@ public final class BatchScorer {
 
     /** Reads, tokenizes and predicts one chunk on a worker thread; a bad document becomes an error row. */
     static Chunk process(TextClassifier c, List<SourceItem> items, long maxBytes) {
+        return new Chunk(predict(c, items, SourceItem::id, item -> readAndEncode(c, item, maxBytes)));
+    }
+
+    /**
+     * One document of a chunk for {@link #scoreChunk}: a file's content read by the caller (from
+     * any file system, at most {@code maxBytes} as {@link TextFiles#read} does), a text in hand,
+     * or why it cannot be scored.
+     */
+    public record ChunkItem(String id, TextFiles.Content content, String text, String problem) {
+        public static ChunkItem content(String id, TextFiles.Content content) {
+            return new ChunkItem(id, content, null, null);
+        }
+
+        public static ChunkItem text(String id, String text) {
+            return new ChunkItem(id, null, text, null);
+        }
+
+        public static ChunkItem problem(String id, String problem) {
+            return new ChunkItem(id, null, null, problem);
+        }
+    }
+
+    /**
+     * Scores one chunk exactly as {@code score} scores its chunks (the same flags, errors and
+     * length-sorted batches, so the same items give the same rows): for scorers that read
+     * documents themselves, such as the Spark job.
+     */
+    public static List<ScoredRow> scoreChunk(TextClassifier c, List<ChunkItem> items, long maxBytes) {
+        return predict(c, items, ChunkItem::id, item -> {
+            try {
+                if (item.problem() != null) {
+                    return Encoded.error(item.problem());
+                }
+                return item.content() != null ? encodeContent(c, item.content(), maxBytes) : encode(c, item.text(),
+                        new StringBuilder(), false);
+            } catch (RuntimeException e) {
+                return Encoded.error("failed: " + e);
+            }
+        });
+    }
+
+    /** The reason a document that could not be read gets in the errors file. */
+    public static String unreadable(IOException e) {
+        return "unreadable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** The label a row gets: the most probable, or with a threshold on two labels the second when p >= threshold. */
+    public static String label(Prediction p, Double threshold) {
+        return decide(p, threshold);
+    }
+
+    /** The {@code k} most probable label indexes by falling probability (ties: model order); none when k is 0. */
+    public static int[] topK(float[] probs, int k) {
+        if (k == 0) {
+            return new int[0];
+        }
+        Integer[] idx = new Integer[probs.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -probs[i]));
+        return Arrays.stream(idx).mapToInt(Integer::intValue).limit(k).toArray();
+    }
+
+    private interface Encoding<T> {
+        Encoded apply(T item);
+    }
+
+    /** Encodes each item (a bad one becomes an error row), then predicts the rest together, in item order. */
+    private static <T> List<ScoredRow> predict(TextClassifier c, List<T> items, Function<T, String> id,
+                                               Encoding<T> encoding) {
         ScoredRow[] rows = new ScoredRow[items.size()];
         List<TextClassifier.EncodedText> docs = new ArrayList<>(items.size());
         List<Integer> at = new ArrayList<>(items.size());
         List<String> flags = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            Encoded e = readAndEncode(c, items.get(i), maxBytes);
+            Encoded e = encoding.apply(items.get(i));
             if (e.error() != null) {
-                rows[i] = new ScoredRow(items.get(i).id(), null, null, e.error());
+                rows[i] = new ScoredRow(id.apply(items.get(i)), null, null, e.error());
             } else {
                 docs.add(e.text());
                 at.add(i);
@@ -386,10 +460,10 @@ public final class BatchScorer {
             List<Prediction> preds = c.predict(docs);
             for (int j = 0; j < preds.size(); j++) {
                 int i = at.get(j);
-                rows[i] = new ScoredRow(items.get(i).id(), preds.get(j), flags.get(j), null);
+                rows[i] = new ScoredRow(id.apply(items.get(i)), preds.get(j), flags.get(j), null);
             }
         }
-        return new Chunk(List.of(rows));
+        return List.of(rows);
     }
 
     /** Reads (a file, up to {@code maxBytes}) and encodes one item; a bad document gives an error, never an exception. */
@@ -398,37 +472,42 @@ public final class BatchScorer {
             if (item.problem() != null) {
                 return Encoded.error(item.problem());
             }
-            String text = item.text();
-            StringBuilder f = new StringBuilder();
-            boolean cut = false;
             if (item.file() != null) {
                 TextFiles.Content content;
                 try {
                     content = TextFiles.read(item.file(), maxBytes);
                 } catch (IOException e) {
-                    return Encoded.error("unreadable: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                    return Encoded.error(unreadable(e));
                 }
-                if (content.binary()) {
-                    return Encoded.error("binary file (NUL bytes): not text");
-                }
-                if (content.malformed() > 0) {
-                    f.append("malformed-utf8:").append(content.malformed());
-                }
-                if (content.truncated()) {
-                    f.append(f.isEmpty() ? "" : ";").append("cut-at-bytes:").append(maxBytes);
-                    cut = true;
-                }
-                text = content.text();
+                return encodeContent(c, content, maxBytes);
             }
-            TextClassifier.EncodedText e = c.encode(text);
-            if (e.tokens() == 0) {
-                f.append(f.isEmpty() ? "" : ";").append(EMPTY_FLAG);
-            }
-            return new Encoded(cut ? new TextClassifier.EncodedText(e.ids(), e.tokens(), true) : e, f.toString(), null);
+            return encode(c, item.text(), new StringBuilder(), false);
         } catch (RuntimeException e) {
             return Encoded.error("failed: " + e);
         }
+    }
+
+    /** A file's content: binary files are errors; malformed UTF-8 and a cut at maxBytes are flagged. */
+    private static Encoded encodeContent(TextClassifier c, TextFiles.Content content, long maxBytes) {
+        if (content.binary()) {
+            return Encoded.error("binary file (NUL bytes): not text");
+        }
+        StringBuilder f = new StringBuilder();
+        if (content.malformed() > 0) {
+            f.append("malformed-utf8:").append(content.malformed());
+        }
+        if (content.truncated()) {
+            f.append(f.isEmpty() ? "" : ";").append("cut-at-bytes:").append(maxBytes);
+        }
+        return encode(c, content.text(), f, content.truncated());
+    }
+
+    private static Encoded encode(TextClassifier c, String text, StringBuilder f, boolean cut) {
+        TextClassifier.EncodedText e = c.encode(text);
+        if (e.tokens() == 0) {
+            f.append(f.isEmpty() ? "" : ";").append(EMPTY_FLAG);
+        }
+        return new Encoded(cut ? new TextClassifier.EncodedText(e.ids(), e.tokens(), true) : e, f.toString(), null);
     }
 
     private static FileChannel open(Path file, long length) throws IOException {

@@ -25,7 +25,7 @@ import org.apache.commons.csv.CSVRecord;
  * folder tree (sorted by path), a single text file, a CSV/JSONL table with a text column, or
  * standard input (one document per line).
  */
-abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
+public abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
     /** Entries passed over on purpose (hidden, not matching the glob). */
     long skipped() {
         return 0;
@@ -55,6 +55,19 @@ abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
                     : new JsonlTable(path, textColumn, idColumn);
         }
         return new Folder(new InputFiles(path, glob));
+    }
+
+    /**
+     * A CSV, TSV or JSONL table read from a stream, exactly as {@code score} reads a table file
+     * (the same ids, row numbers and problems): for readers of other file systems, such as the
+     * Spark job. {@code name} is the file's name or path: its extension says the format, and
+     * errors name it.
+     */
+    public static DocumentSource table(Reader reader, String name, String textColumn, String idColumn) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".csv") || lower.endsWith(".tsv")
+                ? new CsvTable(reader, name, textColumn, idColumn, lower.endsWith(".tsv"))
+                : new JsonlTable(new BufferedReader(reader), textColumn, idColumn);
     }
 
     /** Checks that an input path is there and of the kind the options read: a file or folder, a file for a table. */
@@ -129,7 +142,7 @@ abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
 
     /** A CSV (or TSV) file with a header row. */
     static final class CsvTable extends DocumentSource {
-        private final Path path;
+        private final Object path;
         private final CSVParser parser;
         private final Iterator<CSVRecord> records;
         private final String textColumn;
@@ -137,11 +150,22 @@ abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
         private long row;
 
         CsvTable(Path path, String textColumn, String idColumn, boolean tsv) {
+            this(reader(path), path, textColumn, idColumn, tsv);
+        }
+
+        private static Reader reader(Path path) {
+            try {
+                return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new TextclsException("cannot read " + path + " as CSV: " + e.getMessage(), e);
+            }
+        }
+
+        CsvTable(Reader r, Object path, String textColumn, String idColumn, boolean tsv) {
             this.path = path;
             this.textColumn = textColumn;
             this.idColumn = idColumn;
             try {
-                Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8);
                 CSVFormat fmt = (tsv ? CSVFormat.TDF : CSVFormat.RFC4180).builder().setHeader()
                         .setSkipHeaderRecord(true).get();
                 this.parser = CSVParser.builder().setReader(r).setFormat(fmt).get();
@@ -194,10 +218,18 @@ abstract class DocumentSource implements Iterator<SourceItem>, AutoCloseable {
         private long line;
 
         JsonlTable(Path path, String textColumn, String idColumn) {
+            this(open(path), textColumn, idColumn);
+        }
+
+        JsonlTable(BufferedReader reader, String textColumn, String idColumn) {
             this.textColumn = textColumn;
             this.idColumn = idColumn;
+            this.reader = reader;
+        }
+
+        private static BufferedReader open(Path path) {
             try {
-                this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+                return Files.newBufferedReader(path, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new TextclsException("cannot read " + path + ": " + e.getMessage(), e);
             }

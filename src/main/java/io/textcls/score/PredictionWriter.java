@@ -9,8 +9,6 @@ import io.textcls.util.Json;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 
@@ -39,15 +37,7 @@ abstract class PredictionWriter {
 
     /** The top-k label indexes by falling probability (ties: model order); none when k is 0. */
     protected int[] ranked(float[] probs) {
-        if (topK == 0) {
-            return new int[0];
-        }
-        Integer[] idx = new Integer[probs.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -probs[i]));
-        return Arrays.stream(idx).mapToInt(Integer::intValue).limit(topK).toArray();
+        return BatchScorer.topK(probs, topK);
     }
 
     static final class Csv extends PredictionWriter {

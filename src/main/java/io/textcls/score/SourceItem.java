@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * One input document, not yet read: a file to read, a text already in hand, or a problem to
  * report (broken link, unparsable record) under the document's id.
  */
-record SourceItem(String id, Path file, String text, String problem) {
+public record SourceItem(String id, Path file, String text, String problem) {
     static SourceItem file(String id, Path file) {
         return new SourceItem(id, file, null, null);
     }
