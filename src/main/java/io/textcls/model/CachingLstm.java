@@ -33,20 +33,29 @@ public class CachingLstm extends LSTM {
 
     /** Copies every field of an LSTM configuration into another one. */
     static <C extends LSTM> C copyInto(LSTM built, C copy) {
-        for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
+        return copyFields(LSTM.class, built, copy);
+    }
+
+    /**
+     * Copies every instance field that {@code root} and its superclasses declare from one layer
+     * configuration to another: textcls's subclasses of DL4J's configurations start as the
+     * configuration DL4J's builder made.
+     */
+    static <C> C copyFields(Class<?> root, Object from, C to) {
+        for (Class<?> c = root; c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers())) {
                     continue;
                 }
                 f.setAccessible(true);
                 try {
-                    f.set(copy, f.get(built));
+                    f.set(to, f.get(from));
                 } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy LSTM field " + f.getName(), e);
+                    throw new IllegalStateException("cannot copy " + root.getSimpleName() + " field " + f.getName(), e);
                 }
             }
         }
-        return copy;
+        return to;
     }
 
     @Override

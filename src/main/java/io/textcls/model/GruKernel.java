@@ -99,19 +99,7 @@ final class GruKernel {
             first = new int[batch];
             last = new int[batch];
         }
-        for (int b = 0; b < batch; b++) {
-            int f = 0, l = steps - 1;
-            if (mask != null) {
-                while (f < steps && !mask[b * steps + f]) {
-                    f++;
-                }
-                while (l >= f && !mask[b * steps + l]) {
-                    l--;
-                }
-            }
-            first[b] = f;
-            last[b] = l;
-        }
+        RecurrentKernels.rowSpans(mask, batch, steps, first, last);
         RecurrentKernels.run(threads, batch, this::forwardRows);
         return out;
     }
@@ -133,13 +121,8 @@ final class GruKernel {
             VectorKernels.fillRows(hn, q * H, n, H, rb, H);
         }
         for (int t = 0; t < T; t++) {
-            int lo = r0, hi = r1 - 1;
-            while (lo <= hi && !(t > first[lo] && t <= last[lo])) {
-                lo++;
-            }
-            while (hi >= lo && !(t > first[hi] && t <= last[hi])) {
-                hi--;
-            }
+            long span = RecurrentKernels.rowsWithPrevious(t, r0, r1, first, last);
+            int lo = (int) (span >>> 32), hi = (int) span;
             if (lo <= hi) {
                 int rows = hi - lo + 1, h0 = (lo * T + t - 1) * H;
                 VectorKernels.gemmNN(rows, 2 * H, H, out, h0, T * H, rw, 0, g, gates, (lo * T + t) * g, T * g);
@@ -232,13 +215,8 @@ final class GruKernel {
             if (t == 0) {
                 break;
             }
-            int lo = r0, hi = r1 - 1;
-            while (lo <= hi && !(t > first[lo] && t <= last[lo])) {
-                lo++;
-            }
-            while (hi >= lo && !(t > first[hi] && t <= last[hi])) {
-                hi--;
-            }
+            long span = RecurrentKernels.rowsWithPrevious(t, r0, r1, first, last);
+            int lo = (int) (span >>> 32), hi = (int) span;
             // dhRec already holds dh·z for each row; add [dzr, dzz]·U_rzᵀ + dhn·U_nᵀ
             if (lo <= hi) {
                 int rows = hi - lo + 1;

@@ -1,7 +1,5 @@
 package io.textcls.model;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -22,21 +20,7 @@ public class KernelEmbedding extends EmbeddingSequenceLayer {
 
     /** The same configuration as {@code built}, every field copied. */
     public static KernelEmbedding of(EmbeddingSequenceLayer built) {
-        KernelEmbedding copy = new KernelEmbedding();
-        for (Class<?> c = EmbeddingSequenceLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                f.setAccessible(true);
-                try {
-                    f.set(copy, f.get(built));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy EmbeddingSequenceLayer field " + f.getName(), e);
-                }
-            }
-        }
-        return copy;
+        return CachingLstm.copyFields(EmbeddingSequenceLayer.class, built, new KernelEmbedding());
     }
 
     @Override

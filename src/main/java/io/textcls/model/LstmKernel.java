@@ -118,19 +118,7 @@ final class LstmKernel {
             first = new int[batch];
             last = new int[batch];
         }
-        for (int b = 0; b < batch; b++) {
-            int f = 0, l = steps - 1;
-            if (mask != null) {
-                while (f < steps && !mask[b * steps + f]) {
-                    f++;
-                }
-                while (l >= f && !mask[b * steps + l]) {
-                    l--;
-                }
-            }
-            first[b] = f;
-            last[b] = l; // l < f: no real step
-        }
+        RecurrentKernels.rowSpans(mask, batch, steps, first, last);
         RecurrentKernels.run(threads, batch, this::forwardRows);
         return out;
     }
@@ -152,13 +140,8 @@ final class LstmKernel {
             VectorKernels.gemmNN(n, g, nIn, x, q * nIn, nIn, w, 0, g, gates, q * g, g);
         }
         for (int t = 0; t < T; t++) {
-            int lo = r0, hi = r1 - 1;
-            while (lo <= hi && !(t > first[lo] && t <= last[lo])) {
-                lo++;
-            }
-            while (hi >= lo && !(t > first[hi] && t <= last[hi])) {
-                hi--;
-            }
+            long span = RecurrentKernels.rowsWithPrevious(t, r0, r1, first, last);
+            int lo = (int) (span >>> 32), hi = (int) span;
             if (lo <= hi) { // rows whose previous step may hold a state
                 VectorKernels.gemmNN(hi - lo + 1, g, H, out, (lo * T + t - 1) * H, T * H, rw, 0, g,
                         gates, (lo * T + t) * g, T * g);
@@ -263,13 +246,8 @@ final class LstmKernel {
             if (t == 0) {
                 break;
             }
-            int lo = r0, hi = r1 - 1;
-            while (lo <= hi && !(t > first[lo] && t <= last[lo])) {
-                lo++;
-            }
-            while (hi >= lo && !(t > first[hi] && t <= last[hi])) {
-                hi--;
-            }
+            long span = RecurrentKernels.rowsWithPrevious(t, r0, r1, first, last);
+            int lo = (int) (span >>> 32), hi = (int) span;
             Arrays.fill(s.dhRec, 0, (r1 - r0) * H, 0f);
             if (lo <= hi) {
                 VectorKernels.gemmNN(hi - lo + 1, H, g, gates, (lo * T + t) * g, T * g, rwT, 0, H,

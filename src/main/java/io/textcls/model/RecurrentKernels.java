@@ -128,6 +128,41 @@ public final class RecurrentKernels {
         join(others, failure);
     }
 
+    /**
+     * Each row's first and last step to compute: its first and last real step ({@code last <
+     * first}: none), or the whole row without a mask.
+     */
+    static void rowSpans(boolean[] mask, int batch, int steps, int[] first, int[] last) {
+        for (int b = 0; b < batch; b++) {
+            int f = 0, l = steps - 1;
+            if (mask != null) {
+                while (f < steps && !mask[b * steps + f]) {
+                    f++;
+                }
+                while (l >= f && !mask[b * steps + l]) {
+                    l--;
+                }
+            }
+            first[b] = f;
+            last[b] = l;
+        }
+    }
+
+    /**
+     * The rows of {@code [r0, r1)} from the first to the last whose span holds step {@code t} after
+     * its first step (so a previous step may hold a state), as {@code lo << 32 | hi}; hi < lo: none.
+     */
+    static long rowsWithPrevious(int t, int r0, int r1, int[] first, int[] last) {
+        int lo = r0, hi = r1 - 1;
+        while (lo <= hi && !(t > first[lo] && t <= last[lo])) {
+            lo++;
+        }
+        while (hi >= lo && !(t > first[hi] && t <= last[hi])) {
+            hi--;
+        }
+        return ((long) lo << 32) | (hi & 0xffffffffL);
+    }
+
     /** A range {@code [from, to)} of some index. */
     interface RangeTask {
         void run(int from, int to);
