@@ -20,11 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class GruLayer extends BaseRecurrentLayer<Gru> {
     private GruKernel kernel;
     private boolean kept;
-    private float[] x = new float[0];
-    private float[] dh = new float[0];
-    private float[] dx = new float[0];
-    private float[] staging = new float[0];
-    private boolean[] mask = new boolean[0];
+    private final KernelBatchIo io = new KernelBatchIo();
     private float[] w, rw, b, rb, dW, dRW, db, drb;
 
     public GruLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -69,26 +65,9 @@ public class GruLayer extends BaseRecurrentLayer<Gru> {
         NativeFloats.readC(getParamWithNoise(GruParamInitializer.B, training, workspaceMgr), b);
         NativeFloats.readC(getParamWithNoise(GruParamInitializer.RB, training, workspaceMgr), rb);
         kernel.weights(w, rw, b, rb);
-        if (x.length < batch * steps * nIn) {
-            x = new float[batch * steps * nIn];
-        }
-        staging = NativeFloats.read(input, staging);
-        Layouts.toBtf(staging, NativeFloats.order(input), batch, nIn, steps, x);
-        boolean[] m = null;
-        if (maskArray != null) {
-            float[] mk = staging = NativeFloats.readC(maskArray, staging);
-            if (mask.length < batch * steps) {
-                mask = new boolean[batch * steps];
-            }
-            for (int i = 0; i < batch * steps; i++) {
-                mask[i] = mk[i] != 0f;
-            }
-            m = mask;
-        }
-        float[] h = kernel.forward(x, m, batch, steps, RecurrentKernels.threads());
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {batch, hidden, steps}, 'f');
-        NativeFloats.write(toF(h, batch, steps, hidden), out);
+        float[] h = kernel.forward(io.input(input), io.mask(maskArray, batch, steps), batch, steps,
+                RecurrentKernels.threads());
+        INDArray out = io.write(h, batch, steps, hidden, ArrayType.ACTIVATIONS, workspaceMgr);
         kept = training;
         return out;
     }
@@ -99,42 +78,19 @@ public class GruLayer extends BaseRecurrentLayer<Gru> {
             activate(true, workspaceMgr);
         }
         kept = false;
-        int batch = (int) epsilon.size(0), hidden = (int) epsilon.size(1), steps = (int) epsilon.size(2);
+        int batch = (int) epsilon.size(0), steps = (int) epsilon.size(2);
         int nIn = kernel.nIn;
-        if (dh.length < batch * steps * hidden) {
-            dh = new float[batch * steps * hidden];
-        }
-        staging = NativeFloats.read(epsilon, staging);
-        Layouts.toBtf(staging, NativeFloats.order(epsilon), batch, hidden, steps, dh);
-        if (dx.length < batch * steps * nIn) {
-            dx = new float[batch * steps * nIn];
-        }
+        float[] dh = io.epsilon(epsilon);
+        float[] dx = io.inputGradient(batch, steps, nIn);
         kernel.backward(dh, dx, dW, dRW, db, drb, RecurrentKernels.threads());
         Gradient g = new DefaultGradient();
-        put(g, GruParamInitializer.W, dW, new long[] {nIn, 3L * hidden});
-        put(g, GruParamInitializer.RW, dRW, new long[] {hidden, 3L * hidden});
-        put(g, GruParamInitializer.B, db, new long[] {1, 3L * hidden});
-        put(g, GruParamInitializer.RB, drb, new long[] {1, hidden});
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                new long[] {batch, nIn, steps}, 'f');
-        NativeFloats.write(toF(dx, batch, steps, nIn), eps);
+        KernelBatchIo.gradient(g, gradientViews, GruParamInitializer.W, dW);
+        KernelBatchIo.gradient(g, gradientViews, GruParamInitializer.RW, dRW);
+        KernelBatchIo.gradient(g, gradientViews, GruParamInitializer.B, db);
+        KernelBatchIo.gradient(g, gradientViews, GruParamInitializer.RB, drb);
+        INDArray eps = io.write(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr);
         weightNoiseParams.clear();
         return new Pair<>(g, backpropDropOutIfPresent(eps));
-    }
-
-    private void put(Gradient g, String key, float[] values, long[] shape) {
-        INDArray view = gradientViews.get(key);
-        view.assign(NativeFloats.array(values, shape, 'c'));
-        g.gradientForVariable().put(key, view);
-    }
-
-    private float[] toF(float[] src, int batch, int steps, int features) {
-        int n = batch * steps * features;
-        if (staging.length < n) {
-            staging = new float[n];
-        }
-        Layouts.btfToF(src, batch, steps, features, staging);
-        return staging;
     }
 
     @Override

@@ -28,11 +28,7 @@ public class KernelLstmLayer extends LSTM {
     private LstmKernel kernel;
     /** Whether the kernel holds the forward pass of the current input, for backprop. */
     private boolean kept;
-    private float[] x = new float[0];
-    private float[] dh = new float[0];
-    private float[] dx = new float[0];
-    private float[] staging = new float[0];
-    private boolean[] mask = new boolean[0];
+    private final KernelBatchIo io = new KernelBatchIo();
     private float[] w, rw, b, dW, dRW, db;
 
     public KernelLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -76,28 +72,9 @@ public class KernelLstmLayer extends LSTM {
         copyRowMajor(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr), b);
         kernel.weights(w, rw, b);
 
-        int n = batch * steps * nIn;
-        if (x.length < n) {
-            x = new float[n];
-        }
-        // [B, nIn, T] -> [B][T][nIn]
-        Layouts.toBtf(read(input), NativeFloats.order(input), batch, nIn, steps, x);
-        boolean[] m = null;
-        if (maskArray != null) {
-            float[] mk = staging = NativeFloats.readC(maskArray, staging);
-            if (mask.length < mk.length) {
-                mask = new boolean[mk.length];
-            }
-            for (int i = 0; i < batch * steps; i++) {
-                mask[i] = mk[i] != 0f;
-            }
-            m = mask;
-        }
-        float[] h = kernel.forward(x, m, batch, steps, RecurrentKernels.threads());
-        // 'f' order as DL4J's: the next layer's dropout draws its mask in this order
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {batch, hidden, steps}, 'f');
-        NativeFloats.write(toF(h, batch, steps, hidden), out);
+        float[] h = kernel.forward(io.input(input), io.mask(maskArray, batch, steps), batch, steps,
+                RecurrentKernels.threads());
+        INDArray out = io.write(h, batch, steps, hidden, ArrayType.ACTIVATIONS, workspaceMgr);
         kept = training;
         return out;
     }
@@ -111,31 +88,18 @@ public class KernelLstmLayer extends LSTM {
             activate(true, workspaceMgr);
         }
         kept = false;
-        int batch = (int) epsilon.size(0), hidden = (int) epsilon.size(1), steps = (int) epsilon.size(2);
+        int batch = (int) epsilon.size(0), steps = (int) epsilon.size(2);
         int nIn = kernel.nIn;
-        if (dh.length < batch * steps * hidden) {
-            dh = new float[batch * steps * hidden];
-        }
-        Layouts.toBtf(read(epsilon), NativeFloats.order(epsilon), batch, hidden, steps, dh);
-        if (dx.length < batch * steps * nIn) {
-            dx = new float[batch * steps * nIn];
-        }
+        float[] dh = io.epsilon(epsilon);
+        float[] dx = io.inputGradient(batch, steps, nIn);
         kernel.backward(dh, dx, dW, dRW, db, RecurrentKernels.threads());
 
-        INDArray gw = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        INDArray grw = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray gb = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        gw.assign(NativeFloats.array(dW, new long[] {nIn, 4L * hidden}, 'c'));
-        grw.assign(NativeFloats.array(dRW, new long[] {hidden, 4L * hidden}, 'c'));
-        gb.assign(NativeFloats.array(db, gb.shape(), 'c'));
         Gradient g = new DefaultGradient();
-        g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gw);
-        g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, grw);
-        g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, gb);
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.INPUT_WEIGHT_KEY, dW);
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.RECURRENT_WEIGHT_KEY, dRW);
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.BIAS_KEY, db);
 
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                new long[] {batch, nIn, steps}, 'f');
-        NativeFloats.write(toF(dx, batch, steps, nIn), eps);
+        INDArray eps = io.write(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr);
         weightNoiseParams.clear();
         return new Pair<>(g, backpropDropOutIfPresent(eps));
     }
@@ -146,22 +110,8 @@ public class KernelLstmLayer extends LSTM {
         super.clear();
     }
 
-    /** {@code [B][T][F]} to the 'f' order of {@code [B, F, T]} in the staging buffer. */
-    private float[] toF(float[] src, int batch, int steps, int features) {
-        int n = batch * steps * features;
-        if (staging.length < n) {
-            staging = new float[n];
-        }
-        Layouts.btfToF(src, batch, steps, features, staging);
-        return staging;
-    }
-
     /** A 2-d parameter (any order) as row-major floats. */
     private static void copyRowMajor(INDArray param, float[] dst) {
         NativeFloats.readC(param, dst);
-    }
-
-    private float[] read(INDArray a) {
-        return staging = NativeFloats.read(a, staging);
     }
 }
