@@ -63,6 +63,11 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Keep the trials already in --out and run the rest.")
     boolean resume;
 
+    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "First train the built-in linear baseline (the ngram recipe) on the same split(s), as "
+                    + "trial 0, and say how far every trial is from it (default; --no-baseline skips it).")
+    boolean baseline = true;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -77,7 +82,7 @@ public final class TuneCommand implements Callable<Integer> {
         List<Tuner.Trial> done = new Tuner(line -> {
             w.println(line);
             w.flush();
-        }).run(data, work, out, base, ps, plan, budget, resume, repeats);
+        }).run(data, work, out, base, ps, plan, budget, resume, repeats, baseline ? Recipes.baselineFor(base) : null);
         w.println();
         w.print(Tuner.format(done, ps.stream().map(Tuner.Param::option).toList()));
         w.flush();

@@ -56,6 +56,23 @@ public final class Recipes {
         return load(DEFAULT);
     }
 
+    /** The built-in linear baseline: the bag-of-n-grams recipe every other recipe should beat. */
+    public static final String BASELINE = "ngram";
+
+    /**
+     * The linear baseline to report beside {@code recipe}: the built-in {@value #BASELINE} recipe on
+     * {@code recipe}'s split and seed (so the same validation documents) and its tokenizer, with the
+     * baseline's own length, vocabulary, schedule and network.
+     */
+    public static Recipe baselineFor(Recipe recipe) {
+        Recipe b = load(BASELINE);
+        Recipe.Text t = recipe.text();
+        Recipe.Text text = new Recipe.Text(t.tokenizer(), t.lowercase(), t.stripHtml(), t.maxRunChars(),
+                b.text().maxLength(), b.text().truncation());
+        return new Recipe(b.name(), b.description(), recipe.seed(), recipe.split(), text, b.vocabulary(),
+                b.embeddings(), b.training(), b.networks());
+    }
+
     /** A built-in recipe by name, or a recipe file by path. */
     public static Recipe load(String nameOrFile) {
         if (BUILT_IN.contains(nameOrFile)) {

@@ -61,6 +61,9 @@ public final class Tuner {
 
     public enum Search { GRID, RANDOM }
 
+    /** What the baseline's row holds in every searched column. */
+    public static final String BASELINE = "(baseline)";
+
     private static final List<String> FIXED_COLUMNS = List.of("trial", "accuracy", "accuracy_se", "accuracies",
             "log_loss", "macro_f1", "best_epoch", "epochs", "minutes", "stop");
 
@@ -114,6 +117,17 @@ public final class Tuner {
     public List<Trial> run(Path data, Path workDir, Path table, Recipe base, List<Param> params,
                            List<Map<String, String>> plan, double budgetMinutes, boolean resume, int repeats)
             throws IOException {
+        return run(data, workDir, table, base, params, plan, budgetMinutes, resume, repeats, null);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, Recipe, List, List, double, boolean, int)}, first training
+     * {@code baseline} (when not null) on the same splits: its row has {@value #BASELINE} in every
+     * searched column, and every later trial's log line says how far it is from it, split by split.
+     */
+    public List<Trial> run(Path data, Path workDir, Path table, Recipe base, List<Param> params,
+                           List<Map<String, String>> plan, double budgetMinutes, boolean resume, int repeats,
+                           Recipe baseline) throws IOException {
         if (repeats < 1) {
             throw new TextclsException("--repeats must be at least 1, got " + repeats);
         }
@@ -130,11 +144,20 @@ public final class Tuner {
             done.addAll(read(table, names));
             log.accept("resuming: " + done.size() + " trial(s) already in " + table);
         }
+        List<Map<String, String>> jobs = new ArrayList<>();
+        if (baseline != null) {
+            Map<String, String> marker = new LinkedHashMap<>();
+            names.forEach(n -> marker.put(n, BASELINE));
+            jobs.add(marker);
+        }
+        jobs.addAll(plan);
         long start = System.nanoTime();
         double longest = 0;
         Files.createDirectories(workDir);
-        for (int i = 0; i < plan.size(); i++) {
-            Map<String, String> values = plan.get(i);
+        for (int j = 0; j < jobs.size(); j++) {
+            Map<String, String> values = jobs.get(j);
+            boolean isBaseline = baseline != null && j == 0;
+            int i = baseline == null ? j : j - 1; // trial numbers count the plan; the baseline is trial 0
             if (done.stream().anyMatch(t -> t.values().equals(values))) {
                 continue;
             }
@@ -144,12 +167,14 @@ public final class Tuner {
                         + "and later are not started", elapsed, budgetMinutes, longest, i + 1));
                 break;
             }
-            Recipe cfg = configFor(base, values);
+            Recipe cfg = isBaseline ? baseline : configFor(base, values);
             if (budgetMinutes > 0) {
                 cfg = Recipes.with(cfg, "training.timeLimitMinutes", String.valueOf(Math.max(0.1, budgetMinutes
                         - elapsed)));
             }
-            log.accept(String.format("trial %d/%d: %s", i + 1, plan.size(), values));
+            log.accept(isBaseline ? String.format("trial 0: the linear baseline (built-in recipe %s) on the same "
+                    + "split%s", baseline.name(), repeats > 1 ? "s" : "")
+                    : String.format("trial %d/%d: %s", i + 1, plan.size(), values));
             long t0 = System.nanoTime();
             // resume: a trial killed with the search continues from its last epoch checkpoint.
             Trainer.Options options = Trainer.Options.defaults().withResume(resume).withListener(line -> {
@@ -178,13 +203,13 @@ public final class Tuner {
                     .map(a -> (a - mean) * (a - mean)).sum() / (repeats - 1) / repeats);
             String each = String.join(";", java.util.Arrays.stream(acc).mapToObj(a -> String.format("%.4f", a))
                     .toList());
-            Trial t = new Trial(i + 1, values, mean, se, each, logLoss, macroF1, last.bestEpoch(),
+            Trial t = new Trial(isBaseline ? 0 : i + 1, values, mean, se, each, logLoss, macroF1, last.bestEpoch(),
                     last.history().size(), minutes, last.stopReason());
             done.add(t);
             write(table, names, done);
-            log.accept(String.format("trial %d: validation accuracy %.4f%s (epoch %d of %d, %.1f min)", t.index(),
+            log.accept(String.format("trial %d: validation accuracy %.4f%s (epoch %d of %d, %.1f min)%s", t.index(),
                     t.accuracy(), repeats > 1 ? String.format(" ± %.4f over %d splits (%s)", se, repeats, each) : "",
-                    t.bestEpoch(), t.epochs(), t.minutes()));
+                    t.bestEpoch(), t.epochs(), t.minutes(), isBaseline ? "" : versusBaseline(done, names, acc)));
         }
         try (var left = Files.list(workDir)) {
             if (left.findAny().isEmpty()) {
@@ -192,6 +217,37 @@ public final class Tuner {
             }
         }
         return done;
+    }
+
+    /**
+     * "; baseline +d ± se": the mean of this trial's accuracy minus the baseline's, split by split
+     * (the same seeds give the same splits), and its standard error; empty without a baseline row.
+     */
+    static String versusBaseline(List<Trial> done, List<String> names, double[] acc) {
+        Trial b = done.stream().filter(t -> isBaseline(t, names)).findFirst().orElse(null);
+        if (b == null) {
+            return "";
+        }
+        String[] each = b.accuracies().split(";");
+        if (each.length != acc.length) {
+            return "";
+        }
+        double[] d = new double[acc.length];
+        for (int k = 0; k < acc.length; k++) {
+            d[k] = acc[k] - Double.parseDouble(each[k]);
+        }
+        double mean = java.util.Arrays.stream(d).average().orElseThrow();
+        if (d.length < 2) {
+            return String.format("; %+.4f against the baseline", mean);
+        }
+        double se = Math.sqrt(java.util.Arrays.stream(d).map(x -> (x - mean) * (x - mean)).sum() / (d.length - 1)
+                / d.length);
+        return String.format("; %+.4f ± %.4f against the baseline on the same splits", mean, se);
+    }
+
+    /** Whether a row is the baseline's. */
+    public static boolean isBaseline(Trial t, List<String> names) {
+        return t.index() == 0 && names.stream().allMatch(n -> BASELINE.equals(t.values().get(n)));
     }
 
     static Recipe configFor(Recipe base, Map<String, String> values) {

@@ -147,8 +147,10 @@ class CliTest {
         Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8",
                 "--set", "epochs=1", "--set", "max-length=20", "--set", "sample=20");
         assertEquals(0, tune.code(), tune.err());
-        assertEquals(3, Files.readAllLines(table).size(), "header and two trials");
+        assertEquals(4, Files.readAllLines(table).size(), "header, the linear baseline and two trials");
         assertTrue(tune.out().contains("accuracy") && tune.out().contains("hidden-size"), tune.out());
+        assertTrue(tune.out().contains("trial 0: the linear baseline (built-in recipe ngram)")
+                && tune.out().contains("against the baseline"), tune.out());
         Run again = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("--resume"), again.err());

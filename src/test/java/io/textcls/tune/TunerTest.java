@@ -8,6 +8,7 @@ import io.textcls.TestCorpora;
 import io.textcls.TextclsException;
 import io.textcls.TinyTraining;
 import io.textcls.recipe.Recipe;
+import io.textcls.recipe.Recipes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,42 @@ class TunerTest {
                         Tuner.plan(List.of(Tuner.Param.parse("layers=1,x")), Tuner.Search.GRID, 0, 1), 0, false));
         assertTrue(badValue.getMessage().contains("layers"), badValue.getMessage());
         assertTrue(!Files.exists(dir.resolve("t2.csv")), "values are checked before any trial runs");
+    }
+
+    @Test
+    void theBaselineTrainsFirstOnTheSameSplitsAndEveryTrialIsComparedWithIt() throws Exception {
+        Recipe base = Recipes.with(Recipes.with(TinyTraining.recipe(2), "seed", "7"), "split.validationFraction",
+                "0.3");
+        Recipe baseline = Recipes.baselineFor(base);
+        assertEquals(Recipes.BASELINE, baseline.name());
+        assertEquals(base.seed(), baseline.seed());
+        assertEquals(base.split(), baseline.split(), "the same split settings, so the same validation documents");
+        assertEquals(base.text().tokenizer(), baseline.text().tokenizer());
+        assertEquals(Recipes.load(Recipes.BASELINE).networks(), baseline.networks());
+
+        Path data = TestCorpora.write(dir.resolve("data-b"), 30, 4);
+        List<Tuner.Param> ps = List.of(Tuner.Param.parse("hidden-size=8"));
+        List<String> log = new ArrayList<>();
+        Path table = dir.resolve("b.csv");
+        List<Tuner.Trial> t = new Tuner(log::add).run(data, dir.resolve("work-b"), table, base, ps,
+                Tuner.plan(ps, Tuner.Search.GRID, 0, 1), 0, false, 2, baseline);
+        assertEquals(2, t.size());
+        assertTrue(Tuner.isBaseline(t.get(0), List.of("hidden-size")), t.toString());
+        assertEquals(1, t.get(1).index());
+        assertEquals(3, Files.readAllLines(table).size(), "header, baseline, trial");
+        String line = log.stream().filter(l -> l.startsWith("trial 1: validation")).findFirst().orElseThrow();
+        String[] b = t.get(0).accuracies().split(";");
+        String[] a = t.get(1).accuracies().split(";");
+        double diff = (Double.parseDouble(a[0]) - Double.parseDouble(b[0]) + Double.parseDouble(a[1])
+                - Double.parseDouble(b[1])) / 2;
+        assertTrue(line.contains(String.format("%+.4f ± ", diff)) && line.contains("against the baseline"), line);
+
+        List<String> again = new ArrayList<>();
+        List<Tuner.Trial> resumed = new Tuner(again::add).run(data, dir.resolve("work-b"), table, base, ps,
+                Tuner.plan(ps, Tuner.Search.GRID, 0, 1), 0, true, 2, baseline);
+        assertEquals(2, resumed.size());
+        assertTrue(again.stream().noneMatch(l -> l.startsWith("trial 0:")), "the baseline is not trained again: "
+                + again);
     }
 
     @Test
