@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  *
  * closed: CLIENTS clients, each sending its next request when the last is answered. open: requests
  * at RATE per second whatever the answers (latency counted from when each was due, so a slow
- * server cannot hide its queueing), at most 4,096 outstanding; with RSS_PID, that process's
+ * server cannot hide its queueing; the first tenth of the run, at most 5 s, is a warm-up whose
+ * latencies are not counted, see {@link #warmupSeconds}), at most 4,096 outstanding; with RSS_PID, that process's
  * resident memory every 10 s. Both stop at SECONDS or MAX_REQUESTS, whichever comes first, and
  * print one summary line.
  */
@@ -80,7 +82,7 @@ public class ServeLoad {
         } else {
             double rate = Double.parseDouble(a[4]);
             sent = open(rate, seconds, maxRequests, a.length > 7 ? Long.parseLong(a[7]) : -1);
-            what = String.format(Locale.ROOT, "rate=%.0f", rate);
+            what = String.format(Locale.ROOT, "rate=%.0f warmup_s=%.1f", rate, warmupSeconds(seconds));
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long[] lat = Arrays.copyOf(latencies, nLat.get());
@@ -157,9 +159,11 @@ public class ServeLoad {
             firstErrors.putIfAbsent("HTTP " + r.statusCode(), r.body());
             return;
         }
-        int i = nLat.getAndIncrement();
-        if (i < latencies.length) {
-            latencies[i] = latencyNanos;
+        if (latencyNanos >= 0) { // -1: sent during the open loop's warm-up
+            int i = nLat.getAndIncrement();
+            if (i < latencies.length) {
+                latencies[i] = latencyNanos;
+            }
         }
         ok.incrementAndGet();
         try {
@@ -218,6 +222,7 @@ public class ServeLoad {
         AtomicLong inflight = new AtomicLong();
         CountDownLatch none = new CountDownLatch(1);
         long interval = (long) (1e9 / rate);
+        long warmEnd = start + (long) (warmupSeconds(seconds) * 1e9);
         long nextRss = start;
         List<String> rss = new ArrayList<>();
         int req = 0;
@@ -227,13 +232,10 @@ public class ServeLoad {
                 break;
             }
             long now;
+            // Parked, never spinning: on a small machine a spinning generator takes the server's CPU.
+            // Waking late only adds to the latency measured (counted from when the request was due).
             while ((now = System.nanoTime()) < due) {
-                long wait = due - now;
-                if (wait > 2_000_000) {
-                    Thread.sleep(1);
-                } else {
-                    Thread.onSpinWait();
-                }
+                LockSupport.parkNanos(due - now);
             }
             if (rssPid > 0 && now >= nextRss) {
                 rss.add(String.format(Locale.ROOT, "%.0f:%d", (now - start) / 1e9, rssKb(rssPid)));
@@ -243,8 +245,9 @@ public class ServeLoad {
             int doc = req % bodies.size();
             int r = req;
             inflight.incrementAndGet();
+            boolean warm = due >= warmEnd;
             HTTP.sendAsync(request(doc), HttpResponse.BodyHandlers.ofString()).whenComplete((res, failure) -> {
-                answer(doc, seen, r, res, failure, System.nanoTime() - due);
+                answer(doc, seen, r, res, failure, warm ? System.nanoTime() - due : -1);
                 outstanding.release();
                 inflight.decrementAndGet();
             });
@@ -258,6 +261,18 @@ public class ServeLoad {
             System.out.println("rss_kb_by_second " + String.join(" ", rss));
         }
         return req;
+    }
+
+    /**
+     * The open loop's first seconds, whose requests are sent, answered and checked like the others
+     * but whose latencies are not counted: this generator starts in a fresh JVM, and its own JIT
+     * and connection set-up would otherwise be measured as the server's (the closed loops follow a
+     * warm-up run of their own). {@code -Dserveload.warmup=S} sets it; default a tenth of the run, at
+     * most 5 s.
+     */
+    static double warmupSeconds(double seconds) {
+        String v = System.getProperty("serveload.warmup");
+        return v != null ? Double.parseDouble(v) : Math.min(5, seconds / 10);
     }
 
     static long rssKb(long pid) {

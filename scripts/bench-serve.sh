@@ -10,8 +10,9 @@
 # 2. serve under 1, 8 and 128 clients, --seconds each (or 20,000 requests): docs/s, p50/p95/p99
 #    latency, errors. Every answer is checked against score's probabilities for its review
 #    (mismatched), and every request is answered once (lost, duplicated).
-# 3. half load: open-loop requests at half the 32-client throughput: latency counted from when each
-#    request was due.
+# 3. half load: open-loop requests at half the 32-client throughput, --runs times: latency counted
+#    from when each request was due (the first tenth of each run, at most 5 s, warms the load
+#    generator's fresh JVM and is not counted); the median run's p99 is the figure.
 # 4. past capacity: open loop at twice the 32-client throughput on a server with --queue-size 64:
 #    503s with Retry-After, and no answer lost, duplicated or wrong.
 # 5. with --soak S: open loop at 80 % of the 32-client throughput for S seconds, the server's RSS
@@ -92,8 +93,14 @@ for c in 1 8 128; do
   dps[$c]=$(field docs_per_s "$line")
 done
 half=$(awk -v d="${dps[32]}" 'BEGIN { printf "%.0f", d / 2 }')
-echo "== serve: open loop at half the 32-client throughput ($half requests/s, $((seconds * 3 / 2)) s)"
-load open "$url" "$tmp/docs" "$tmp/score.csv" "$half" $((seconds * 3 / 2)) 200000
+echo "== serve: open loop at half the 32-client throughput ($half requests/s, $((seconds * 3 / 2)) s), $runs times"
+p99s=""
+for r in $(seq "$runs"); do
+  line=$(load open "$url" "$tmp/docs" "$tmp/score.csv" "$half" $((seconds * 3 / 2)) 200000)
+  echo "   run $r: $line"
+  p99s="$p99s $(field p99_ms "$line")"
+done
+echo "   half-load p99, median of $runs runs: $(median <<<"${p99s# }") ms"
 curl -s "${url}metrics" | awk '/^textcls_batch_documents_sum/ { s = $2 } /^textcls_batch_documents_count/ { c = $2 }
   END { printf "   documents per batch so far: %.1f (%d documents in %d batches, textcls_batch_documents)\n", s / c, s, c }'
 if [ "$soak" -gt 0 ]; then
