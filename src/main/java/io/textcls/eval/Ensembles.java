@@ -132,7 +132,7 @@ public final class Ensembles {
         }
         return new Recipe("ensemble", "ensemble of " + renamed.size() + " networks combined by 'textcls ensemble'",
                 first.seed(), first.split(), first.text(), first.vocabulary(), first.embeddings(), first.training(),
-                renamed);
+                first.selfTraining(), renamed);
     }
 
     private static boolean sameButNetworks(Recipe a, Recipe b) {

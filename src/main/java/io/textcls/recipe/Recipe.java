@@ -31,7 +31,60 @@ public record Recipe(
         Vocabulary vocabulary,
         Embeddings embeddings,
         Training training,
+        SelfTraining selfTraining,
         List<Network> networks) {
+
+    /**
+     * Self-training on unlabeled documents: the recipe's networks are trained first (the teacher),
+     * label the unlabeled documents they are sure of, and are trained again from the start on the
+     * labeled training split plus those documents (the student, which is what the bundle holds).
+     * Validation documents are never among them.
+     */
+    public record SelfTraining(
+            @Doc(value = "Unlabeled documents to self-train on: none, auto (the data folder's unsup/ subfolder when "
+                    + "there is one, as in aclImdb) or a folder of text files.", flag = "unlabeled") String unlabeled,
+            @Doc(value = "Least teacher probability for an unlabeled document to be trained on with the teacher's "
+                    + "label; each label keeps its share of the labeled training split.", flag = "pseudo-threshold")
+            double threshold,
+            @Doc(value = "Most passes of the student over the enlarged training split (0: training.epochs).",
+                    flag = "student-epochs") int epochs) {
+        /** No self-training. */
+        public static final String NONE = "none";
+        /** The data folder's {@code unsup/} subfolder when it exists. */
+        public static final String AUTO = "auto";
+
+        public SelfTraining {
+            unlabeled = unlabeled == null || unlabeled.isBlank() ? NONE : unlabeled.trim();
+            if (!(threshold >= 0 && threshold < 1)) {
+                throw new TextclsException("selfTraining.threshold (--pseudo-threshold) must be >= 0 and < 1, got "
+                        + threshold);
+            }
+            if (epochs < 0) {
+                throw new TextclsException("selfTraining.epochs (--student-epochs) must be >= 0 (0: training.epochs), "
+                        + "got " + epochs);
+            }
+        }
+
+        /**
+         * The folder of unlabeled documents for a labeled {@code data} folder, or null for none
+         * ({@value #NONE}, or {@value #AUTO} where {@code data} has no {@code unsup/}).
+         */
+        public java.nio.file.Path folder(java.nio.file.Path data) {
+            if (unlabeled.equals(NONE)) {
+                return null;
+            }
+            if (unlabeled.equals(AUTO)) {
+                java.nio.file.Path u = data.resolve(io.textcls.corpus.FolderCorpus.UNLABELED_FOLDER);
+                return java.nio.file.Files.isDirectory(u) ? u : null;
+            }
+            java.nio.file.Path u = java.nio.file.Path.of(unlabeled);
+            if (!java.nio.file.Files.isDirectory(u)) {
+                throw new TextclsException("selfTraining.unlabeled (--unlabeled) names " + u + ", which is not a "
+                        + "folder: give a folder of unlabeled text files, auto (the data folder's unsup/) or none");
+            }
+            return u;
+        }
+    }
 
     /** Which documents train and which validate. */
     public record Split(
@@ -247,6 +300,9 @@ public record Recipe(
         if (split == null || text == null || vocabulary == null || embeddings == null || training == null) {
             throw new TextclsException("a recipe needs split, text, vocabulary, embeddings and training sections");
         }
+        if (selfTraining == null) {
+            selfTraining = new SelfTraining(SelfTraining.NONE, 0.9, 0);
+        }
         networks = networks == null ? List.of() : List.copyOf(networks);
         if (networks.isEmpty()) {
             throw new TextclsException("a recipe needs at least one network (networks: [...])");
@@ -280,9 +336,23 @@ public record Recipe(
                 embeddings.freeze() && network.usesVectors(embeddings));
     }
 
+    /**
+     * The recipe a self-training student trains with: {@code selfTraining.epochs} passes when set.
+     */
+    public Recipe student() {
+        if (selfTraining.epochs() == 0 || selfTraining.epochs() == training.epochs()) {
+            return this;
+        }
+        Training t = new Training(selfTraining.epochs(), training.patience(), training.batchSize(),
+                training.learningRate(), training.schedule(), training.weightDecay(), training.clip(),
+                training.timeLimitMinutes());
+        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, t, selfTraining, networks);
+    }
+
     /** This recipe with only one of its networks (what one network's training depends on). */
     public Recipe only(Network network) {
-        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, training, List.of(network));
+        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, training, selfTraining,
+                List.of(network));
     }
 
     /**
@@ -294,6 +364,6 @@ public record Recipe(
         Training t = new Training(training.schedule() == Optimization.Schedule.CONSTANT ? 1 : training.epochs(), 1,
                 training.batchSize(), training.learningRate(), training.schedule(), training.weightDecay(),
                 training.clip(), 0);
-        return new Recipe("", "", seed, split, text, vocabulary, embeddings, t, networks);
+        return new Recipe("", "", seed, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 }

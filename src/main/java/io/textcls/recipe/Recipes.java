@@ -70,7 +70,7 @@ public final class Recipes {
         Recipe.Text text = new Recipe.Text(t.tokenizer(), t.lowercase(), t.stripHtml(), t.maxRunChars(),
                 b.text().maxLength(), b.text().truncation());
         return new Recipe(b.name(), b.description(), recipe.seed(), recipe.split(), text, b.vocabulary(),
-                b.embeddings(), b.training(), b.networks());
+                b.embeddings(), b.training(), b.selfTraining(), b.networks());
     }
 
     /** A built-in recipe by name, or a recipe file by path. */

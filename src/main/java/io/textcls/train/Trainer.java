@@ -118,32 +118,60 @@ public final class Trainer {
                     + "per network), which this one cannot resume: delete " + ckptRoot + " to start again");
         }
         List<Recipe.Network> networks = resolved.networks();
+        Path unlabeled = resolved.selfTraining().folder(corpus);
+        Recipe trained = unlabeled == null ? resolved : resolved.student();
         // Checkpoints are checked before the corpus is read: a wrong --resume fails at once.
         List<Checkpoint.State> priors = new ArrayList<>();
         List<NetworkTrainer> trainers = new ArrayList<>();
+        List<Checkpoint.State> teacherPriors = new ArrayList<>();
+        List<NetworkTrainer> teachers = new ArrayList<>();
         for (Recipe.Network n : networks) {
-            NetworkTrainer nt = new NetworkTrainer(resolved, n, ckptRoot.resolve(n.name()), listener);
+            NetworkTrainer nt = new NetworkTrainer(trained, n, ckptRoot.resolve(n.name()), listener);
             trainers.add(nt);
             priors.add(nt.startState(options.resume()));
+            if (unlabeled != null) {
+                NetworkTrainer t = new NetworkTrainer(resolved, n, ckptRoot.resolve(TEACHER).resolve(n.name()),
+                        line -> listener.info("teacher " + line));
+                teachers.add(t);
+                teacherPriors.add(t.startState(options.resume()));
+            }
         }
-        if (options.resume() && priors.stream().allMatch(p -> p == null)) {
+        if (options.resume() && priors.stream().allMatch(p -> p == null)
+                && teacherPriors.stream().allMatch(p -> p == null)) {
             listener.info("no checkpoint in " + ckptRoot + ": starting a new run");
         }
         TrainingData data = TrainingData.prepare(corpus, resolved, options.threads(), listener);
-        for (int i = 0; i < networks.size(); i++) {
-            trainers.get(i).checkData(priors.get(i), data);
+        for (int i = 0; i < teachers.size(); i++) {
+            teachers.get(i).checkData(teacherPriors.get(i), data);
         }
         Supplier<float[][]> vectors = embeddings(resolved, data, listener);
 
         int parallel = options.parallel() == Options.AUTO ? measuredParallel(resolved, data, listener) : options.parallel();
+        ObjectNode selfTraining = null;
+        if (unlabeled != null) {
+            listener.info("self-training: the teacher (the recipe's networks on the labeled split) labels the documents "
+                    + "of " + unlabeled + " it is sure of; the student then trains on both");
+            List<NetworkTrainer.Result> taught = trainAll(teachers, data, teacherPriors, vectors, parallel, listener);
+            TextClassifier teacher = new TextClassifier(contents(data, resolved, taught));
+            EvaluationReport teacherValidation = EvaluationReport.of(data.labels().names(), data.validationLabels(),
+                    validationProbabilities(teacher, data));
+            listener.info(String.format("teacher: validation accuracy %.4f, log loss %.4f", teacherValidation.accuracy(),
+                    teacherValidation.logLoss()));
+            PseudoLabels pseudo = PseudoLabels.choose(unlabeled, data, teacher, resolved.selfTraining().threshold(),
+                    options.threads());
+            listener.info(String.format("pseudo-labels: %,d of %,d unlabeled documents at probability >= %.2f; %,d "
+                            + "kept to hold each label's share (%s); the student trains on %,d documents",
+                    pseudo.confident(), pseudo.read(), resolved.selfTraining().threshold(), pseudo.size(),
+                    perLabel(data, pseudo.perLabel()), data.train().size() + pseudo.size()));
+            selfTraining = selfTrainingCard(unlabeled, resolved.selfTraining(), pseudo, data, taught, teacherValidation);
+            data = data.withPseudoLabeled(pseudo);
+        }
+        for (int i = 0; i < networks.size(); i++) {
+            trainers.get(i).checkData(priors.get(i), data);
+        }
         List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, parallel, listener);
 
-        List<ModelBundle.Member> members = results.stream()
-                .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
-        ModelBundle.PipelineEntry pipeline = new ModelBundle.PipelineEntry(data.textSettings(), data.sequenceSettings());
-        ModelBundle.Contents draft = new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, resolved,
-                null, members);
-        TextClassifier classifier = new TextClassifier(draft);
+        TextClassifier classifier = new TextClassifier(contents(data, trained, results));
         float[][] validationProbs = validationProbabilities(classifier, data);
         EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
                 : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
@@ -152,7 +180,7 @@ public final class Trainer {
                     results.size(), validation.accuracy(), validation.logLoss()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        ModelCard card = card(resolved, data, results, validation, selfTest(classifier, data), seconds);
+        ModelCard card = card(trained, data, results, validation, selfTest(classifier, data), seconds, selfTraining);
         Temperature temperature = Temperature.fit(data.validationLabels(), validationProbs,
                 "validation split: " + data.splitDescription());
         listener.info(String.format("temperature %.3f fitted on the validation split: log loss %.4f -> %.4f, "
@@ -351,6 +379,52 @@ public final class Trainer {
         }
     }
 
+    /** Where a self-training teacher's networks checkpoint, under the bundle's checkpoint folder. */
+    static final String TEACHER = "teacher";
+
+    private static ModelBundle.Contents contents(TrainingData data, Recipe recipe, List<NetworkTrainer.Result> results) {
+        List<ModelBundle.Member> members = results.stream()
+                .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
+        ModelBundle.PipelineEntry pipeline = new ModelBundle.PipelineEntry(data.textSettings(), data.sequenceSettings());
+        return new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, recipe, null, members);
+    }
+
+    private static String perLabel(TrainingData data, int[] counts) {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < counts.length; l++) {
+            out.add(data.labels().names().get(l) + " " + String.format("%,d", counts[l]));
+        }
+        return String.join(", ", out);
+    }
+
+    /** What the model card says of a self-trained classifier's teacher and pseudo-labels. */
+    private static ObjectNode selfTrainingCard(Path unlabeled, Recipe.SelfTraining settings, PseudoLabels pseudo,
+                                               TrainingData data, List<NetworkTrainer.Result> teacher,
+                                               EvaluationReport teacherValidation) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("unlabeled", unlabeled.toAbsolutePath().normalize().toString());
+        n.put("threshold", settings.threshold());
+        n.put("documentsRead", pseudo.read());
+        n.put("confident", pseudo.confident());
+        n.put("pseudoLabeled", pseudo.size());
+        ObjectNode per = n.putObject("pseudoLabeledPerLabel");
+        for (int l = 0; l < pseudo.perLabel().length; l++) {
+            per.put(data.labels().names().get(l), pseudo.perLabel()[l]);
+        }
+        n.put("labeledTrainingDocuments", data.train().size());
+        n.put("teacherValidationAccuracy", teacherValidation.accuracy());
+        n.put("teacherValidationLogLoss", teacherValidation.logLoss());
+        ArrayNode nets = n.putArray("teacherNetworks");
+        for (NetworkTrainer.Result r : teacher) {
+            ObjectNode t = nets.addObject();
+            t.put("name", r.name());
+            t.put("bestEpoch", r.bestEpoch());
+            t.put("validationAccuracy", r.validation().accuracy());
+            t.put("seconds", r.seconds());
+        }
+        return n;
+    }
+
     /** The classifier's probabilities on the validation split, through the same path as serving. */
     private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
         List<TextClassifier.EncodedText> docs = new ArrayList<>();
@@ -389,7 +463,8 @@ public final class Trainer {
     }
 
     private static ModelCard card(Recipe recipe, TrainingData data, List<NetworkTrainer.Result> results,
-                                  EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds) {
+                                  EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds,
+                                  ObjectNode selfTraining) {
         ObjectNode corpus = Json.MAPPER.createObjectNode();
         corpus.put("root", data.corpus().root().toAbsolutePath().normalize().toString());
         corpus.put("fingerprint", data.loaded().stats().fingerprint());
@@ -404,6 +479,9 @@ public final class Trainer {
             corpus.putPOJO(ModelCard.VALIDATION_IDS, data.validation().stream().map(TokenizedDocument::id).toList());
         }
         corpus.put("report", data.report().toText());
+        if (selfTraining != null) {
+            corpus.set("selfTraining", selfTraining);
+        }
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("recipe", recipe.name());
         result.put("seconds", seconds);

@@ -278,6 +278,25 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         return Vocabulary.build(counts, settings.size(), settings.minCount());
     }
 
+    /**
+     * This data with a self-training teacher's pseudo-labeled documents added to the training split
+     * (validation, vocabulary and corpus report unchanged); the fingerprint covers them, so a
+     * student's checkpoint resumes only on the same ones.
+     */
+    TrainingData withPseudoLabeled(PseudoLabels p) {
+        List<TokenizedDocument> t = new ArrayList<>(train);
+        t.addAll(p.docs());
+        List<int[]> seqs = new ArrayList<>(trainSequences);
+        seqs.addAll(p.sequences());
+        int[] more = p.labels();
+        int[] labelsAll = java.util.Arrays.copyOf(trainLabels, trainLabels.length + more.length);
+        System.arraycopy(more, 0, labelsAll, trainLabels.length, more.length);
+        return new TrainingData(corpus, loaded, report, labels, textSettings, sequenceSettings, vocabulary,
+                List.copyOf(t), validation, validationRoot, emptySkipped, List.copyOf(seqs), labelsAll,
+                validationSequences, validationLabels, sha256(fingerprint + "|self-training|" + p.fingerprint()),
+                splitDescription);
+    }
+
     private static List<int[]> encode(SequenceEncoder encoder, List<TokenizedDocument> docs) {
         List<int[]> out = new ArrayList<>(docs.size());
         for (TokenizedDocument d : docs) {
