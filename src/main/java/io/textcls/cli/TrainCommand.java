@@ -105,9 +105,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (dryRun) {
             OutputLocations.checkWritable(model, "the classifier bundle", "--model");
             FolderCorpus corpus = FolderCorpus.scan(data, r.split().labels());
+            Path unlabeled = r.selfTraining().folder(data);
             out.println(Recipes.toJson(r));
-            out.printf("dry run: %,d documents under %s (labels %s); nothing trained%n", corpus.entries().size(), data,
-                    corpus.labels());
+            out.printf("dry run: %,d documents under %s (labels %s)%s; nothing trained%n", corpus.entries().size(), data,
+                    corpus.labels(), unlabeled == null ? "" : "; self-training on the unlabeled documents of "
+                            + unlabeled);
             out.flush();
             return 0;
         }
