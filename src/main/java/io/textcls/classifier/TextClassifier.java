@@ -117,6 +117,15 @@ public final class TextClassifier {
         return temperature == 1 && contents.temperature() == null ? this : withTemperature(null);
     }
 
+    /**
+     * What this classifier predicts for a document its networks give {@code raw}: {@code raw}
+     * rescaled by its temperature (a copy of {@code raw} without one). For comparing the networks'
+     * recorded probabilities, such as the self-test's, with predictions.
+     */
+    public float[] calibrated(float[] raw) {
+        return temperature == 1 ? raw.clone() : Calibration.scale(raw, temperature);
+    }
+
     /** The temperature this classifier's probabilities are rescaled by; empty when it has none. */
     public Optional<Temperature> temperature() {
         return Optional.ofNullable(contents.temperature());

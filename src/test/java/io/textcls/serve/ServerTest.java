@@ -570,6 +570,21 @@ class ServerTest {
     }
 
     @Test
+    void aCalibratedBundleIsReadyAndAnswersWithItsTemperature() throws Exception {
+        // The self-test compares the card's recorded (raw) probabilities with calibrated answers.
+        TextClassifier hot = classifier.uncalibrated().withTemperature(new io.textcls.classifier.Temperature(1.7,
+                "test", 1, 0, 0, 0, 0, "now"));
+        try (Server s = Server.start(hot, options())) {
+            assertEquals(200, get(s.uri(), "/ready", null).status());
+            JsonNode p = postJson(s.uri(), "{\"text\": \"a superb film\"}").json();
+            Prediction want = hot.classify("a superb film");
+            assertEquals(want.probs()[0], p.path("predictions").get(0).path("probabilities").path("bad").asDouble(), 1e-6);
+            Prediction raw = classifier.uncalibrated().classify("a superb film");
+            assertTrue(Math.abs(raw.probs()[0] - want.probs()[0]) > 1e-3, "the temperature changes the answer");
+        }
+    }
+
+    @Test
     void optionsOutOfRangeAreRefusedByName() {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.textcls.TextclsException.class,
                 () -> ServerOptions.defaults().withMaxBatch(0).check());
