@@ -74,7 +74,9 @@ score() {
 echo "== score: $docs reviews from $data with $model"
 score "" >/dev/null # the reference probabilities for every answer, and a warm-up
 start_server
-load closed "$url" "$tmp/docs" "$tmp/score.csv" 8 5 5000 >/dev/null # warm-up
+# Warm-up: the measured load for as long as one measured run (without it the first of three
+# 32-client runs was measured 17 % slower than the third: the server's JIT still compiling).
+load closed "$url" "$tmp/docs" "$tmp/score.csv" 32 "$seconds" 20000 >/dev/null
 echo "== score and serve at 32 clients (one review per request, ${seconds} s), in turn, $runs times"
 scores=""; serves=""
 for r in $(seq "$runs"); do
