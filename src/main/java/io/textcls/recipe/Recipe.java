@@ -52,6 +52,8 @@ public record Recipe(
         public static final String NONE = "none";
         /** The data folder's {@code unsup/} subfolder when it exists. */
         public static final String AUTO = "auto";
+        /** What {@value #AUTO} looks for: aclImdb's folder of unlabeled reviews (FolderCorpus never takes it as a label). */
+        public static final String UNLABELED_FOLDER = "unsup";
 
         public SelfTraining {
             unlabeled = unlabeled == null || unlabeled.isBlank() ? NONE : unlabeled.trim();
@@ -74,7 +76,7 @@ public record Recipe(
                 return null;
             }
             if (unlabeled.equals(AUTO)) {
-                java.nio.file.Path u = data.resolve(io.textcls.corpus.FolderCorpus.UNLABELED_FOLDER);
+                java.nio.file.Path u = data.resolve(UNLABELED_FOLDER);
                 return java.nio.file.Files.isDirectory(u) ? u : null;
             }
             java.nio.file.Path u = java.nio.file.Path.of(unlabeled);
