@@ -48,7 +48,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * machine has the cores), then combine the networks into one classifier (an ensemble when there
  * are several: the mean of their probabilities), score it on the validation split, fit a
  * temperature on that split ({@link Temperature}: calibrated probabilities, the same labels), and write the
- * bundle with the resolved recipe and a model card. Each network checkpoints after every epoch in
+ * bundle with the resolved recipe and a model card. With self-training ({@link Recipe.SelfTraining}:
+ * an unlabeled folder), the networks are first trained as a teacher, label the unlabeled documents
+ * they are sure of ({@link PseudoLabels}), and the bundle holds the same networks trained again on
+ * the labeled split plus those. Each network checkpoints after every epoch in
  * {@code <bundle>.ckpt/<network>/}; a killed run resumed with {@link Options#resume} ends with the
  * same weights as one that never stopped.
  */
