@@ -49,21 +49,7 @@ public record ScoreOptions(String input, Path output, OutputFormat format, Strin
         range("--threads", threads, 1, MAX_THREADS, "");
         range("--chunk", chunk, 1, MAX_CHUNK, "");
         range("--max-bytes", maxBytes, 1, MAX_BYTES, " (1 GiB)");
-        if (topK < 0) {
-            throw new TextclsException("--top-k must be 0 (no top-k columns) or more, got " + topK);
-        }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new TextclsException("--threshold is a probability: it must be between 0 and 1, got " + threshold);
-        }
-        try {
-            FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (RuntimeException e) {
-            throw new TextclsException("--glob '" + glob + "' is not a valid glob (" + e.getMessage().lines()
-                    .findFirst().orElse("") + "); write it like *.txt or review-*.{txt,text}", e);
-        }
-        if (textColumn != null && textColumn.isEmpty()) {
-            throw new TextclsException("--text-column is empty: give the name of the column that holds the text");
-        }
+        checkOutputAndInputOptions(topK, threshold, glob, textColumn);
         if (idColumn != null && textColumn == null) {
             throw new TextclsException("--id-column " + idColumn + " names a column of a table, but --input is read as "
                     + "documents: add --text-column to read it as a CSV/JSONL table, or drop --id-column");
@@ -97,6 +83,28 @@ public record ScoreOptions(String input, Path output, OutputFormat format, Strin
         if (topK > labels.size()) {
             throw new TextclsException("--top-k must be between 0 and the number of labels (" + labels.size()
                     + "), got " + topK);
+        }
+    }
+
+    /**
+     * The checks {@code score} and the Spark job share: {@code --top-k}, {@code --threshold},
+     * {@code --glob} and {@code --text-column}, each refused by its option's name.
+     */
+    public static void checkOutputAndInputOptions(int topK, Double threshold, String glob, String textColumn) {
+        if (topK < 0) {
+            throw new TextclsException("--top-k must be 0 (no top-k columns) or more, got " + topK);
+        }
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+            throw new TextclsException("--threshold is a probability: it must be between 0 and 1, got " + threshold);
+        }
+        try {
+            FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (RuntimeException e) {
+            throw new TextclsException("--glob '" + glob + "' is not a valid glob (" + e.getMessage().lines()
+                    .findFirst().orElse("") + "); write it like *.txt or review-*.{txt,text}", e);
+        }
+        if (textColumn != null && textColumn.isEmpty()) {
+            throw new TextclsException("--text-column is empty: give the name of the column that holds the text");
         }
     }
 

@@ -2,7 +2,6 @@ package io.textcls.spark;
 
 import io.textcls.TextclsException;
 import io.textcls.score.ScoreOptions;
-import java.nio.file.FileSystems;
 import java.util.Locale;
 
 /**
@@ -100,21 +99,7 @@ public record JobOptions(String model, String input, String output, Format forma
         range("--chunk", chunk, 1, ScoreOptions.MAX_CHUNK, "");
         range("--max-bytes", maxBytes, 1, ScoreOptions.MAX_BYTES, " (1 GiB)");
         range("--partitions", partitions, 0, MAX_PARTITIONS, "");
-        if (topK < 0) {
-            throw new TextclsException("--top-k must be 0 (no top-k columns) or more, got " + topK);
-        }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new TextclsException("--threshold is a probability: it must be between 0 and 1, got " + threshold);
-        }
-        try {
-            FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (RuntimeException e) {
-            throw new TextclsException("--glob '" + glob + "' is not a valid glob (" + e.getMessage().lines()
-                    .findFirst().orElse("") + "); write it like *.txt or review-*.{txt,text}", e);
-        }
-        if (textColumn != null && textColumn.isEmpty()) {
-            throw new TextclsException("--text-column is empty: give the name of the column that holds the text");
-        }
+        ScoreOptions.checkOutputAndInputOptions(topK, threshold, glob, textColumn);
         if (inputFormat == InputFormat.FILES && textColumn != null) {
             throw new TextclsException("--text-column " + textColumn + " names a column of a table, but --input-format "
                     + "is files: drop one of them");

@@ -199,8 +199,7 @@ public final class Tuner {
             longest = Math.max(longest, minutes);
             TrainingResult.NetworkSummary last = r.networks().get(r.networks().size() - 1);
             double mean = java.util.Arrays.stream(acc).average().orElseThrow();
-            double se = repeats < 2 ? Double.NaN : Math.sqrt(java.util.Arrays.stream(acc)
-                    .map(a -> (a - mean) * (a - mean)).sum() / (repeats - 1) / repeats);
+            double se = standardError(acc);
             String each = String.join(";", java.util.Arrays.stream(acc).mapToObj(a -> String.format("%.4f", a))
                     .toList());
             Trial t = new Trial(isBaseline ? 0 : i + 1, values, mean, se, each, logLoss, macroF1, last.bestEpoch(),
@@ -240,9 +239,17 @@ public final class Tuner {
         if (d.length < 2) {
             return String.format("; %+.4f against the baseline", mean);
         }
-        double se = Math.sqrt(java.util.Arrays.stream(d).map(x -> (x - mean) * (x - mean)).sum() / (d.length - 1)
-                / d.length);
-        return String.format("; %+.4f ± %.4f against the baseline on the same splits", mean, se);
+        return String.format("; %+.4f ± %.4f against the baseline on the same splits", mean, standardError(d));
+    }
+
+    /** The standard error of the mean of {@code x} (NaN for fewer than two values). */
+    static double standardError(double[] x) {
+        if (x.length < 2) {
+            return Double.NaN;
+        }
+        double mean = java.util.Arrays.stream(x).average().orElseThrow();
+        return Math.sqrt(java.util.Arrays.stream(x).map(a -> (a - mean) * (a - mean)).sum() / (x.length - 1)
+                / x.length);
     }
 
     /** Whether a row is the baseline's. */
