@@ -18,8 +18,10 @@
 # 5. with --soak S: open loop at 80 % of the 32-client throughput for S seconds, the server's RSS
 #    every 10 s (and its growth over the second half).
 # Every phase stops by itself (time and request bounds); the server is stopped with SIGTERM at the
-# end. TEXTCLS_JAVA_OPTS sets the JVM options of score and serve (default -Xmx6g); a fixed heap
-# (-Xms2g -Xmx2g) keeps the heap's own growth out of the soak's RSS. Load generator: scripts/ServeLoad.java (HTTP/1.1 keep-alive over
+# end. TEXTCLS_JAVA_OPTS sets the JVM options of score and serve; the default here is a fixed,
+# pre-touched 2 GB heap (-Xms2g -Xmx2g -XX:+AlwaysPreTouch), so the soak's RSS does not count the
+# heap's pages as the JVM first touches them (without pre-touch, RSS climbed in steps for minutes as
+# G1 used regions of the fixed heap for the first time). Load generator: scripts/ServeLoad.java (HTTP/1.1 keep-alive over
 # blocking sockets), run on the same machine: its CPU time (client_cpu_cores, about 0.06 of a core
 # at 32 clients) counts against the server's, so the ratio to score is conservative.
 set -euo pipefail
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
 done
 [ -f "$model" ] || { echo "error: no model at $model: train one with scripts/train-imdb.sh or pass --model" >&2; exit 1; }
 data="${DATA:-data/aclImdb/train/unsup}"
+export TEXTCLS_JAVA_OPTS="${TEXTCLS_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}"
 [ -d "$data" ] || scripts/get-imdb.sh >/dev/null
 [ -d "$data" ] || { echo "error: no reviews in $data (set DATA=<folder of .txt files>)" >&2; exit 1; }
 tmp="$(mktemp -d)"
@@ -49,6 +52,7 @@ load() { java -Xmx2g -cp "target/lib/*" scripts/ServeLoad.java "$@"; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== JVM options of score and serve: $TEXTCLS_JAVA_OPTS"
 mkdir "$tmp/docs"
 mapfile -t files < <(find "$data" -maxdepth 1 -name '*.txt' | sort)
 cp "${files[@]:0:$docs}" "$tmp/docs/"
