@@ -50,7 +50,7 @@ public class ServeLoad {
     static URI url;
     static List<String> ids = new ArrayList<>();
     static List<byte[]> bodies = new ArrayList<>();
-    /** The closed loop's requests, head and body, one per document. */
+    /** Each document's request, head and body, built once. */
     static List<byte[]> requests = new ArrayList<>();
     static Map<String, double[]> expected = new HashMap<>();
     static List<String> labels;
