@@ -64,6 +64,26 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-text", description = "Include document text in request logs (off: logs never hold text).")
     boolean logText;
 
+    /** Linux's number of SIGHUP. */
+    public static final int SIGHUP = 1;
+
+    /**
+     * Whether this process ignores a signal (its bit in Linux's {@code /proc/self/status} SigIgn
+     * mask), as a process started under {@code nohup} ignores SIGHUP; false where that cannot be read.
+     */
+    public static boolean ignored(int signal) {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("SigIgn:")) {
+                    return new java.math.BigInteger(l.substring(7).trim(), 16).testBit(signal - 1);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(host, port, maxBatch, maxDelayMs, queueSize, workers, maxBodyBytes,
@@ -82,6 +102,11 @@ public final class ServeCommand implements Callable<Integer> {
                 LOG.info("SIGHUP: {}", r.message());
             }
         }, "textcls-serve-reload").start());
+        if (ignored(SIGHUP)) {
+            // The JVM installs no handler for a signal ignored when it started, and says nothing.
+            LOG.warn("SIGHUP is ignored in this process (started under nohup?): it will not reload the model; "
+                    + "use POST /v1/admin/reload");
+        }
         LOG.info("serving {} (sha256 {}) at {} with {} workers, batches of up to {} documents", model,
                 server.modelSha256(), server.uri(), workers, maxBatch);
         server.join();
