@@ -49,7 +49,6 @@ public class ServeLoad {
 
     static URI url;
     static List<String> ids = new ArrayList<>();
-    static List<byte[]> bodies = new ArrayList<>();
     /** Each document's request, head and body, built once. */
     static List<byte[]> requests = new ArrayList<>();
     static Map<String, double[]> expected = new HashMap<>();
@@ -122,8 +121,7 @@ public class ServeLoad {
             for (Path f : files.sorted().toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 ids.add(f.getFileName().toString());
-                bodies.add(JSON.writeValueAsBytes(Map.of("text", text)));
-                requests.add(Conn.request(url, bodies.get(bodies.size() - 1)));
+                requests.add(Conn.request(url, JSON.writeValueAsBytes(Map.of("text", text))));
             }
         }
         List<String> lines = Files.readAllLines(scoreCsv);
@@ -207,7 +205,7 @@ public class ServeLoad {
                         if (req >= maxRequests) {
                             return;
                         }
-                        int doc = req % bodies.size();
+                        int doc = req % requests.size();
                         long s = System.nanoTime();
                         try {
                             if (conn == null) {
@@ -402,7 +400,7 @@ public class ServeLoad {
                 nextRss += 10_000_000_000L;
             }
             outstanding.acquire();
-            int doc = req % bodies.size();
+            int doc = req % requests.size();
             int r = req;
             inflight.incrementAndGet();
             boolean warm = due >= warmEnd;

@@ -17,7 +17,11 @@ import java.util.stream.Stream;
  * <p>Immutable once scanned.
  */
 public final class FolderCorpus {
-    /** IMDB's folder of unlabeled reviews: never a label unless asked for by name. */
+    /**
+     * IMDB's folder of unlabeled reviews: never a label unless asked for by name. The same name as
+     * {@code Recipe.SelfTraining.UNLABELED_FOLDER} (self-training's "auto"), which the layering keeps
+     * from importing this class: change both together.
+     */
     public static final String UNLABELED_FOLDER = "unsup";
 
     private final Path root;
