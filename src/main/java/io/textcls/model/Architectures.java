@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -84,6 +85,19 @@ public final class Architectures {
      * beyond word pairs: what an LSTM must beat. {@code layers} must be 1 and pooling is mean.
      */
     public static final String NGRAM_MEAN_V1 = "ngram-mean.v1";
+    /**
+     * A naive-Bayes-weighted bag of n-grams ({@link NgramBag}): each document's distinct word ids,
+     * hashed word pairs and hashed word triples ({@code hiddenSize} buckets after the vocabulary,
+     * each feature counted once however often it occurs) → the sum of each feature's weight times
+     * its frozen log-count ratio per label → softmax ({@code LossLayer}, MCXENT). Wang and Manning's
+     * NB logistic regression, the strongest linear member; it ignores the embedding width and
+     * pretrained vectors, and pooling is always {@code sum}.
+     */
+    public static final String NGRAM_NB_V1 = "ngram-nb.v1";
+    /** Feature ids of {@link #NGRAM_NB_V1} seen in fewer training documents than this get a zero ratio (are left out). */
+    static final int NB_MIN_DOCUMENTS = 2;
+    /** Add-one smoothing of {@link #NGRAM_NB_V1}'s counts. */
+    static final double NB_SMOOTHING = 1.0;
     /** Multiplier of the bigram hash of {@link #NGRAM_MEAN_V1} (part of that architecture: never change it). */
     static final long NGRAM_HASH = 1_000_003L;
     /** The convolution width of {@link #CNN_POOL_V1}. */
@@ -105,11 +119,14 @@ public final class Architectures {
         REGISTRY.put(GRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, false));
         REGISTRY.put(BIGRU_POOL_V1, (spec, opt) -> gruPool(spec, opt, true));
         REGISTRY.put(NGRAM_MEAN_V1, Architectures::ngramMeanV1);
+        REGISTRY.put(NGRAM_NB_V1, Architectures::ngramNbV1);
     }
 
     public static final List<String> KNOWN = List.copyOf(REGISTRY.keySet());
     static final List<String> POOLED = List.of(LSTM_POOL_V1, BILSTM_POOL_V1, CNN_POOL_V1, NGRAM_MEAN_V1, GRU_POOL_V1,
-            BIGRU_POOL_V1);
+            BIGRU_POOL_V1, NGRAM_NB_V1);
+    /** The bags of n-grams: no recurrence, rows for hashed n-grams after the vocabulary's. */
+    static final List<String> BAGS = List.of(NGRAM_MEAN_V1, NGRAM_NB_V1);
     /** The architectures whose recurrent layers are LSTMs. */
     static final List<String> LSTMS = List.of(LSTM_LAST_V1, LSTM_POOL_V1, BILSTM_POOL_V1);
 
@@ -127,14 +144,19 @@ public final class Architectures {
         return LSTMS.contains(architecture);
     }
 
-    /** Whether the architecture's hidden layers are recurrent, LSTMs or GRUs (all but {@link #CNN_POOL_V1} and {@link #NGRAM_MEAN_V1}). */
+    /** Whether the architecture's hidden layers are recurrent, LSTMs or GRUs (all but {@link #CNN_POOL_V1} and the bags of n-grams). */
     public static boolean recurrent(String architecture) {
-        return !CNN_POOL_V1.equals(architecture) && !NGRAM_MEAN_V1.equals(architecture);
+        return !CNN_POOL_V1.equals(architecture) && !BAGS.contains(architecture);
     }
 
-    /** Rows of the embedding: the vocabulary, plus the bigram buckets of {@link #NGRAM_MEAN_V1}. */
+    /** Whether the architecture reads pretrained word vectors (all but {@link #NGRAM_NB_V1}). */
+    public static boolean takesVectors(String architecture) {
+        return !NGRAM_NB_V1.equals(architecture);
+    }
+
+    /** Rows of the embedding: the vocabulary, plus the n-gram buckets of the bags of n-grams. */
     public static int embeddingRows(NetworkSpec spec) {
-        return spec.vocabularySize() + (NGRAM_MEAN_V1.equals(spec.architecture()) ? spec.hiddenSize() : 0);
+        return spec.vocabularySize() + (BAGS.contains(spec.architecture()) ? spec.hiddenSize() : 0);
     }
 
     /**
@@ -142,6 +164,9 @@ public final class Architectures {
      * {@link #NGRAM_MEAN_V1} the word ids followed by one hashed bigram id per neighbouring pair.
      */
     public static int[] inputIds(NetworkSpec spec, int[] ids) {
+        if (NGRAM_NB_V1.equals(spec.architecture())) {
+            return distinctNgrams(ids, spec.vocabularySize(), spec.hiddenSize());
+        }
         if (!NGRAM_MEAN_V1.equals(spec.architecture()) || ids.length < 2) {
             return ids;
         }
@@ -154,9 +179,80 @@ public final class Architectures {
         return out;
     }
 
+    /**
+     * {@link #NGRAM_NB_V1}'s features of a document, ascending, each once: its word ids, then per
+     * neighbouring pair {@code v + (a × 1,000,003 + b) mod buckets} and per triple {@code v + ((a ×
+     * 1,000,003 + b) × 1,000,003 + c + 1) mod buckets} (part of the architecture: never change it).
+     */
+    static int[] distinctNgrams(int[] ids, int vocabularySize, int buckets) {
+        int n = ids.length;
+        int[] out = new int[n + Math.max(0, n - 1) + Math.max(0, n - 2)];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            out[at++] = ids[i];
+            if (i + 1 < n) {
+                long pair = ids[i] * NGRAM_HASH + ids[i + 1];
+                out[at++] = vocabularySize + (int) Math.floorMod(pair, (long) buckets);
+                if (i + 2 < n) {
+                    out[at++] = vocabularySize + (int) Math.floorMod(pair * NGRAM_HASH + ids[i + 2] + 1, (long) buckets);
+                }
+            }
+        }
+        return java.util.Arrays.stream(out, 0, at).sorted().distinct().toArray();
+    }
+
+    /**
+     * Sets the frozen log-count ratios of an {@link #NGRAM_NB_V1} network from its training
+     * documents: for feature j and label c, {@code log((n_jc + α) / Σ_i (n_ic + α)) - log((m_jc + α) /
+     * Σ_i (m_ic + α))}, where n counts the documents of label c holding j and m those of the other
+     * labels (α = {@value #NB_SMOOTHING}); features in fewer than {@value #NB_MIN_DOCUMENTS} training
+     * documents get 0. Does nothing for other architectures.
+     *
+     * @param inputs each training document's {@link #inputIds} (distinct ids)
+     * @return how many features got a ratio
+     */
+    public static int setNaiveBayesRatios(MultiLayerNetwork net, NetworkSpec spec, List<int[]> inputs, int[] labels) {
+        if (!NGRAM_NB_V1.equals(spec.architecture())) {
+            return 0;
+        }
+        int rows = embeddingRows(spec), k = spec.numLabels();
+        int[] counts = new int[rows * k];
+        long[] perLabel = new long[k];
+        for (int d = 0; d < inputs.size(); d++) {
+            int label = labels[d];
+            for (int id : inputs.get(d)) {
+                counts[id * k + label]++;
+            }
+            perLabel[label] += inputs.get(d).length;
+        }
+        long all = 0;
+        for (long c : perLabel) {
+            all += c;
+        }
+        float[] ratios = new float[rows * k];
+        int kept = 0;
+        for (int j = 0; j < rows; j++) {
+            int df = 0;
+            for (int c = 0; c < k; c++) {
+                df += counts[j * k + c];
+            }
+            if (df < NB_MIN_DOCUMENTS) {
+                continue;
+            }
+            kept++;
+            for (int c = 0; c < k; c++) {
+                double in = counts[j * k + c] + NB_SMOOTHING, out = df - counts[j * k + c] + NB_SMOOTHING;
+                double inTotal = perLabel[c] + NB_SMOOTHING * rows, outTotal = all - perLabel[c] + NB_SMOOTHING * rows;
+                ratios[j * k + c] = (float) (Math.log(in / inTotal) - Math.log(out / outTotal));
+            }
+        }
+        net.getLayer(0).getParam(NgramBag.Params.R).assign(NativeFloats.array(ratios, new long[] {rows, k}, 'c'));
+        return kept;
+    }
+
     /** {@link #inputIds(NetworkSpec, int[])} for every document, or the same list when nothing changes. */
     public static List<int[]> inputIds(NetworkSpec spec, List<int[]> docs) {
-        if (!NGRAM_MEAN_V1.equals(spec.architecture())) {
+        if (!BAGS.contains(spec.architecture())) {
             return docs;
         }
         List<int[]> out = new ArrayList<>(docs.size());
@@ -243,6 +339,17 @@ public final class Architectures {
         }
         List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
         return pooledOutput(layers, spec.embeddingSize(), spec);
+    }
+
+    private static List<Layer> ngramNbV1(NetworkSpec spec, Optimization opt) {
+        if (spec.layers() != 1 || !NetworkSpec.SUM.equals(spec.pooling()) || spec.dropout() > 0
+                || spec.embeddingDropout() > 0) {
+            throw new TextclsException(NGRAM_NB_V1 + " has one layer, sum pooling and no dropout; got " + spec.layers()
+                    + " layer(s), pooling '" + spec.pooling() + "', dropout " + spec.dropout()
+                    + ", embedding dropout " + spec.embeddingDropout());
+        }
+        return List.of(new NgramBag.Builder().nIn(embeddingRows(spec)).nOut(spec.numLabels()).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build());
     }
 
     private static Layer embedding(NetworkSpec spec, Optimization opt) {

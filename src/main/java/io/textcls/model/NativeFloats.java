@@ -37,6 +37,21 @@ final class NativeFloats {
         return dst;
     }
 
+    /**
+     * The values of a row-major array that may be a view (a parameter inside a network's flat
+     * vector), read straight from its buffer where they lie together, else through a copy.
+     */
+    static float[] readRowMajor(INDArray a, float[] buf) {
+        int n = (int) a.length();
+        float[] dst = buf != null && buf.length >= n ? buf : new float[n];
+        if (a.dataType() == DataType.FLOAT && a.ordering() == 'c'
+                && Arrays.equals(a.stride(), ArrayUtil.calcStrides(a.shape()))) {
+            a.data().asNioFloat().get((int) a.offset(), dst, 0, n);
+            return dst;
+        }
+        return readC(a, dst);
+    }
+
     /** An array's values in 'c' order. */
     static float[] readC(INDArray a, float[] buf) {
         return read(order(a) == 'c' ? a : a.dup('c'), buf);

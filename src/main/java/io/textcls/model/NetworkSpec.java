@@ -11,7 +11,7 @@ import io.textcls.TextclsException;
  * @param vocabularySize embedding rows (= vocabulary size)
  * @param embeddingSize embedding width
  * @param hiddenSize LSTM units (per direction for the bidirectional recipes; filters for cnn-pool.v1;
- *     bigram hash buckets for ngram-mean.v1)
+ *     n-gram hash buckets for ngram-mean.v1 and ngram-nb.v1)
  * @param numLabels output width (= number of labels)
  * @param dropout drop rate on what the output layer reads (0 = none)
  * @param embeddingDropout drop rate on the embeddings fed to the first LSTM (0 = none)
@@ -23,6 +23,8 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
                           double dropout, double embeddingDropout, Integer layers, String pooling) {
     public static final String MAX = "max";
     public static final String MEAN = "mean";
+    /** The sum over the real steps: only for {@link Architectures#NGRAM_NB_V1}, whose features each count once. */
+    public static final String SUM = "sum";
     /** Max and mean side by side (twice the features). */
     public static final String MAX_MEAN = "maxmean";
 
@@ -44,9 +46,15 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
         }
         if (Architectures.pools(architecture)) {
             if (pooling == null) {
-                pooling = Architectures.NGRAM_MEAN_V1.equals(architecture) ? MEAN : MAX;
+                pooling = Architectures.NGRAM_MEAN_V1.equals(architecture) ? MEAN
+                        : Architectures.NGRAM_NB_V1.equals(architecture) ? SUM : MAX;
             }
-            if (!pooling.equals(MAX) && !pooling.equals(MEAN) && !pooling.equals(MAX_MEAN)) {
+            if (Architectures.NGRAM_NB_V1.equals(architecture)) {
+                if (layers != 1 || !pooling.equals(SUM)) {
+                    throw new TextclsException(architecture + " has one layer and sum pooling; got " + layers
+                            + " layer(s) and pooling '" + pooling + "'");
+                }
+            } else if (!pooling.equals(MAX) && !pooling.equals(MEAN) && !pooling.equals(MAX_MEAN)) {
                 throw new TextclsException("pooling must be '" + MAX + "', '" + MEAN + "' or '" + MAX_MEAN + "', got '"
                         + pooling + "'");
             }

@@ -232,12 +232,15 @@ public record Recipe(
     public record Network(
             @Doc("Short name for logs, checkpoints and the model card; unique within the recipe.") String name,
             @Doc(value = "Versioned network architecture: lstm-last.v1, lstm-pool.v1, bilstm-pool.v1, cnn-pool.v1 or "
-                    + "ngram-mean.v1 (the bag-of-n-grams baseline).", flag = "architecture") String architecture,
+                    + "ngram-mean.v1 (the bag-of-n-grams baseline) or ngram-nb.v1 (naive-Bayes-weighted n-grams).",
+                    flag = "architecture") String architecture,
             @Doc(value = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1; word-pair hash "
-                    + "buckets for ngram-mean.v1).", flag = "hidden-size") int hiddenSize,
+                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1).", flag = "hidden-size")
+            int hiddenSize,
             @Doc(value = "Stacked LSTM (or convolution) layers.", flag = "layers") int layers,
             @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
-                    + "ignored by lstm-last.v1; always mean for ngram-mean.v1.", flag = "pooling") String pooling,
+                    + "ignored by lstm-last.v1; always mean for ngram-mean.v1, sum for ngram-nb.v1.", flag = "pooling")
+            String pooling,
             @Doc(value = "Drop rate on what the output layer and stacked layers read.", flag = "dropout")
             double dropout,
             @Doc(value = "Drop rate on the embeddings fed to the first layer.", flag = "embedding-dropout")
@@ -259,6 +262,8 @@ public record Recipe(
                 pooling = null;
             } else if (Architectures.NGRAM_MEAN_V1.equals(architecture)) {
                 pooling = NetworkSpec.MEAN; // the bag of n-grams is a mean, whatever a filled-in recipe says
+            } else if (Architectures.NGRAM_NB_V1.equals(architecture)) {
+                pooling = NetworkSpec.SUM;
             } else if (pooling == null) {
                 pooling = NetworkSpec.MAX;
             }
@@ -278,7 +283,7 @@ public record Recipe(
 
         /** Whether this network starts from the recipe's pretrained vectors. */
         public boolean usesVectors(Embeddings embeddings) {
-            return pretrained && embeddings.vectors() != null;
+            return pretrained && embeddings.vectors() != null && Architectures.takesVectors(architecture);
         }
 
         NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {

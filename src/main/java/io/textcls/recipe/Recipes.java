@@ -38,7 +38,7 @@ public final class Recipes {
     public static final String DEFAULT = "imdb-default";
     /** The built-in recipes, by name. */
     public static final List<String> BUILT_IN = List.of("imdb-default", "lstm", "lstm64", "bilstm", "gru64", "bigru", "cnn",
-            "ngram");
+            "ngram", "ngram-nb");
 
     private static final ObjectMapper READER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)

@@ -118,9 +118,15 @@ final class NetworkTrainer {
                         recipe.embeddings().freeze() ? "frozen" : "fine-tuned"));
             }
         }
+        List<int[]> trainInputs = Architectures.inputIds(spec, data.trainSequences());
+        if (prior == null) {
+            int kept = Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabels());
+            if (kept > 0) {
+                listener.info(String.format("naive-Bayes ratios: %,d features in at least 2 training documents", kept));
+            }
+        }
         listener.info(String.format("network: %s, %,d parameters", spec, net.numParams()));
 
-        List<int[]> trainInputs = Architectures.inputIds(spec, data.trainSequences());
         int[] lengths = trainInputs.stream().mapToInt(s -> s.length).toArray();
         double elapsedBefore = state.elapsedSeconds();
         List<EpochStats> history = new ArrayList<>(state.history());

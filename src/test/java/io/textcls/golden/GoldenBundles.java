@@ -26,7 +26,7 @@ public final class GoldenBundles {
     public static final List<String> NAMES = List.of("format1-lstm-last", "format1-lstm-pool", "format1-bilstm-pool",
             "format1-cnn-pool", "format2-ensemble", "format3-lstm-last", "format3-lstm-pool", "format3-bilstm-pool",
             "format3-cnn-pool", "format3-ensemble", "format3-ngram-mean", "format3-gru-pool", "format3-bigru-pool",
-            "format3-calibrated");
+            "format3-calibrated", "format3-ngram-nb");
 
     private GoldenBundles() {
     }
@@ -56,6 +56,7 @@ public final class GoldenBundles {
             {"format3-bigru-pool", "architecture=bigru-pool.v1", "pooling=maxmean"},
             // Written since train fits a temperature: the first golden bundle with calibration.json.
             {"format3-calibrated", "architecture=lstm-pool.v1", "pooling=maxmean"},
+            {"format3-ngram-nb", "architecture=ngram-nb.v1", "hidden-size=64", "dropout=0"},
         };
         for (String[] r : recipes) {
             if (args.length > 1 && !List.of(args).subList(1, args.length).contains(r[0])) {

@@ -99,6 +99,13 @@ class RecipesTest {
     }
 
     @Test
+    void naiveBayesNgrams() throws Exception {
+        // three labels: one log-count ratio per label against the other two
+        learnsAndReloads(TinyTraining.recipe(8, "architecture=ngram-nb.v1", "hidden-size=64", "learning-rate=0.05",
+                "dropout=0"), "ngram-nb");
+    }
+
+    @Test
     void ngramInputsAreWordIdsThenHashedPairs() {
         NetworkSpec spec = new NetworkSpec(Architectures.NGRAM_MEAN_V1, 10, 4, 7, 2, 0, 0, 1, "mean");
         int[] in = Architectures.inputIds(spec, new int[] {2, 3, 4});
