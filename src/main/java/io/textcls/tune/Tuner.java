@@ -192,6 +192,12 @@ public final class Tuner {
                 r = Trainer.run(run, data, bundle, options);
                 Files.deleteIfExists(bundle);
                 acc[k] = r.validation().accuracy();
+                if (repeats > 1) {
+                    List<String> members = r.networks().size() < 2 ? List.of() : r.networks().stream()
+                            .map(n -> String.format("%s %.4f", n.name(), n.validation().accuracy())).toList();
+                    log.accept(String.format("  split %d/%d (seed %d): validation accuracy %.4f%s", k + 1, repeats,
+                            run.seed(), acc[k], members.isEmpty() ? "" : " (" + String.join(", ", members) + ")"));
+                }
                 logLoss += r.validation().logLoss() / repeats;
                 macroF1 += r.validation().macroF1() / repeats;
             }

@@ -113,10 +113,15 @@ class TunerTest {
     void repeatsGiveAMeanAndItsStandardError() throws Exception {
         Path data = TestCorpora.write(dir.resolve("data-r"), 30, 3);
         List<Tuner.Param> ps = List.of(Tuner.Param.parse("hidden-size=8"));
-        List<Tuner.Trial> t = new Tuner(l -> { }).run(data, dir.resolve("work-r"), dir.resolve("r.csv"),
+        List<String> log = new ArrayList<>();
+        List<Tuner.Trial> t = new Tuner(log::add).run(data, dir.resolve("work-r"), dir.resolve("r.csv"),
                 TinyTraining.recipe(2), ps, Tuner.plan(ps, Tuner.Search.GRID, 0, 1), 0, false, 3);
         String[] each = t.get(0).accuracies().split(";");
         assertEquals(3, each.length, t.get(0).accuracies());
+        for (int k = 0; k < 3; k++) {
+            String split = String.format("  split %d/3 (seed %d): validation accuracy %s", k + 1, 7 + k, each[k]);
+            assertTrue(log.contains(split), "each split is reported when it ends: " + split + " in " + log);
+        }
         double mean = java.util.Arrays.stream(each).mapToDouble(Double::parseDouble).average().orElseThrow();
         assertEquals(mean, t.get(0).accuracy(), 1e-4);
         assertTrue(t.get(0).accuracySe() >= 0, "standard error " + t.get(0).accuracySe());
