@@ -241,7 +241,7 @@ public record Recipe(
             @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
                     + "ignored by lstm-last.v1; always mean for ngram-mean.v1, sum for ngram-nb.v1.", flag = "pooling")
             String pooling,
-            @Doc(value = "Drop rate on what the output layer and stacked layers read.", flag = "dropout")
+            @Doc(value = "Drop rate on what the output layer and stacked layers read (none for ngram-nb.v1).", flag = "dropout")
             double dropout,
             @Doc(value = "Drop rate on the embeddings fed to the first layer.", flag = "embedding-dropout")
             double embeddingDropout,
@@ -264,6 +264,9 @@ public record Recipe(
                 pooling = NetworkSpec.MEAN; // the bag of n-grams is a mean, whatever a filled-in recipe says
             } else if (Architectures.NGRAM_NB_V1.equals(architecture)) {
                 pooling = NetworkSpec.SUM;
+                // no hidden layer for dropout to act on: --dropout on a recipe with such a member sets the others
+                dropout = 0;
+                embeddingDropout = 0;
             } else if (pooling == null) {
                 pooling = NetworkSpec.MAX;
             }

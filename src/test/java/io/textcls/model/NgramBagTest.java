@@ -45,6 +45,8 @@ class NgramBagTest {
                 () -> new NetworkSpec(Architectures.NGRAM_NB_V1, VOCAB, 4, BUCKETS, K, 0, 0, 1, "mean"));
         assertThrows(TextclsException.class, () -> Architectures.build(new NetworkSpec(Architectures.NGRAM_NB_V1,
                 VOCAB, 4, BUCKETS, K, 0.5, 0, 1, null), new Optimization(0.01, 0, 0, 1)));
+        assertEquals(0.0, io.textcls.recipe.Recipes.with(io.textcls.recipe.Recipes.load("ngram-nb"), "dropout", "0.3")
+                .networks().get(0).dropout(), "a recipe's dropout does not reach the bag, which has no hidden layer");
     }
 
     @Test
