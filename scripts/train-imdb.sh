@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job, end to end: get IMDB, pretrain word2vec on the 50,000 unlabeled reviews, train the
-# default recipe (imdb-default: an LSTM and a CNN, side by side or one after another as measured, saved as one
-# ensemble) from those vectors, validating on whole movies held out; the two networks then label the
-# unlabeled reviews they are sure of and train again on both (self-training); check the bundle,
-# evaluate it on its held-out reviews, score a folder. About 19 minutes on 2 cores.
+# default recipe (imdb-default: an LSTM, a CNN and a naive-Bayes n-gram model, side by side or one after
+# another as measured, saved as one ensemble) from those vectors, validating on whole movies held out;
+# the three networks then label the unlabeled reviews they are sure of and train again on both
+# (self-training); check the bundle, evaluate it on its held-out reviews, score a folder. About
+# 25 minutes on 2 cores.
 #
 #   scripts/train-imdb.sh                       # writes models/imdb.zip and models/imdb-*.{json,csv,log}
 #   IMDB_TARBALL=<aclImdb_v1.tar.gz> scripts/train-imdb.sh

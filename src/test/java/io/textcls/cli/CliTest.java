@@ -249,7 +249,7 @@ class CliTest {
         Path ens = dir.resolve("ens.zip");
         Run e = run("ensemble", "--data", data.toString(), "--model", ens.toString(), model.toString(), pooled.toString());
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains("ensemble of 3 networks") && e.out().contains("documents: 24 "), e.out());
+        assertTrue(e.out().contains("ensemble of 4 networks") && e.out().contains("documents: 24 "), e.out()); // the default's 3 + 1
         Run i = run("inspect", ens.toString());
         assertEquals(0, i.code(), i.err());
         assertTrue(i.out().contains("network:    lstm64-2: NetworkSpec[architecture=lstm-pool.v1")

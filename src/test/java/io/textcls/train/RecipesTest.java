@@ -202,7 +202,7 @@ class RecipesTest {
     @Test
     void recipeFieldsByFlagOrPath() {
         Recipe d = Recipes.defaults();
-        assertEquals(List.of(64, 64), Recipes.with(d, "hidden-size", "64").networks().stream()
+        assertEquals(List.of(64, 64, 64), Recipes.with(d, "hidden-size", "64").networks().stream()
                 .map(Recipe.Network::hiddenSize).toList(), "a network flag sets every network");
         assertEquals(128, Recipes.with(d, "networks.cnn.hiddenSize", "128").networks().get(1).hiddenSize());
         assertEquals(64, Recipes.with(d, "networks.cnn.hiddenSize", "128").networks().get(0).hiddenSize());
@@ -245,6 +245,7 @@ class RecipesTest {
         for (String name : Recipes.BUILT_IN) {
             assertEquals(name, Recipes.load(name).name());
         }
-        assertEquals(2, Recipes.defaults().networks().size(), "the default is the LSTM + CNN ensemble");
+        assertEquals(List.of("lstm64", "cnn", "nb"), Recipes.defaults().networks().stream().map(Recipe.Network::name)
+                .toList(), "the default is the LSTM + CNN + naive-Bayes ensemble");
     }
 }
