@@ -65,13 +65,13 @@ echo "== evaluate: the held-out validation reviews, re-scored from the zip in a 
 $cli evaluate --model "$model" --data data/aclImdb/train --held-out --report models/imdb-validation.json
 
 if [ -d data/aclImdb/test/pos ]; then
-  echo "== evaluate: the official test split"
+  echo "== evaluate: the official test split (per-review rows: textcls score --input data/aclImdb/test)"
   $cli evaluate --model "$model" --data data/aclImdb/test --report models/imdb-test.json
-  echo "== score: the test split"
-  $cli score --model "$model" --input data/aclImdb/test --output models/imdb-test-predictions.csv
 else
   echo "== (no test split in data/aclImdb: the train-only tarball has none; the validation figures above are the held-out measure)"
 fi
 
-echo "== score: the 50,000 unlabeled reviews in train/unsup"
-$cli score --model "$model" --input data/aclImdb/train/unsup --output models/imdb-unsup-predictions.csv
+# 10,000 of them (ids 0-9999): a folder scored end to end, in a quarter of the time of all 50,000.
+echo "== score: 10,000 unlabeled reviews in train/unsup"
+$cli score --model "$model" --input data/aclImdb/train/unsup --glob '{?,??,???,????}_0.txt' \
+  --output models/imdb-unsup-predictions.csv

@@ -64,7 +64,7 @@ public final class TuneCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "First train the built-in linear baseline (the ngram recipe) on the same split(s), as "
+            description = "First train the built-in linear baseline (the ngram-nb recipe) on the same split(s), as "
                     + "trial 0, and say how far every trial is from it (default; --no-baseline skips it).")
     boolean baseline = true;
 

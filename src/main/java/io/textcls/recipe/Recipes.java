@@ -56,8 +56,12 @@ public final class Recipes {
         return load(DEFAULT);
     }
 
-    /** The built-in linear baseline: the bag-of-n-grams recipe every other recipe should beat. */
-    public static final String BASELINE = "ngram";
+    /**
+     * The built-in linear baseline every other recipe should beat: the naive-Bayes bag of n-grams,
+     * the strongest of the linear recipes (on IMDB's unseen movies, three grouped splits, 0.9044
+     * against the fastText-style {@code ngram}'s 0.8867), and the faster.
+     */
+    public static final String BASELINE = "ngram-nb";
 
     /**
      * The linear baseline to report beside {@code recipe}: the built-in {@value #BASELINE} recipe on

@@ -149,7 +149,7 @@ class CliTest {
         assertEquals(0, tune.code(), tune.err());
         assertEquals(4, Files.readAllLines(table).size(), "header, the linear baseline and two trials");
         assertTrue(tune.out().contains("accuracy") && tune.out().contains("hidden-size"), tune.out());
-        assertTrue(tune.out().contains("trial 0: the linear baseline (built-in recipe ngram)")
+        assertTrue(tune.out().contains("trial 0: the linear baseline (built-in recipe ngram-nb)")
                 && tune.out().contains("against the baseline"), tune.out());
         Run again = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8");
         assertEquals(1, again.code());
