@@ -7,7 +7,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Runs one trained network over id sequences and returns label probabilities. The one place that
  * chooses how a network scores: ND4J's fused native {@code lstmLayer} op ({@link
  * FusedLstmInference}: one-layer LSTMs), textcls's kernels in Java ({@link KernelInference}: every
- * LSTM and GRU architecture, stacked too, where the Vector API is present) or DL4J's own layers
+ * LSTM and GRU architecture, stacked too, where the Vector API is present; {@link
+ * NgramBagInference}: the naive-Bayes bag) or DL4J's own layers
  * (every other network). All three equal each other within float rounding. Training validates, {@code score} scores and
  * {@code bench} times through the same choice.
  */
@@ -43,7 +44,7 @@ public abstract class InferenceEngine {
     /** Whether an engine can run a network of this spec. */
     public static boolean supports(Kind kind, NetworkSpec spec) {
         return switch (kind) {
-            case KERNEL -> KernelInference.supports(spec);
+            case KERNEL -> KernelInference.supports(spec) || NgramBagInference.supports(spec);
             case FUSED -> FusedLstmInference.supports(spec);
             case LAYERS -> true;
         };
@@ -84,7 +85,8 @@ public abstract class InferenceEngine {
 
     private static InferenceEngine of(Kind kind, NetworkSpec spec, MultiLayerNetwork net) {
         return switch (kind) {
-            case KERNEL -> new Kernel(new KernelInference(net, spec));
+            case KERNEL -> NgramBagInference.supports(spec) ? new Bag(new NgramBagInference(net, spec))
+                    : new Kernel(new KernelInference(net, spec));
             case FUSED -> fused(net);
             case LAYERS -> layers(spec, net);
         };
@@ -132,6 +134,25 @@ public abstract class InferenceEngine {
         @Override
         public float[][] probabilities(List<int[]> sequences, int batchSize) {
             return fused.probabilities(sequences, batchSize);
+        }
+
+        @Override
+        public InferenceEngine replica() {
+            return this;
+        }
+    }
+
+    /** The naive-Bayes bag in Java ({@link NgramBagInference}): immutable, shared by threads. */
+    private static final class Bag extends InferenceEngine {
+        private final NgramBagInference bag;
+
+        Bag(NgramBagInference bag) {
+            this.bag = bag;
+        }
+
+        @Override
+        public float[][] probabilities(List<int[]> sequences, int batchSize) {
+            return bag.probabilities(sequences);
         }
 
         @Override

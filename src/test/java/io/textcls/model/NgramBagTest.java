@@ -162,6 +162,28 @@ class NgramBagTest {
     }
 
     @Test
+    void theJavaEngineScoresAsDl4jsLayers() {
+        MultiLayerNetwork net = randomNet();
+        assertEquals(InferenceEngine.Kind.KERNEL, InferenceEngine.choice(SPEC));
+        Random rnd = new Random(9);
+        List<int[]> docs = new java.util.ArrayList<>();
+        for (int d = 0; d < 70; d++) {
+            int[] ids = new int[1 + rnd.nextInt(d % 7 == 0 ? 40 : 6)];
+            for (int t = 0; t < ids.length; t++) {
+                ids[t] = 2 + rnd.nextInt(VOCAB - 2);
+            }
+            docs.add(ids);
+        }
+        float[][] java = InferenceEngine.of(SPEC, net).probabilities(docs, 16);
+        float[][] dl4j = InferenceEngine.layers(SPEC, net).probabilities(docs, 16);
+        for (int d = 0; d < docs.size(); d++) {
+            for (int c = 0; c < K; c++) {
+                assertEquals(dl4j[d][c], java[d][c], 1e-6, "doc " + d + " label " + c);
+            }
+        }
+    }
+
+    @Test
     void trainingMovesTheWeightsAndNeverTheRatios() {
         MultiLayerNetwork net = Architectures.build(SPEC, new Optimization(0.05, 0.1, 5.0, 1));
         Architectures.fuseUpdater(net);
