@@ -85,16 +85,48 @@ final class GruKernel {
 
     /** The forward pass; see {@link LstmKernel#forward} for the arguments and the result. */
     float[] forward(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        this.batch = batch;
-        this.steps = steps;
-        this.x = input;
-        this.on = mask;
-        int rows = batch * steps;
+        if (input == null) {
+            throw new IllegalArgumentException("no input: forwardProjected runs from projections");
+        }
+        return run(input, mask, batch, steps, threads);
+    }
+
+    /** As {@link LstmKernel#projectionBuffer}: {@code [batch][steps][3H]}, for each real step's {@code x·W + b}. */
+    float[] projectionBuffer(int batch, int steps) {
+        ensure(batch * steps);
+        return gates;
+    }
+
+    /** As {@link LstmKernel#forwardProjected}. */
+    float[] forwardProjected(boolean[] mask, int batch, int steps, int threads) {
+        if (gates.length < batch * steps * g) {
+            throw new IllegalStateException("projectionBuffer(" + batch + ", " + steps + ") was not filled");
+        }
+        return run(null, mask, batch, steps, threads);
+    }
+
+    /** As {@link LstmKernel#project}: {@code b + table·W}, {@code [rows][3H]}. */
+    float[] project(float[] table, int rows) {
+        float[] p = new float[rows * g];
+        VectorKernels.fillRows(p, 0, rows, g, bias, g);
+        VectorKernels.gemmNN(rows, g, nIn, table, 0, nIn, w, 0, g, p, 0, g);
+        return p;
+    }
+
+    private void ensure(int rows) {
         if (gates.length < rows * g) {
             gates = new float[rows * g];
             hn = new float[rows * hidden];
             out = new float[rows * hidden];
         }
+    }
+
+    private float[] run(float[] input, boolean[] mask, int batch, int steps, int threads) {
+        this.batch = batch;
+        this.steps = steps;
+        this.x = input;
+        this.on = mask;
+        ensure(batch * steps);
         if (first == null || first.length < batch) {
             first = new int[batch];
             last = new int[batch];
@@ -116,8 +148,10 @@ final class GruKernel {
                 continue;
             }
             int q = b * T + first[b], n = last[b] - first[b] + 1;
-            VectorKernels.fillRows(gates, q * g, n, g, bias, g);
-            VectorKernels.gemmNN(n, g, nIn, x, q * nIn, nIn, w, 0, g, gates, q * g, g);
+            if (x != null) {
+                VectorKernels.fillRows(gates, q * g, n, g, bias, g);
+                VectorKernels.gemmNN(n, g, nIn, x, q * nIn, nIn, w, 0, g, gates, q * g, g);
+            }
             VectorKernels.fillRows(hn, q * H, n, H, rb, H);
         }
         for (int t = 0; t < T; t++) {
@@ -177,6 +211,9 @@ final class GruKernel {
      * parameters, {@code db [3H]}, {@code drb [H]}.
      */
     void backward(float[] dh, float[] dx, float[] dW, float[] dRW, float[] db, float[] drb, int threads) {
+        if (x == null) {
+            throw new IllegalStateException("backward after forwardProjected: there is no input to differentiate");
+        }
         int used = RecurrentKernels.parts(batch);
         for (int p = 0; p < used; p++) {
             if (parts[p] == null) {

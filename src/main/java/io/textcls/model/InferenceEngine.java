@@ -16,20 +16,21 @@ public abstract class InferenceEngine {
     /**
      * System property choosing the engine: {@code kernel}, {@code fused} or {@code dl4j} (DL4J's
      * layers, for every network); where the chosen one cannot run a network, the default order
-     * (fused, kernel, dl4j) picks.
+     * (kernel, fused, dl4j) picks.
      */
     public static final String PROPERTY = "textcls.inference";
 
     /**
-     * The engines, in the order the default picks: the fused op where it runs (one-layer LSTMs:
-     * faster than the kernel engine on the machines measured, docs/performance.md), then the
-     * kernels (GRUs and stacked LSTMs), then DL4J's layers.
+     * The engines, in the order the default picks: the kernels where the Vector API is present
+     * (every recurrent network and the naive-Bayes bag: with the first layer's input projection
+     * read from a table made at load, faster than the fused op, docs/performance.md), then the
+     * fused op (one-layer LSTMs without the Vector API), then DL4J's layers.
      */
     public enum Kind {
-        /** ND4J's fused lstmLayer op. */
-        FUSED("fused op"),
         /** textcls's kernels, in Java. */
         KERNEL("kernel"),
+        /** ND4J's fused lstmLayer op. */
+        FUSED("fused op"),
         /** DL4J's layers. */
         LAYERS("dl4j layers");
 
@@ -56,8 +57,8 @@ public abstract class InferenceEngine {
         if (p.equals("dl4j")) {
             return Kind.LAYERS;
         }
-        if (p.equals("kernel") && supports(Kind.KERNEL, spec)) {
-            return Kind.KERNEL;
+        if (p.equals("fused") && supports(Kind.FUSED, spec)) {
+            return Kind.FUSED;
         }
         for (Kind k : Kind.values()) {
             if (supports(k, spec)) {

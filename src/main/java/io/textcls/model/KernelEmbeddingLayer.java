@@ -18,17 +18,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's embedding-sequence layer with the lookup and its gradient in Java. DL4J's backward pass
  * looks every row up again, multiplies by the mask, copies the result twice and scatters it with
- * a native op into a zeroed gradient; here the forward pass writes the masked rows straight into
- * the {@code [batch, E, T]} output, and the backward pass adds each real token's gradient into its
- * row of a Java copy of the gradient, which one copy moves to DL4J's gradient view. The sums are
- * DL4J's (per row, tokens in batch order). Outside what textcls builds (a bias, another activation
+ * a native op into a zeroed gradient; here the forward pass reads just the rows of the batch's
+ * distinct ids from the table's buffer and writes the masked rows straight into the
+ * {@code [batch, E, T]} output, and the backward pass adds each real token's gradient into its
+ * id's row of a small Java array and writes those rows into DL4J's zeroed gradient view. The sums
+ * are DL4J's (per row, tokens in batch order). Outside what textcls builds (a bias, another activation
  * or output format, dropout or weight noise on the layer, double precision), DL4J's code runs.
  */
 public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
     private int[] ids = new int[0];
     private float[] mask;
-    private float[] table;   // W in DL4J's 'f' order: [E][V]
-    private float[] grad;    // likewise
+    private int[] position;              // per table row: its number among the batch's ids, else -1
+    private int[] distinct = new int[0]; // the batch's distinct ids, in order of first use
+    private int distinctCount;
+    private int[] slotOf = new int[0];   // per token: its id's number
+    private float[] rows = new float[0]; // [distinct][E]: their rows of W
+    private float[] grad = new float[0]; // [distinct][E]: their rows of the gradient
     private float[] staging;
     private int batch;
     private int steps;
@@ -53,23 +58,22 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
             return super.activate(training, workspaceMgr);
         }
         readIds();
-        int vocab = (int) layerConf().getNIn(), width = (int) layerConf().getNOut();
-        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray dense = w.dup('f'); // [V, E] in 'f' order: the columns, [E][V]
-        table = NativeFloats.read(dense, table);
+        int width = (int) layerConf().getNOut();
+        gatherRows(getParam(DefaultParamInitializer.WEIGHT_KEY), width);
         int n = batch * width * steps;
         if (staging == null || staging.length < n) {
             staging = new float[n];
         }
-        float[] out = staging, tab = table, mk = mask; // [B][E][T]
-        int[] id = ids;
+        float[] out = staging, rowsOf = rows, mk = mask; // [B][E][T]
+        int[] sl = slotOf;
         int steps = this.steps;
         RecurrentKernels.parallel(RecurrentKernels.threads(), batch, 8, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
+                int q = b * steps;
                 for (int e = 0; e < width; e++) {
-                    int o = (b * width + e) * steps, col = e * vocab, q = b * steps;
+                    int o = (b * width + e) * steps;
                     for (int t = 0; t < steps; t++) {
-                        out[o + t] = mk == null || mk[q + t] != 0f ? tab[col + id[q + t]] : 0f;
+                        out[o + t] = mk == null || mk[q + t] != 0f ? rowsOf[sl[q + t] * width + e] : 0f;
                     }
                 }
             }
@@ -79,6 +83,58 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         NativeFloats.write(out, ret);
         haveIds = true;
         return ret;
+    }
+
+    /**
+     * Numbers the batch's distinct ids ({@link #distinct}, and per token its number in
+     * {@link #slotOf}) and reads their rows of {@code W [V, E]} straight from its buffer into
+     * {@link #rows} ({@code [distinct][E]}): a batch touches a few thousand of the table's rows, so
+     * the table itself is never copied.
+     */
+    private void gatherRows(INDArray w, int width) {
+        int n = batch * steps;
+        int vocab = (int) w.size(0);
+        if (position == null || position.length != vocab) {
+            position = new int[vocab];
+            Arrays.fill(position, -1);
+        }
+        if (slotOf.length < n) {
+            slotOf = new int[n];
+        }
+        if (distinct.length < Math.min(n, vocab)) {
+            distinct = new int[Math.min(n, vocab)];
+        }
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            int id = ids[i];
+            int at = position[id];
+            if (at < 0) {
+                at = count++;
+                position[id] = at;
+                distinct[at] = id;
+            }
+            slotOf[i] = at;
+        }
+        for (int d = 0; d < count; d++) {
+            position[distinct[d]] = -1; // ready for the next batch
+        }
+        distinctCount = count;
+        if (rows.length < count * width) {
+            rows = new float[count * width];
+        }
+        java.nio.FloatBuffer buf = w.data().asNioFloat();
+        long off = w.offset(), s0 = w.stride(0), s1 = w.stride(1);
+        for (int d = 0; d < count; d++) {
+            long base = off + distinct[d] * s0;
+            int r = d * width;
+            if (s1 == 1) {
+                buf.get((int) base, rows, r, width);
+            } else {
+                for (int e = 0; e < width; e++) {
+                    rows[r + e] = buf.get((int) (base + e * s1));
+                }
+            }
+        }
     }
 
     /** The ids of the input ([B, 1, T] or [B, T]), checked, and the mask as floats. */
@@ -113,37 +169,52 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         if (!applies()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
+        int width = (int) layerConf().getNOut();
         if (!haveIds) {
             readIds();
+            gatherRows(getParam(DefaultParamInitializer.WEIGHT_KEY), width);
         }
-        int vocab = (int) layerConf().getNIn(), width = (int) layerConf().getNOut();
-        if (grad == null || grad.length != vocab * width) {
-            grad = new float[vocab * width];
-        } else {
-            Arrays.fill(grad, 0f);
+        int count = distinctCount;
+        if (grad.length < count * width) {
+            grad = new float[count * width];
         }
+        Arrays.fill(grad, 0, count * width, 0f);
         char order = NativeFloats.order(epsilon);
         float[] eps = staging = NativeFloats.read(epsilon, staging); // [B, E, T]
         float[] acc = grad, mk = mask;
-        int[] id = ids;
+        int[] sl = slotOf;
         int steps = this.steps, batch = this.batch;
-        // one column of the table's gradient per thread at a time: disjoint writes, the same sums
+        // one column of the rows' gradient per thread at a time: disjoint writes, DL4J's sums
+        // (per row of the table, its tokens in batch order)
         RecurrentKernels.parallel(RecurrentKernels.threads(), width, 8, (e0, e1) -> {
             for (int e = e0; e < e1; e++) {
-                int col = e * vocab;
                 for (int b = 0; b < batch; b++) {
                     int q = b * steps;
                     for (int t = 0; t < steps; t++) {
                         if (mk == null || mk[q + t] != 0f) {
                             int at = order == 'c' ? (b * width + e) * steps + t : (t * width + e) * batch + b;
-                            acc[col + id[q + t]] += eps[at];
+                            acc[sl[q + t] * width + e] += eps[at];
                         }
                     }
                 }
             }
         });
+        // the view: zero, then the touched rows written into its buffer
         INDArray view = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        view.assign(NativeFloats.array(grad, new long[] {vocab, width}, 'f'));
+        view.assign(0);
+        java.nio.FloatBuffer buf = view.data().asNioFloat();
+        long off = view.offset(), s0 = view.stride(0), s1 = view.stride(1);
+        for (int d = 0; d < count; d++) {
+            long base = off + distinct[d] * s0;
+            int r = d * width;
+            if (s1 == 1) {
+                buf.put((int) base, acc, r, width);
+            } else {
+                for (int e = 0; e < width; e++) {
+                    buf.put((int) (base + e * s1), acc[r + e]);
+                }
+            }
+        }
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, view);
         haveIds = false;

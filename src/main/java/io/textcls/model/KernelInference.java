@@ -31,6 +31,14 @@ final class KernelInference {
     private final float[] outW;           // [F][K]
     private final float[] outB;
     private final int labels;
+    /**
+     * Per direction of the first layer, {@code b + E·W} for every embedding row ({@code [V][gates]}):
+     * each token's input projection is then a row copy, not a product; null where the tables
+     * would pass {@link #MAX_PROJECTED} floats.
+     */
+    private final float[][] projected;
+    /** The most floats the first layer's projected tables may take (256 MB). */
+    static final long MAX_PROJECTED = 64L << 20;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** A thread's kernels (per layer and direction) and buffers. */
@@ -60,6 +68,11 @@ final class KernelInference {
     }
 
     KernelInference(MultiLayerNetwork net, NetworkSpec spec) {
+        this(net, spec, true);
+    }
+
+    /** @param projectInputs whether the first layer may read projected embedding rows (else: products per batch) */
+    KernelInference(MultiLayerNetwork net, NetworkSpec spec, boolean projectInputs) {
         Layer[] ls = net.getLayers();
         float[] emb = NativeFloats.readC(ls[0].getParam("W"), null);
         this.vocab = (int) ls[0].getParam("W").size(0);
@@ -86,6 +99,35 @@ final class KernelInference {
         if (pooling == null && layers.get(layers.size() - 1).length == 2) {
             throw new IllegalArgumentException("a bidirectional network read at the last step: " + spec);
         }
+        this.projected = projectInputs ? project(layers.get(0), table, vocab, width) : null;
+    }
+
+    /** The first layer's projected embedding tables, per direction, or null when too large. */
+    private static float[][] project(Direction[] first, float[] table, int vocab, int width) {
+        long floats = 0;
+        for (Direction d : first) {
+            if (d.nIn() != width) {
+                return null;
+            }
+            floats += (long) vocab * (d.gru() ? 3 : 4) * d.hidden();
+        }
+        if (floats > MAX_PROJECTED) {
+            return null;
+        }
+        float[][] p = new float[first.length][];
+        for (int i = 0; i < first.length; i++) {
+            Direction d = first[i];
+            if (d.gru()) {
+                GruKernel k = new GruKernel(d.nIn(), d.hidden());
+                k.weights(d.w(), d.rw(), d.b(), d.rb());
+                p[i] = k.project(table, vocab);
+            } else {
+                LstmKernel k = new LstmKernel(d.nIn(), d.hidden());
+                k.weights(d.w(), d.rw(), d.b());
+                p[i] = k.project(table, vocab);
+            }
+        }
+        return p;
     }
 
     private static Direction direction(Layer l, String prefix, boolean gru) {
@@ -123,19 +165,22 @@ final class KernelInference {
                     mask[r * t + j] = true;
                 }
             }
-            // layer input [b][t][E]: each row's tokens from step 0, zero after
-            float[] in = embed(sequences, batch, t);
+            // layer input [b][t][E]: each row's tokens from step 0, zero after (unless projected)
+            float[] in = projected == null ? embed(sequences, batch, t) : null;
             float[] features = null;
             for (int li = 0; li < layers.size(); li++) {
                 Direction[] dirs = layers.get(li);
-                float[] fwd = run(s, li, 0, in, mask, b, t); // the kernel's buffer, kept until its next batch
+                boolean fromTable = li == 0 && projected != null;
+                // the kernel's buffer, kept until its next batch
+                float[] fwd = fromTable ? runProjected(s, 0, sequences, batch, mask, t, false)
+                        : run(s, li, 0, in, mask, b, t);
                 if (dirs.length == 1) {
                     in = fwd;
                     continue;
                 }
                 int h = dirs[0].hidden();
-                float[] rev = reverse(in, batch, lengths, b, t, dirs[0].nIn());
-                float[] bwd = run(s, li, 1, rev, mask, b, t);
+                float[] bwd = fromTable ? runProjected(s, 1, sequences, batch, mask, t, true)
+                        : run(s, li, 1, reverse(in, batch, lengths, b, t, dirs[0].nIn()), mask, b, t);
                 float[] both = new float[b * t * 2 * h];
                 for (int r = 0; r < b; r++) {
                     int len = lengths[batch[r]];
@@ -166,7 +211,44 @@ final class KernelInference {
 
     private float[] run(Scratch s, int layer, int dir, float[] in, boolean[] mask, int b, int t) {
         Object k = s.kernel(layer, dir);
-        return k instanceof LstmKernel l ? l.forward(in, mask, b, t, 1) : ((GruKernel) k).forward(in, mask, b, t, 1);
+        int threads = RecurrentKernels.threads();
+        return k instanceof LstmKernel l ? l.forward(in, mask, b, t, threads)
+                : ((GruKernel) k).forward(in, mask, b, t, threads);
+    }
+
+    /**
+     * One direction of the first layer from the projected table: each real step's row copied into
+     * the kernel's projection buffer (the reverse direction's in reverse order), then the recurrence.
+     */
+    private float[] runProjected(Scratch s, int dir, List<int[]> sequences, int[] batch, boolean[] mask, int t,
+                                 boolean reversed) {
+        Object k = s.kernel(0, dir);
+        int b = batch.length;
+        float[] p = projected[dir];
+        float[] buf;
+        int g;
+        if (k instanceof LstmKernel l) {
+            buf = l.projectionBuffer(b, t);
+            g = 4 * l.hidden;
+        } else {
+            GruKernel gk = (GruKernel) k;
+            buf = gk.projectionBuffer(b, t);
+            g = 3 * gk.hidden;
+        }
+        for (int r = 0; r < b; r++) {
+            int[] q = sequences.get(batch[r]);
+            int len = q.length;
+            for (int j = 0; j < len; j++) {
+                int id = q[reversed ? len - 1 - j : j];
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("token id " + id + " outside the " + vocab + "-row embedding");
+                }
+                System.arraycopy(p, id * g, buf, (r * t + j) * g, g);
+            }
+        }
+        int threads = RecurrentKernels.threads();
+        return k instanceof LstmKernel l ? l.forwardProjected(mask, b, t, threads)
+                : ((GruKernel) k).forwardProjected(mask, b, t, threads);
     }
 
     private float[] embed(List<int[]> sequences, int[] batch, int t) {

@@ -103,17 +103,60 @@ final class LstmKernel {
      *     until the next call
      */
     float[] forward(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        this.batch = batch;
-        this.steps = steps;
-        this.x = input;
-        this.on = mask;
-        int rows = batch * steps;
+        if (input == null) {
+            throw new IllegalArgumentException("no input: forwardProjected runs from projections");
+        }
+        return run(input, mask, batch, steps, threads);
+    }
+
+    /**
+     * The buffer {@link #forwardProjected} reads, {@code [batch][steps][4H]}, for the caller to
+     * fill with each real step's {@code x·W + b}: for a first layer, rows of a projected
+     * embedding table ({@link #project}). Valid until the next pass.
+     */
+    float[] projectionBuffer(int batch, int steps) {
+        ensure(batch * steps);
+        return gates;
+    }
+
+    /**
+     * The forward pass from input projections already in {@link #projectionBuffer} (scoring only:
+     * there is no {@link #backward} after it); as {@link #forward} otherwise.
+     */
+    float[] forwardProjected(boolean[] mask, int batch, int steps, int threads) {
+        if (gates.length < batch * steps * g) {
+            throw new IllegalStateException("projectionBuffer(" + batch + ", " + steps + ") was not filled");
+        }
+        return run(null, mask, batch, steps, threads);
+    }
+
+    /**
+     * {@code b + table·W} for every row of {@code table [rows][nIn]}, row-major {@code [rows][4H]}:
+     * the input projection of each embedding row, computed once, equal to the last bit to what
+     * {@link #forward} computes per token (each element the same chain of fused multiply-adds).
+     */
+    float[] project(float[] table, int rows) {
+        float[] p = new float[rows * g];
+        VectorKernels.fillRows(p, 0, rows, g, bias, g);
+        VectorKernels.gemmNN(rows, g, nIn, table, 0, nIn, w, 0, g, p, 0, g);
+        return p;
+    }
+
+    private void ensure(int rows) {
         if (gates.length < rows * g) {
             gates = new float[rows * g];
             cell = new float[rows * hidden];
             tanhC = new float[rows * hidden];
             out = new float[rows * hidden];
         }
+    }
+
+    private float[] run(float[] input, boolean[] mask, int batch, int steps, int threads) {
+        this.batch = batch;
+        this.steps = steps;
+        this.x = input;
+        this.on = mask;
+        ensure(batch * steps);
         if (first == null || first.length < batch) {
             first = new int[batch];
             last = new int[batch];
@@ -131,7 +174,7 @@ final class LstmKernel {
         int T = steps, H = hidden;
         Arrays.fill(out, r0 * T * H, r1 * T * H, 0f);
         Arrays.fill(cell, r0 * T * H, r1 * T * H, 0f);
-        for (int b = r0; b < r1; b++) {
+        for (int b = r0; b < r1 && x != null; b++) {
             if (last[b] < first[b]) {
                 continue;
             }
@@ -210,6 +253,9 @@ final class LstmKernel {
      * @param dW receives the gradient of {@code W}, row-major {@code [nIn][4H]}; {@code dRW}, {@code db} likewise
      */
     void backward(float[] dh, float[] dx, float[] dW, float[] dRW, float[] db, int threads) {
+        if (x == null) {
+            throw new IllegalStateException("backward after forwardProjected: there is no input to differentiate");
+        }
         int used = RecurrentKernels.parts(batch);
         for (int p = 0; p < used; p++) {
             if (parts[p] == null) {

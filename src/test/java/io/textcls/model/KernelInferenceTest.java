@@ -1,5 +1,6 @@
 package io.textcls.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,5 +50,22 @@ class KernelInferenceTest {
         assertTrue(spread > 1e-3, "sanity: the test network tells documents apart");
         float[][] again = InferenceEngine.kernel(spec, net).replica().probabilities(seqs, 7);
         assertEquals(0.0, FusedLstmInferenceTest.maxDifference(got, again), 1e-6, "other batch sizes, same answers");
+        // the projected embedding table gives each token's product to the last bit
+        float[][] products = new KernelInference(net, spec, false).probabilities(seqs, 16);
+        for (int i = 0; i < got.length; i++) {
+            assertArrayEquals(products[i], got[i], "document " + i + ": table rows against per-batch products");
+        }
+        // rows split over two threads: the same numbers
+        float[][] whole = new KernelInference(net, spec).probabilities(seqs, 64);
+        int before = RecurrentKernels.threads();
+        RecurrentKernels.setThreadsUnlessFixed(2);
+        try {
+            float[][] split = new KernelInference(net, spec).probabilities(seqs, 64);
+            for (int i = 0; i < got.length; i++) {
+                assertArrayEquals(whole[i], split[i], "document " + i + ": two threads against one");
+            }
+        } finally {
+            RecurrentKernels.setThreadsUnlessFixed(before);
+        }
     }
 }
