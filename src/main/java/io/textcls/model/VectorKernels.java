@@ -36,6 +36,16 @@ final class VectorKernels {
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int i1 = Math.min(m, i0 + ROW_BLOCK);
             int j = 0;
+            for (; j + 4 * L <= nv; j += 4 * L) {
+                int i = i0;
+                for (; i + 4 <= i1; i += 4) {
+                    nn4x4(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < i1; i++) {
+                    nn1x2(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j);
+                    nn1x2(k, a, aOff + i * lda, b, bOff + j + 2 * L, ldb, c, cOff + i * ldc + j + 2 * L);
+                }
+            }
             for (; j + 2 * L <= nv; j += 2 * L) {
                 int i = i0;
                 for (; i + 4 <= i1; i += 4) {
@@ -61,6 +71,64 @@ final class VectorKernels {
                 }
             }
         }
+    }
+
+    /** Four rows by four vectors of columns: sixteen accumulators, each element's FMA chain as in {@link #nn4x2}. */
+    private static void nn4x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x02 = FloatVector.fromArray(S, c, c0 + 2 * L), x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x12 = FloatVector.fromArray(S, c, c1 + 2 * L), x13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x22 = FloatVector.fromArray(S, c, c2 + 2 * L), x23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector x32 = FloatVector.fromArray(S, c, c3 + 2 * L), x33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector v2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector s0 = FloatVector.broadcast(S, a[a0 + p]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            x02 = s0.fma(v2, x02);
+            x03 = s0.fma(v3, x03);
+            FloatVector s1 = FloatVector.broadcast(S, a[a1 + p]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            x12 = s1.fma(v2, x12);
+            x13 = s1.fma(v3, x13);
+            FloatVector s2 = FloatVector.broadcast(S, a[a2 + p]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            x22 = s2.fma(v2, x22);
+            x23 = s2.fma(v3, x23);
+            FloatVector s3 = FloatVector.broadcast(S, a[a3 + p]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+            x32 = s3.fma(v2, x32);
+            x33 = s3.fma(v3, x33);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x02.intoArray(c, c0 + 2 * L);
+        x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x12.intoArray(c, c1 + 2 * L);
+        x13.intoArray(c, c1 + 3 * L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x22.intoArray(c, c2 + 2 * L);
+        x23.intoArray(c, c2 + 3 * L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+        x32.intoArray(c, c3 + 2 * L);
+        x33.intoArray(c, c3 + 3 * L);
     }
 
     private static void nn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
@@ -132,6 +200,17 @@ final class VectorKernels {
             int kb = Math.min(K_BLOCK, k - p0);
             int ap = aOff + p0 * lda, bp = bOff + p0 * ldb;
             int j = 0;
+            for (; j + 4 * L <= nv; j += 4 * L) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    tn4x4(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    for (int v = 0; v < 4; v++) {
+                        tn1x1(kb, a, ap + i, lda, b, bp + j + v * L, ldb, c, cOff + i * ldc + j + v * L);
+                    }
+                }
+            }
             for (; j + 2 * L <= nv; j += 2 * L) {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
@@ -157,6 +236,63 @@ final class VectorKernels {
                 }
             }
         }
+    }
+
+    /** As {@link #tn4x2}, four vectors of columns wide. */
+    private static void tn4x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x02 = FloatVector.fromArray(S, c, c0 + 2 * L), x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x12 = FloatVector.fromArray(S, c, c1 + 2 * L), x13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x22 = FloatVector.fromArray(S, c, c2 + 2 * L), x23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector x32 = FloatVector.fromArray(S, c, c3 + 2 * L), x33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb, ap = a0 + p * lda;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector v2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector s0 = FloatVector.broadcast(S, a[ap]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            x02 = s0.fma(v2, x02);
+            x03 = s0.fma(v3, x03);
+            FloatVector s1 = FloatVector.broadcast(S, a[ap + 1]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            x12 = s1.fma(v2, x12);
+            x13 = s1.fma(v3, x13);
+            FloatVector s2 = FloatVector.broadcast(S, a[ap + 2]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            x22 = s2.fma(v2, x22);
+            x23 = s2.fma(v3, x23);
+            FloatVector s3 = FloatVector.broadcast(S, a[ap + 3]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+            x32 = s3.fma(v2, x32);
+            x33 = s3.fma(v3, x33);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x02.intoArray(c, c0 + 2 * L);
+        x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x12.intoArray(c, c1 + 2 * L);
+        x13.intoArray(c, c1 + 3 * L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x22.intoArray(c, c2 + 2 * L);
+        x23.intoArray(c, c2 + 3 * L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+        x32.intoArray(c, c3 + 2 * L);
+        x33.intoArray(c, c3 + 3 * L);
     }
 
     private static void tn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
