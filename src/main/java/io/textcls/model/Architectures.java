@@ -301,7 +301,8 @@ public final class Architectures {
         int width = spec.embeddingSize();
         for (int i = 0; i < spec.layers(); i++) {
             // The wrapper runs each half's passes itself, the backward half on reversed steps and mask.
-            layers.add(new Bidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
+            layers.add(DL4J_LAYERS.get() ? new Bidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i))
+                    : new KernelBidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
             width = 2 * spec.hiddenSize();
         }
         return pooledOutput(layers, width, spec);

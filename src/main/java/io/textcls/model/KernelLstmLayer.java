@@ -56,8 +56,39 @@ public class KernelLstmLayer extends LSTM {
             return super.activate(training, workspaceMgr);
         }
         applyDropOutIfNecessary(training, workspaceMgr);
-        int batch = (int) input.size(0), nIn = (int) input.size(1), steps = (int) input.size(2);
+        int batch = (int) input.size(0), steps = (int) input.size(2);
         int hidden = (int) layerConf().getNOut();
+        float[] h = forwardBtf(io.input(input), io.mask(maskArray, batch, steps), batch, steps, training, workspaceMgr);
+        INDArray out = io.write(h, batch, steps, hidden, ArrayType.ACTIVATIONS, workspaceMgr);
+        kept = training;
+        return out;
+    }
+
+    /** The number of input features. */
+    int kernelInputs() {
+        return (int) layerConf().getNIn();
+    }
+
+    /**
+     * Whether this layer runs on the kernel with nothing of DL4J's between its input and the
+     * kernel (no dropout or weight noise on it): then a wrapper ({@link KernelBidirectionalLayer})
+     * may hand it Java arrays through {@link #forwardBtf} and {@link #backwardBtf}.
+     */
+    boolean runsPlainKernel() {
+        return TimeSeriesUtils.getFormatFromRnnLayer(layerConf()) == RNNFormat.NCW && dataType == DataType.FLOAT
+                && layerConf().getActivationFn() instanceof ActivationTanH
+                && layerConf().getGateActivationFn() instanceof ActivationSigmoid
+                && layerConf().getIDropout() == null && layerConf().getWeightNoise() == null;
+    }
+
+    /**
+     * The forward pass on Java arrays: {@code x [batch][steps][nIn]} (kept, not copied, until
+     * {@link #backwardBtf}) to the outputs {@code [batch][steps][H]} (the kernel's buffer, valid
+     * until the next pass).
+     */
+    float[] forwardBtf(float[] x, boolean[] mask, int batch, int steps, boolean training,
+                       LayerWorkspaceMgr workspaceMgr) {
+        int nIn = (int) layerConf().getNIn(), hidden = (int) layerConf().getNOut();
         if (kernel == null) {
             kernel = new LstmKernel(nIn, hidden);
             w = new float[nIn * 4 * hidden];
@@ -71,12 +102,22 @@ public class KernelLstmLayer extends LSTM {
         copyRowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr), rw);
         copyRowMajor(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr), b);
         kernel.weights(w, rw, b);
+        return kernel.forward(x, mask, batch, steps, RecurrentKernels.threads());
+    }
 
-        float[] h = kernel.forward(io.input(input), io.mask(maskArray, batch, steps), batch, steps,
-                RecurrentKernels.threads());
-        INDArray out = io.write(h, batch, steps, hidden, ArrayType.ACTIVATIONS, workspaceMgr);
-        kept = training;
-        return out;
+    /**
+     * The backward pass of the last {@link #forwardBtf}: {@code dh [batch][steps][H]} in, the input
+     * gradient into {@code dx [batch][steps][nIn]}; the parameter gradients written into this
+     * layer's gradient views and returned by name.
+     */
+    Gradient backwardBtf(float[] dh, float[] dx) {
+        kernel.backward(dh, dx, dW, dRW, db, RecurrentKernels.threads());
+        Gradient g = new DefaultGradient();
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.INPUT_WEIGHT_KEY, dW);
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.RECURRENT_WEIGHT_KEY, dRW);
+        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.BIAS_KEY, db);
+        weightNoiseParams.clear();
+        return g;
     }
 
     @Override
@@ -92,15 +133,8 @@ public class KernelLstmLayer extends LSTM {
         int nIn = kernel.nIn;
         float[] dh = io.epsilon(epsilon);
         float[] dx = io.inputGradient(batch, steps, nIn);
-        kernel.backward(dh, dx, dW, dRW, db, RecurrentKernels.threads());
-
-        Gradient g = new DefaultGradient();
-        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.INPUT_WEIGHT_KEY, dW);
-        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.RECURRENT_WEIGHT_KEY, dRW);
-        KernelBatchIo.gradient(g, gradientViews, LSTMParamInitializer.BIAS_KEY, db);
-
+        Gradient g = backwardBtf(dh, dx);
         INDArray eps = io.write(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr);
-        weightNoiseParams.clear();
         return new Pair<>(g, backpropDropOutIfPresent(eps));
     }
 

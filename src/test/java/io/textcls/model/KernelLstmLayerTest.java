@@ -51,7 +51,11 @@ class KernelLstmLayerTest {
     private static Layer recurrent(boolean kernel, Shape shape, int nIn, double retain) {
         LSTM l = lstm(nIn, retain);
         Layer layer = kernel ? KernelLstm.of(l) : l;
-        return shape == Shape.BIDIRECTIONAL ? new Bidirectional(Bidirectional.Mode.CONCAT, layer) : layer;
+        if (shape != Shape.BIDIRECTIONAL) {
+            return layer;
+        }
+        return kernel ? new KernelBidirectional(Bidirectional.Mode.CONCAT, layer)
+                : new Bidirectional(Bidirectional.Mode.CONCAT, layer);
     }
 
     private static EmbeddingSequenceLayer embedding() {
@@ -156,11 +160,17 @@ class KernelLstmLayerTest {
     }
 
     private static void compare(Shape shape, int rows, int steps) {
-        MultiLayerNetwork dl4j = net(false, shape);
-        MultiLayerNetwork ours = net(true, shape);
+        compare(shape, rows, steps, true);
+    }
+
+    private static void compare(Shape shape, int rows, int steps, boolean dropout) {
+        MultiLayerNetwork dl4j = net(false, shape, dropout);
+        MultiLayerNetwork ours = net(true, shape, dropout);
         org.deeplearning4j.nn.api.Layer l1 = ours.getLayer(1);
         if (l1 instanceof BidirectionalLayer) {
             assertEquals(dl4j.params(), ours.params());
+            // dropout on the halves' input: DL4J's wrapper code; none: the reversals in Java
+            assertEquals(!dropout, ((KernelBidirectionalLayer) l1).runsInJava());
         } else {
             assertInstanceOf(KernelLstmLayer.class, l1);
         }
@@ -202,6 +212,28 @@ class KernelLstmLayerTest {
     void bidirectionalLayerMatchesDl4j() {
         compare(Shape.BIDIRECTIONAL, 1, 30);
         compare(Shape.BIDIRECTIONAL, 64, 50);
+        compare(Shape.BIDIRECTIONAL, 1, 30, false);
+        compare(Shape.BIDIRECTIONAL, 64, 50, false);
+    }
+
+    @Test
+    void checkpointedBidirectionalNetworkLoadsWithTheJavaWrapper() throws Exception {
+        MultiLayerNetwork net = net(true, Shape.BIDIRECTIONAL, false);
+        DataSet d = batch(16, 20, 1, true);
+        RnnMasks.set(net, d.getFeaturesMaskArray());
+        net.fit(d);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bytes, true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()),
+                true);
+        assertTrue(((KernelBidirectionalLayer) back.getLayer(1)).runsInJava());
+        assertEquals(output(net, d), output(back, d));
+        RnnMasks.set(net, d.getFeaturesMaskArray());
+        net.fit(d);
+        RnnMasks.set(back, d.getFeaturesMaskArray());
+        back.fit(d);
+        assertArrayEquals(net.params().data().asFloat(), back.params().data().asFloat(),
+                "a resumed network takes the same step, to the bit");
     }
 
     /**
