@@ -24,6 +24,18 @@ final class KernelBatchIo {
         return x;
     }
 
+    /**
+     * The input {@code [B, nIn, T]} as {@code [B][nIn][T]} where it lies so in memory (a dense 'c'
+     * array, as the embedding layer writes it), copied without a transpose; else null.
+     */
+    float[] inputFeatureMajor(INDArray input) {
+        if (NativeFloats.order(input) != 'c') {
+            return null;
+        }
+        x = NativeFloats.read(input, x);
+        return x;
+    }
+
     /** The incoming gradient {@code [B, H, T]} as {@code [B][T][H]}. */
     float[] epsilon(INDArray epsilon) {
         dh = btf(epsilon, dh);

@@ -29,11 +29,11 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
     private int[] ids = new int[0];
     private float[] mask;
     private int[] position;              // per table row: its number among the batch's ids, else -1
-    private int[] distinct = new int[0]; // the batch's distinct ids, in order of first use
+    private int[] distinct = new int[0]; // the batch's distinct ids, ascending
     private int distinctCount;
     private int[] slotOf = new int[0];   // per token: its id's number
-    private float[] rows = new float[0]; // [distinct][E]: their rows of W
-    private float[] grad = new float[0]; // [distinct][E]: their rows of the gradient
+    private float[] rows = new float[0]; // [E][distinct]: their entries of W
+    private float[] grad = new float[0]; // [E][distinct]: their entries of the gradient
     private float[] staging;
     private int batch;
     private int steps;
@@ -66,14 +66,14 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         }
         float[] out = staging, rowsOf = rows, mk = mask; // [B][E][T]
         int[] sl = slotOf;
-        int steps = this.steps;
+        int steps = this.steps, count = distinctCount;
         RecurrentKernels.parallel(RecurrentKernels.threads(), batch, 8, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int q = b * steps;
                 for (int e = 0; e < width; e++) {
-                    int o = (b * width + e) * steps;
+                    int o = (b * width + e) * steps, col = e * count;
                     for (int t = 0; t < steps; t++) {
-                        out[o + t] = mk == null || mk[q + t] != 0f ? rowsOf[sl[q + t] * width + e] : 0f;
+                        out[o + t] = mk == null || mk[q + t] != 0f ? rowsOf[col + sl[q + t]] : 0f;
                     }
                 }
             }
@@ -86,10 +86,11 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
     }
 
     /**
-     * Numbers the batch's distinct ids ({@link #distinct}, and per token its number in
-     * {@link #slotOf}) and reads their rows of {@code W [V, E]} straight from its buffer into
-     * {@link #rows} ({@code [distinct][E]}): a batch touches a few thousand of the table's rows, so
-     * the table itself is never copied.
+     * Numbers the batch's distinct ids in ascending order ({@link #distinct}, and per token its
+     * number in {@link #slotOf}) and reads their entries of {@code W [V, E]} straight from its
+     * buffer into {@link #rows} ({@code [E][distinct]}), a column of the table at a time, ids
+     * ascending: a batch touches a few thousand of the table's rows, so the table itself is never
+     * copied.
      */
     private void gatherRows(INDArray w, int width) {
         int n = batch * steps;
@@ -107,13 +108,17 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int id = ids[i];
-            int at = position[id];
-            if (at < 0) {
-                at = count++;
-                position[id] = at;
-                distinct[at] = id;
+            if (position[id] < 0) {
+                position[id] = 0;
+                distinct[count++] = id;
             }
-            slotOf[i] = at;
+        }
+        Arrays.sort(distinct, 0, count);
+        for (int d = 0; d < count; d++) {
+            position[distinct[d]] = d;
+        }
+        for (int i = 0; i < n; i++) {
+            slotOf[i] = position[ids[i]];
         }
         for (int d = 0; d < count; d++) {
             position[distinct[d]] = -1; // ready for the next batch
@@ -124,15 +129,11 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         }
         java.nio.FloatBuffer buf = w.data().asNioFloat();
         long off = w.offset(), s0 = w.stride(0), s1 = w.stride(1);
-        for (int d = 0; d < count; d++) {
-            long base = off + distinct[d] * s0;
-            int r = d * width;
-            if (s1 == 1) {
-                buf.get((int) base, rows, r, width);
-            } else {
-                for (int e = 0; e < width; e++) {
-                    rows[r + e] = buf.get((int) (base + e * s1));
-                }
+        for (int e = 0; e < width; e++) {
+            long col = off + e * s1;
+            int r = e * count;
+            for (int d = 0; d < count; d++) {
+                rows[r + d] = buf.get((int) (col + distinct[d] * s0));
             }
         }
     }
@@ -188,31 +189,28 @@ public class KernelEmbeddingLayer extends EmbeddingSequenceLayer {
         // (per row of the table, its tokens in batch order)
         RecurrentKernels.parallel(RecurrentKernels.threads(), width, 8, (e0, e1) -> {
             for (int e = e0; e < e1; e++) {
+                int col = e * count;
                 for (int b = 0; b < batch; b++) {
                     int q = b * steps;
                     for (int t = 0; t < steps; t++) {
                         if (mk == null || mk[q + t] != 0f) {
                             int at = order == 'c' ? (b * width + e) * steps + t : (t * width + e) * batch + b;
-                            acc[sl[q + t] * width + e] += eps[at];
+                            acc[col + sl[q + t]] += eps[at];
                         }
                     }
                 }
             }
         });
-        // the view: zero, then the touched rows written into its buffer
+        // the view: zero, then the touched entries written into its buffer, a column at a time
         INDArray view = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         view.assign(0);
         java.nio.FloatBuffer buf = view.data().asNioFloat();
         long off = view.offset(), s0 = view.stride(0), s1 = view.stride(1);
-        for (int d = 0; d < count; d++) {
-            long base = off + distinct[d] * s0;
-            int r = d * width;
-            if (s1 == 1) {
-                buf.put((int) base, acc, r, width);
-            } else {
-                for (int e = 0; e < width; e++) {
-                    buf.put((int) (base + e * s1), acc[r + e]);
-                }
+        for (int e = 0; e < width; e++) {
+            long col = off + e * s1;
+            int r = e * count;
+            for (int d = 0; d < count; d++) {
+                buf.put((int) (col + distinct[d] * s0), acc[r + d]);
             }
         }
         Gradient g = new DefaultGradient();

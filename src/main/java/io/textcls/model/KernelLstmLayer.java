@@ -58,7 +58,10 @@ public class KernelLstmLayer extends LSTM {
         applyDropOutIfNecessary(training, workspaceMgr);
         int batch = (int) input.size(0), steps = (int) input.size(2);
         int hidden = (int) layerConf().getNOut();
-        float[] h = forwardBtf(io.input(input), io.mask(maskArray, batch, steps), batch, steps, training, workspaceMgr);
+        float[] direct = io.inputFeatureMajor(input);
+        boolean[] mask = io.mask(maskArray, batch, steps);
+        float[] h = direct != null ? forward(direct, true, mask, batch, steps, training, workspaceMgr)
+                : forward(io.input(input), false, mask, batch, steps, training, workspaceMgr);
         INDArray out = io.write(h, batch, steps, hidden, ArrayType.ACTIVATIONS, workspaceMgr);
         kept = training;
         return out;
@@ -88,6 +91,12 @@ public class KernelLstmLayer extends LSTM {
      */
     float[] forwardBtf(float[] x, boolean[] mask, int batch, int steps, boolean training,
                        LayerWorkspaceMgr workspaceMgr) {
+        return forward(x, false, mask, batch, steps, training, workspaceMgr);
+    }
+
+    /** As {@link #forwardBtf}, the input {@code [batch][nIn][steps]} where {@code featureMajor}. */
+    float[] forward(float[] x, boolean featureMajor, boolean[] mask, int batch, int steps, boolean training,
+                    LayerWorkspaceMgr workspaceMgr) {
         int nIn = (int) layerConf().getNIn(), hidden = (int) layerConf().getNOut();
         if (kernel == null) {
             kernel = new LstmKernel(nIn, hidden);
@@ -102,7 +111,7 @@ public class KernelLstmLayer extends LSTM {
         copyRowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr), rw);
         copyRowMajor(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr), b);
         kernel.weights(w, rw, b);
-        return kernel.forward(x, mask, batch, steps, RecurrentKernels.threads());
+        return kernel.forward(x, featureMajor, mask, batch, steps, RecurrentKernels.threads());
     }
 
     /**

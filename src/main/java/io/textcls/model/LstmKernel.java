@@ -40,7 +40,8 @@ final class LstmKernel {
 
     private int batch;
     private int steps;
-    private float[] x;         // [B][T][nIn], the caller's
+    private float[] x;         // [B][T][nIn] or, featureMajor, [B][nIn][T]: the caller's
+    private boolean featureMajor;
     private boolean[] on;      // [B][T], null: every step
     private int[] first;       // per row: first and last step to compute
     private int[] last;
@@ -103,9 +104,20 @@ final class LstmKernel {
      *     until the next call
      */
     float[] forward(float[] input, boolean[] mask, int batch, int steps, int threads) {
+        return forward(input, false, mask, batch, steps, threads);
+    }
+
+    /**
+     * As {@link #forward(float[], boolean[], int, int, int)}, the input either {@code [batch][steps][nIn]}
+     * or, {@code featureMajor}, {@code [batch][nIn][steps]} (DL4J's 'c' order of {@code [B, nIn, T]},
+     * read without a transpose: the products take it transposed, each element's chain of
+     * multiply-adds the same).
+     */
+    float[] forward(float[] input, boolean featureMajor, boolean[] mask, int batch, int steps, int threads) {
         if (input == null) {
             throw new IllegalArgumentException("no input: forwardProjected runs from projections");
         }
+        this.featureMajor = featureMajor;
         return run(input, mask, batch, steps, threads);
     }
 
@@ -127,6 +139,7 @@ final class LstmKernel {
         if (gates.length < batch * steps * g) {
             throw new IllegalStateException("projectionBuffer(" + batch + ", " + steps + ") was not filled");
         }
+        this.featureMajor = false;
         return run(null, mask, batch, steps, threads);
     }
 
@@ -180,7 +193,11 @@ final class LstmKernel {
             }
             int q = b * T + first[b], n = last[b] - first[b] + 1;
             VectorKernels.fillRows(gates, q * g, n, g, bias, g);
-            VectorKernels.gemmNN(n, g, nIn, x, q * nIn, nIn, w, 0, g, gates, q * g, g);
+            if (featureMajor) {
+                VectorKernels.gemmTN(n, g, nIn, x, b * nIn * T + first[b], T, w, 0, g, gates, q * g, g);
+            } else {
+                VectorKernels.gemmNN(n, g, nIn, x, q * nIn, nIn, w, 0, g, gates, q * g, g);
+            }
         }
         for (int t = 0; t < T; t++) {
             long span = RecurrentKernels.rowsWithPrevious(t, r0, r1, first, last);
@@ -310,7 +327,11 @@ final class LstmKernel {
             }
             int q = b * T + first[b], n = last[b] - first[b] + 1;
             VectorKernels.gemmNN(n, nIn, g, gates, q * g, g, wT, 0, nIn, dx, q * nIn, nIn);
-            VectorKernels.gemmTN(nIn, g, n, x, q * nIn, nIn, gates, q * g, g, s.dW, 0, g);
+            if (featureMajor) {
+                VectorKernels.gemmNN(nIn, g, n, x, b * nIn * T + first[b], T, gates, q * g, g, s.dW, 0, g);
+            } else {
+                VectorKernels.gemmTN(nIn, g, n, x, q * nIn, nIn, gates, q * g, g, s.dW, 0, g);
+            }
             VectorKernels.gemmTN(H, g, n - 1, out, q * H, H, gates, (q + 1) * g, g, s.dRW, 0, g);
             VectorKernels.columnSums(gates, q * g, n, g, g, s.db);
         }

@@ -1,5 +1,6 @@
 package io.textcls.model;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.MaskState;
@@ -14,12 +15,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layer of an {@link NgramBag}: sums {@code R ⊙ W} over each document's real ids, in Java. The
- * mask ends here (the output has one row per document, as after global pooling).
+ * The layer of an {@link NgramBag}: sums {@code R ⊙ W} over each document's real ids, in Java,
+ * reading and writing only the rows of a batch's ids (the tables hold millions of rows; a batch
+ * touches tens of thousands). The mask ends here (the output has one row per document, as after
+ * global pooling).
  */
 public class NgramBagLayer extends BaseLayer<NgramBag> {
     private int[] ids = new int[0];
-    private float[] mask, w, r, grad, staging;
+    private float[] mask, staging;
+    private int[] position;              // per feature row: its number among the batch's ids, else -1
+    private int[] distinct = new int[0]; // the batch's distinct ids
+    private float[] grad = new float[0]; // [distinct][k]: their rows of W's gradient
     private int batch, steps;
 
     public NgramBagLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -41,18 +47,21 @@ public class NgramBagLayer extends BaseLayer<NgramBag> {
         assertInputSet(false);
         readIds();
         int k = (int) layerConf().getNOut();
-        w = NativeFloats.readRowMajor(getParam(NgramBag.Params.W), w);
-        r = NativeFloats.readRowMajor(getParam(NgramBag.Params.R), r);
+        INDArray wp = getParam(NgramBag.Params.W), rp = getParam(NgramBag.Params.R);
+        FloatBuffer wb = wp.data().asNioFloat(), rb = rp.data().asNioFloat();
+        long w0 = wp.offset(), ws0 = wp.stride(0), ws1 = wp.stride(1);
+        long r0 = rp.offset(), rs0 = rp.stride(0), rs1 = rp.stride(1);
         float[] bias = NativeFloats.readRowMajor(getParam(NgramBag.Params.B), null);
         float[] out = new float[batch * k];
+        // only the rows of the batch's ids are read, straight from the parameters' buffers
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < k; c++) {
                 double s = bias[c];
                 for (int t = 0; t < steps; t++) {
                     int q = b * steps + t;
                     if (mask == null || mask[q] != 0f) {
-                        int at = ids[q] * k + c;
-                        s += r[at] * w[at];
+                        long id = ids[q];
+                        s += rb.get((int) (r0 + id * rs0 + c * rs1)) * wb.get((int) (w0 + id * ws0 + c * ws1));
                     }
                 }
                 out[b * k + c] = (float) s;
@@ -97,12 +106,28 @@ public class NgramBagLayer extends BaseLayer<NgramBag> {
         assertInputSet(true);
         readIds();
         int k = (int) layerConf().getNOut(), rows = (int) layerConf().getNIn();
-        r = NativeFloats.readRowMajor(getParam(NgramBag.Params.R), r);
-        if (grad == null || grad.length != rows * k) {
-            grad = new float[rows * k];
-        } else {
-            Arrays.fill(grad, 0f);
+        INDArray rp = getParam(NgramBag.Params.R);
+        FloatBuffer rb = rp.data().asNioFloat();
+        long r0 = rp.offset(), rs0 = rp.stride(0), rs1 = rp.stride(1);
+        // the batch's distinct ids, numbered in order of first use; their gradient rows in a small array
+        if (position == null || position.length != rows) {
+            position = new int[rows];
+            Arrays.fill(position, -1);
         }
+        int n = batch * steps, count = 0;
+        if (distinct.length < n) {
+            distinct = new int[n];
+        }
+        for (int q = 0; q < n; q++) {
+            if ((mask == null || mask[q] != 0f) && position[ids[q]] < 0) {
+                position[ids[q]] = count;
+                distinct[count++] = ids[q];
+            }
+        }
+        if (grad.length < count * k) {
+            grad = new float[count * k];
+        }
+        Arrays.fill(grad, 0, count * k, 0f);
         float[] eps = NativeFloats.readC(epsilon, null); // [B, k]
         float[] db = new float[k];
         for (int b = 0; b < batch; b++) {
@@ -112,14 +137,23 @@ public class NgramBagLayer extends BaseLayer<NgramBag> {
                 for (int t = 0; t < steps; t++) {
                     int q = b * steps + t;
                     if (mask == null || mask[q] != 0f) {
-                        int at = ids[q] * k + c;
-                        grad[at] += e * r[at];
+                        long id = ids[q];
+                        grad[position[ids[q]] * k + c] += e * rb.get((int) (r0 + id * rs0 + c * rs1));
                     }
                 }
             }
         }
         INDArray wView = gradientViews.get(NgramBag.Params.W);
-        wView.assign(NativeFloats.array(grad, new long[] {rows, k}, 'c'));
+        wView.assign(0);
+        FloatBuffer gb = wView.data().asNioFloat();
+        long g0 = wView.offset(), gs0 = wView.stride(0), gs1 = wView.stride(1);
+        for (int d = 0; d < count; d++) {
+            long id = distinct[d];
+            for (int c = 0; c < k; c++) {
+                gb.put((int) (g0 + id * gs0 + c * gs1), grad[d * k + c]);
+            }
+            position[distinct[d]] = -1; // ready for the next batch
+        }
         gradientViews.get(NgramBag.Params.R).assign(0);
         INDArray bView = gradientViews.get(NgramBag.Params.B);
         bView.assign(NativeFloats.array(db, new long[] {1, k}, 'c'));

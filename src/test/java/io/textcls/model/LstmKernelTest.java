@@ -197,6 +197,41 @@ class LstmKernelTest {
         assertArrayEquals(grads[0], grads[1], "the same gradients: each part's sums are added in part order");
     }
 
+    /** Input [B][nIn][T] (DL4J's 'c' order, no transpose) gives what [B][T][nIn] gives, to the bit. */
+    @Test
+    void featureMajorInputGivesTheSameNumbers() {
+        Random random = new Random(8);
+        for (int hid : new int[] {16, 32}) {
+            int batch = 19, steps = 33, nIn = 24, g = 4 * hid;
+            for (String kind : new String[] {"right", "left", "holes"}) {
+                boolean[] on = mask(kind, batch, steps, random);
+                float[] x = floats(randoms(random, batch * steps * nIn, 1));
+                float[] xf = new float[x.length]; // [B][nIn][T]
+                for (int b = 0; b < batch; b++) {
+                    for (int t = 0; t < steps; t++) {
+                        for (int i = 0; i < nIn; i++) {
+                            xf[(b * nIn + i) * steps + t] = x[(b * steps + t) * nIn + i];
+                        }
+                    }
+                }
+                float[] w = floats(randoms(random, nIn * g, 0.3)), rw = floats(randoms(random, hid * g, 0.3));
+                float[] bias = floats(randoms(random, g, 0.3)), dh = floats(randoms(random, batch * steps * hid, 1));
+                float[][] outs = new float[2][], grads = new float[2][];
+                for (int v = 0; v < 2; v++) {
+                    LstmKernel kernel = new LstmKernel(nIn, hid);
+                    kernel.weights(w, rw, bias);
+                    outs[v] = kernel.forward(v == 0 ? x : xf, v == 1, on, batch, steps, 2).clone();
+                    float[] dx = new float[x.length], dW = new float[w.length], dRW = new float[rw.length];
+                    float[] db = new float[g];
+                    kernel.backward(dh, dx, dW, dRW, db, 2);
+                    grads[v] = concat(dx, dW, dRW, db);
+                }
+                assertArrayEquals(outs[0], outs[1], kind + " H " + hid + ": outputs");
+                assertArrayEquals(grads[0], grads[1], kind + " H " + hid + ": gradients");
+            }
+        }
+    }
+
     private static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) {
