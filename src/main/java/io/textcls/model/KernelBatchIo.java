@@ -85,6 +85,21 @@ final class KernelBatchIo {
         return out;
     }
 
+    /**
+     * {@code [B][T][F]} as a new {@code [B, F, T]} array of the given kind in 'c' order: for an
+     * input gradient into an embedding layer, which reads 'c' order along its rows.
+     */
+    INDArray writeC(float[] btf, int batch, int steps, int features, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
+        int n = batch * steps * features;
+        if (staging.length < n) {
+            staging = new float[n];
+        }
+        Layouts.btfToC(btf, batch, steps, features, staging);
+        INDArray out = workspaceMgr.createUninitialized(kind, DataType.FLOAT, new long[] {batch, features, steps}, 'c');
+        NativeFloats.write(staging, out);
+        return out;
+    }
+
     /** Copies a parameter's gradient, row-major, into DL4J's gradient view for it and names it in {@code g}. */
     static void gradient(org.deeplearning4j.nn.gradient.Gradient g, java.util.Map<String, INDArray> views, String key,
                          float[] values) {

@@ -29,6 +29,8 @@ public class KernelLstmLayer extends LSTM {
     /** Whether the kernel holds the forward pass of the current input, for backprop. */
     private boolean kept;
     private final KernelBatchIo io = new KernelBatchIo();
+    /** Whether the last input was a 'c' array (read as it lies). */
+    private boolean inputInC;
     private float[] w, rw, b, dW, dRW, db;
 
     public KernelLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -59,6 +61,7 @@ public class KernelLstmLayer extends LSTM {
         int batch = (int) input.size(0), steps = (int) input.size(2);
         int hidden = (int) layerConf().getNOut();
         float[] direct = io.inputFeatureMajor(input);
+        inputInC = direct != null;
         boolean[] mask = io.mask(maskArray, batch, steps);
         float[] h = direct != null ? forward(direct, true, mask, batch, steps, training, workspaceMgr)
                 : forward(io.input(input), false, mask, batch, steps, training, workspaceMgr);
@@ -143,7 +146,9 @@ public class KernelLstmLayer extends LSTM {
         float[] dh = io.epsilon(epsilon);
         float[] dx = io.inputGradient(batch, steps, nIn);
         Gradient g = backwardBtf(dh, dx);
-        INDArray eps = io.write(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr);
+        // in the input's own order: 'c' from the embedding layer, which then reads it along its rows
+        INDArray eps = inputInC ? io.writeC(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr)
+                : io.write(dx, batch, steps, nIn, ArrayType.ACTIVATION_GRAD, workspaceMgr);
         return new Pair<>(g, backpropDropOutIfPresent(eps));
     }
 

@@ -18,6 +18,15 @@ final class Layouts {
         });
     }
 
+    /** {@code [B][T][F]} to the 'c' order of {@code [B, F, T]} ({@code [B][F][T]}). */
+    static void btfToC(float[] src, int batch, int steps, int features, float[] dst) {
+        RecurrentKernels.parallel(RecurrentKernels.threads(), batch, 4, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) { // row b's [T][F] to [F][T]
+                transpose(src, b * steps * features, features, steps, features, dst, b * features * steps, steps);
+            }
+        });
+    }
+
     /** {@code [B, F, T]} in 'c' ({@code [B][F][T]}) or 'f' ({@code [T][F][B]}) order to {@code [B][T][F]}. */
     static void toBtf(float[] src, char order, int batch, int features, int steps, float[] dst) {
         if (order == 'c') {
