@@ -4,7 +4,7 @@
 # another as measured, saved as one ensemble) from those vectors, validating on whole movies held out;
 # the three networks then label the unlabeled reviews they are sure of and train again on both
 # (self-training); check the bundle, evaluate it on its held-out reviews, score a folder. About
-# 28 minutes on 2 cores.
+# 20 minutes on 2 cores.
 #
 #   scripts/train-imdb.sh                       # writes models/imdb.zip and models/imdb-*.{json,csv,log}
 #   IMDB_TARBALL=<aclImdb_v1.tar.gz> scripts/train-imdb.sh
