@@ -86,8 +86,8 @@ public abstract class InferenceEngine {
 
     private static InferenceEngine of(Kind kind, NetworkSpec spec, MultiLayerNetwork net) {
         return switch (kind) {
-            case KERNEL -> NgramBagInference.supports(spec) ? new Bag(new NgramBagInference(net, spec))
-                    : new Kernel(new KernelInference(net, spec));
+            case KERNEL -> NgramBagInference.supports(spec) ? bag(new NgramBagInference(net, spec))
+                    : kernel(spec, net);
             case FUSED -> fused(net);
             case LAYERS -> layers(spec, net);
         };
@@ -103,12 +103,16 @@ public abstract class InferenceEngine {
 
     /** textcls's kernels, whatever {@link #of} would choose: for tests that compare engines. */
     static InferenceEngine kernel(NetworkSpec spec, MultiLayerNetwork net) {
-        return new Kernel(new KernelInference(net, spec));
+        return new Shared(new KernelInference(net, spec)::probabilities);
+    }
+
+    private static InferenceEngine bag(NgramBagInference bag) {
+        return new Shared((sequences, batchSize) -> bag.probabilities(sequences));
     }
 
     /** The fused engine, whatever {@link #of} would choose: for tests that compare engines. */
     static InferenceEngine fused(MultiLayerNetwork net) {
-        return new Fused(new FusedLstmInference(net));
+        return new Shared(new FusedLstmInference(net)::probabilities);
     }
 
     /** DL4J's layers, whatever {@link #of} would choose: for tests that compare engines. */
@@ -125,58 +129,30 @@ public abstract class InferenceEngine {
      */
     public abstract InferenceEngine replica();
 
-    private static final class Fused extends InferenceEngine {
-        private final FusedLstmInference fused;
+    /** How a thread-safe engine scores: sequences and a batch size in, probabilities out. */
+    private interface Scorer {
+        float[][] probabilities(List<int[]> sequences, int batchSize);
+    }
 
-        Fused(FusedLstmInference fused) {
-            this.fused = fused;
+    /**
+     * An engine over immutable weights with per-thread buffers (the fused op, textcls's kernels,
+     * the naive-Bayes bag), so every thread shares this one.
+     */
+    private static final class Shared extends InferenceEngine {
+        private final Scorer scorer;
+
+        Shared(Scorer scorer) {
+            this.scorer = scorer;
         }
 
         @Override
         public float[][] probabilities(List<int[]> sequences, int batchSize) {
-            return fused.probabilities(sequences, batchSize);
+            return scorer.probabilities(sequences, batchSize);
         }
 
         @Override
         public InferenceEngine replica() {
             return this;
-        }
-    }
-
-    /** The naive-Bayes bag in Java ({@link NgramBagInference}): immutable, shared by threads. */
-    private static final class Bag extends InferenceEngine {
-        private final NgramBagInference bag;
-
-        Bag(NgramBagInference bag) {
-            this.bag = bag;
-        }
-
-        @Override
-        public float[][] probabilities(List<int[]> sequences, int batchSize) {
-            return bag.probabilities(sequences);
-        }
-
-        @Override
-        public InferenceEngine replica() {
-            return this;
-        }
-    }
-
-    private static final class Kernel extends InferenceEngine {
-        private final KernelInference kernel;
-
-        Kernel(KernelInference kernel) {
-            this.kernel = kernel;
-        }
-
-        @Override
-        public float[][] probabilities(List<int[]> sequences, int batchSize) {
-            return kernel.probabilities(sequences, batchSize);
-        }
-
-        @Override
-        public InferenceEngine replica() {
-            return this; // immutable weights, per-thread buffers
         }
     }
 

@@ -75,14 +75,7 @@ final class KernelBatchIo {
 
     /** {@code [B][T][F]} as a new {@code [B, F, T]} array of the given kind in DL4J's 'f' order. */
     INDArray write(float[] btf, int batch, int steps, int features, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
-        int n = batch * steps * features;
-        if (staging.length < n) {
-            staging = new float[n];
-        }
-        Layouts.btfToF(btf, batch, steps, features, staging);
-        INDArray out = workspaceMgr.createUninitialized(kind, DataType.FLOAT, new long[] {batch, features, steps}, 'f');
-        NativeFloats.write(staging, out);
-        return out;
+        return write(btf, batch, steps, features, kind, workspaceMgr, 'f');
     }
 
     /**
@@ -90,12 +83,21 @@ final class KernelBatchIo {
      * input gradient into an embedding layer, which reads 'c' order along its rows.
      */
     INDArray writeC(float[] btf, int batch, int steps, int features, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
+        return write(btf, batch, steps, features, kind, workspaceMgr, 'c');
+    }
+
+    private INDArray write(float[] btf, int batch, int steps, int features, ArrayType kind,
+                           LayerWorkspaceMgr workspaceMgr, char order) {
         int n = batch * steps * features;
         if (staging.length < n) {
             staging = new float[n];
         }
-        Layouts.btfToC(btf, batch, steps, features, staging);
-        INDArray out = workspaceMgr.createUninitialized(kind, DataType.FLOAT, new long[] {batch, features, steps}, 'c');
+        if (order == 'c') {
+            Layouts.btfToC(btf, batch, steps, features, staging);
+        } else {
+            Layouts.btfToF(btf, batch, steps, features, staging);
+        }
+        INDArray out = workspaceMgr.createUninitialized(kind, DataType.FLOAT, new long[] {batch, features, steps}, order);
         NativeFloats.write(staging, out);
         return out;
     }
