@@ -21,7 +21,7 @@ public final class TinyTraining {
                 new Recipe.Text(TextPipelineSettings.defaults().tokenizer(), true, true,
                         TextPipelineSettings.DEFAULT_MAX_RUN_CHARS, 20,
                         SequenceSettings.Truncation.TAIL),
-                new Recipe.Vocabulary(200, 1), new Recipe.Embeddings(16, null, false),
+                new Recipe.Vocabulary(200, 1, 1), new Recipe.Embeddings(16, null, false),
                 new Recipe.Training(epochs, epochs, 16, 0.02, Optimization.Schedule.CONSTANT, 1e-5, 5.0, 0),
                 new Recipe.SelfTraining(Recipe.SelfTraining.NONE, 0.9, 0),
                 List.of(new Recipe.Network("net", "lstm-last.v1", 16, 1, null, 0.1, 0.0, 0, true)));

@@ -15,8 +15,8 @@ import java.util.Set;
  * embeddings, schedule and one or more networks. One recipe drives {@code train}, {@code tune},
  * the Java API and {@code scripts/train-imdb.sh}; the resolved recipe is stored in every bundle
  * it trains ({@code recipe.json}). A recipe with several networks trains each of them on the
- * same split and vocabulary and saves them as one ensemble, whose prediction is the mean of their
- * probabilities.
+ * same split and vocabulary and saves them as one ensemble, whose prediction is the weighted mean
+ * of their probabilities (weights fitted on the validation split).
  *
  * <p>Immutable. Read from JSON with {@link Recipes#load} (a file or a built-in name; fields left
  * out take the default recipe's values); change a field with {@link Recipes#with}. Every field is
@@ -161,13 +161,21 @@ public record Recipe(
     public record Vocabulary(
             @Doc(value = "Most vocabulary ids, <pad> and <unk> included.", flag = "vocab-size") int size,
             @Doc(value = "Least training-split count for a token to get its own id.", flag = "min-count")
-            int minCount) {
+            int minCount,
+            @Doc(value = "Least number of groups (split.groups: for aclImdb, movies) of the training split a token "
+                    + "must appear in to get its own id; no limit for a corpus without groups, or 1. Names and words "
+                    + "of one movie's reviews let a network learn the movie instead of what carries over to others.",
+                    flag = "min-groups")
+            int minGroups) {
         public Vocabulary {
             if (size < 3) {
                 throw new TextclsException("vocabulary.size (--vocab-size) must be at least 3, got " + size);
             }
             if (minCount < 1) {
                 throw new TextclsException("vocabulary.minCount (--min-count) must be >= 1, got " + minCount);
+            }
+            if (minGroups < 1) {
+                throw new TextclsException("vocabulary.minGroups (--min-groups) must be >= 1, got " + minGroups);
             }
         }
     }

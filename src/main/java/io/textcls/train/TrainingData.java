@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -139,11 +140,13 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         listener.info(String.format("split: %,d training, %,d validation documents%s", train.size(), val.size(),
                 empty > 0 ? " (" + empty + " empty left out)" : ""));
 
-        Vocabulary vocab = vocabulary(train, recipe.vocabulary());
+        Vocabulary vocab = vocabulary(train, recipe.vocabulary(), groups);
         SequenceSettings seqSettings = recipe.text().sequence();
         SequenceEncoder encoder = new SequenceEncoder(vocab, seqSettings);
-        listener.info(String.format("vocabulary: %,d ids (min count %d, training split only)", vocab.size(),
-                recipe.vocabulary().minCount()));
+        int minGroups = recipe.vocabulary().minGroups();
+        listener.info(String.format("vocabulary: %,d ids (min count %d%s, training split only)", vocab.size(),
+                recipe.vocabulary().minCount(), minGroups <= 1 || !groups.grouped() ? ""
+                        : String.format(", in at least %d groups", minGroups)));
         String fingerprint = sha256(splitFingerprint + "|" + vocab.size() + "|" + labels.names());
         return new TrainingData(corpus, loaded, report, labels, textSettings, seqSettings, vocab, List.copyOf(train),
                 List.copyOf(val), validationRoot, empty, encode(encoder, train), labelsOf(train), encode(encoder, val),
@@ -268,12 +271,42 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         val.sort(byId);
     }
 
-    private static Vocabulary vocabulary(List<TokenizedDocument> train, Recipe.Vocabulary settings) {
+    /**
+     * The training split's most frequent tokens, each seen at least {@code minCount} times and,
+     * when the corpus has groups, in at least {@code minGroups} of them (a document no group names
+     * is its own). Without groups {@code minGroups} sets no limit.
+     */
+    static Vocabulary vocabulary(List<TokenizedDocument> train, Recipe.Vocabulary settings, DocumentGroups groups) {
         Map<String, Long> counts = new HashMap<>();
         for (TokenizedDocument d : train) {
             for (String t : d.tokens()) {
                 counts.merge(t, 1L, Long::sum);
             }
+        }
+        if (settings.minGroups() > 1 && groups.grouped()) {
+            // Documents in group order, so a token's group count grows once per group: [groups, last group].
+            Map<String, Integer> groupIndex = new HashMap<>();
+            int[] groupOfDoc = new int[train.size()];
+            for (int i = 0; i < groupOfDoc.length; i++) {
+                groupOfDoc[i] = groupIndex.computeIfAbsent(groups.groupOf(train.get(i).id()), g -> groupIndex.size());
+            }
+            Integer[] order = new Integer[groupOfDoc.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingInt(i -> groupOfDoc[i]));
+            Map<String, int[]> seen = new HashMap<>();
+            for (int i : order) {
+                int g = groupOfDoc[i];
+                for (String t : train.get(i).tokens()) {
+                    int[] s = seen.computeIfAbsent(t, k -> new int[] {0, -1});
+                    if (s[1] != g) {
+                        s[0]++;
+                        s[1] = g;
+                    }
+                }
+            }
+            counts.keySet().removeIf(t -> seen.get(t)[0] < settings.minGroups());
         }
         return Vocabulary.build(counts, settings.size(), settings.minCount());
     }
@@ -289,7 +322,7 @@ record TrainingData(FolderCorpus corpus, CorpusLoader.Loaded loaded, CorpusRepor
         List<int[]> seqs = new ArrayList<>(trainSequences);
         seqs.addAll(p.sequences());
         int[] more = p.labels();
-        int[] labelsAll = java.util.Arrays.copyOf(trainLabels, trainLabels.length + more.length);
+        int[] labelsAll = Arrays.copyOf(trainLabels, trainLabels.length + more.length);
         System.arraycopy(more, 0, labelsAll, trainLabels.length, more.length);
         return new TrainingData(corpus, loaded, report, labels, textSettings, sequenceSettings, vocabulary,
                 List.copyOf(t), validation, validationRoot, emptySkipped, List.copyOf(seqs), labelsAll,

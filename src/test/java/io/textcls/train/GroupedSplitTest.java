@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.TestCorpora;
 import io.textcls.TinyTraining;
+import io.textcls.corpus.DocumentGroups;
+import io.textcls.corpus.FolderCorpus;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.recipe.Recipe;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,5 +55,41 @@ class GroupedSplitTest {
         Set<String> randomTrain = new HashSet<>();
         random.train().forEach(t -> randomTrain.add(group(t.id())));
         assertTrue(random.validation().stream().anyMatch(v -> randomTrain.contains(group(v.id()))));
+    }
+
+    @Test
+    void vocabularyKeepsTokensOfEnoughGroups() throws Exception {
+        // "solo" appears 40 times, all in group 0; "pair" in groups 0 and 1; "all" in every group.
+        Path root = dir.resolve("vocab");
+        Files.createDirectories(root.resolve("neg"));
+        Files.writeString(root.resolve("neg/9999.txt"), "x");
+        List<TokenizedDocument> docs = new ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            for (int i = 0; i < 10; i++) {
+                String id = "pos/00" + g + i + ".txt";
+                Files.createDirectories(root.resolve("pos"));
+                Files.writeString(root.resolve(id), "x");
+                List<String> tokens = new ArrayList<>(List.of("all"));
+                if (g == 0) {
+                    tokens.addAll(List.of("solo", "solo", "solo", "solo"));
+                }
+                if (g <= 1) {
+                    tokens.add("pair");
+                }
+                docs.add(new TokenizedDocument(id, 0, tokens.toArray(String[]::new), id.hashCode()));
+            }
+        }
+        DocumentGroups groups = DocumentGroups.of(GROUPS, FolderCorpus.scan(root, List.of()));
+        assertTrue(groups.grouped());
+        Set<String> any = new HashSet<>(TrainingData.vocabulary(docs, new Recipe.Vocabulary(100, 1, 1), groups).tokens());
+        assertTrue(any.containsAll(List.of("solo", "pair", "all")), any.toString());
+        Set<String> two = new HashSet<>(TrainingData.vocabulary(docs, new Recipe.Vocabulary(100, 1, 2), groups).tokens());
+        assertTrue(two.containsAll(List.of("pair", "all")) && !two.contains("solo"), two.toString());
+        Set<String> three = new HashSet<>(TrainingData.vocabulary(docs, new Recipe.Vocabulary(100, 1, 3), groups).tokens());
+        assertTrue(three.contains("all") && !three.contains("pair"), three.toString());
+        // Without groups there is no limit.
+        Set<String> none = new HashSet<>(TrainingData.vocabulary(docs, new Recipe.Vocabulary(100, 1, 3),
+                DocumentGroups.none()).tokens());
+        assertTrue(none.containsAll(List.of("solo", "pair", "all")), none.toString());
     }
 }
