@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * Why a classifier predicted what it did for one document, by occlusion: for each token, how much
  * the networks' probability of each label drops when the token (or the window of tokens it is in)
  * is left out. Positive: the token speaks for the label; negative: against it. An ensemble's
- * attribution is the mean of its networks' (occlusion of their mean probability). Tokens the
+ * attribution is the weighted mean of its networks' (occlusion of their weighted mean probability). Tokens the
  * classifier does not read (past its maximum length) get 0 and {@link #read} false. Immutable.
  *
  * @param prediction the classifier's prediction for the whole document (with its temperature)

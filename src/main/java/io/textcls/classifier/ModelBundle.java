@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p>No class name of textcls or of DL4J is stored, and no Java serialization: a network is
  * rebuilt from its architecture name through {@link Architectures}, then given its parameters, so
  * which layer implementation runs is chosen by the textcls that loads it. A bundle with several
- * networks is an ensemble: its prediction is the mean of their probabilities.
+ * networks is an ensemble: its prediction is the mean of their probabilities, weighted as
+ * {@code ensemble.json} says when it has one (format 4; {@link EnsembleWeights}).
  *
  * <p>Formats 1 and 2 (one network, and ensembles, written by earlier textcls builds as DL4J
  * {@code ModelSerializer} zips in {@code network.dl4j.zip} and {@code network-K.dl4j.zip}) are
@@ -74,7 +75,12 @@ public final class ModelBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
     public static final String FORMAT = "textcls-classifier";
     /** The format written; readers accept this and older. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
+    /**
+     * What a bundle without {@link #ENSEMBLE} is written as: format 4 only adds that entry, so a
+     * bundle that does not need it stays readable by every textcls that reads format 3.
+     */
+    static final int FORMAT_VERSION_WITHOUT_WEIGHTS = 3;
 
     public static final String MANIFEST = "manifest.json";
     public static final String LABELS = "labels.txt";
@@ -84,6 +90,8 @@ public final class ModelBundle {
     public static final String CARD = "card.json";
     /** Optional entry: the fitted {@link Temperature}. */
     public static final String CALIBRATION = "calibration.json";
+    /** Format 4: the weights of an ensemble's networks (a bundle whose networks count equally has none). */
+    public static final String ENSEMBLE = "ensemble.json";
     static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, CARD);
     /** Largest bundle read into memory; a real one is ~10-30 MB. */
     static final long MAX_BYTES = 2L << 30;
@@ -115,28 +123,48 @@ public final class ModelBundle {
      * @param temperature the fitted temperature, or null (temperature 1)
      */
     public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
-                           ModelCard card, List<Member> members, Temperature temperature) {
+                           ModelCard card, List<Member> members, Temperature temperature, EnsembleWeights weights) {
         public Contents {
             members = List.copyOf(members);
             if (members.isEmpty()) {
                 throw new IllegalArgumentException("a bundle holds at least one network");
             }
+            if (weights != null) {
+                weights.checkMembers(members.stream().map(Member::name).toList(), "the ensemble weights");
+                weights = weights.isEqual() ? null : weights;
+            }
         }
 
-        /** Contents without a temperature. */
+        /** Contents without ensemble weights. */
+        public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
+                        ModelCard card, List<Member> members, Temperature temperature) {
+            this(labels, vocabulary, pipeline, recipe, card, members, temperature, null);
+        }
+
+        /** Contents without a temperature or ensemble weights. */
         public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
                         ModelCard card, List<Member> members) {
-            this(labels, vocabulary, pipeline, recipe, card, members, null);
+            this(labels, vocabulary, pipeline, recipe, card, members, null, null);
         }
 
         /** The same contents with another model card. */
         public Contents withCard(ModelCard c) {
-            return new Contents(labels, vocabulary, pipeline, recipe, c, members, temperature);
+            return new Contents(labels, vocabulary, pipeline, recipe, c, members, temperature, weights);
         }
 
         /** The same contents with another temperature (null: none). */
         public Contents withTemperature(Temperature t) {
-            return new Contents(labels, vocabulary, pipeline, recipe, card, members, t);
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, t, weights);
+        }
+
+        /** The same contents with other ensemble weights (null: the networks count equally). */
+        public Contents withWeights(EnsembleWeights w) {
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, w);
+        }
+
+        /** How the networks are mixed: the stored weights, else equal ones. */
+        public EnsembleWeights mixing() {
+            return weights != null ? weights : EnsembleWeights.equal(members.stream().map(Member::name).toList());
         }
     }
 
@@ -160,7 +188,7 @@ public final class ModelBundle {
     private ModelBundle() {
     }
 
-    /** Writes a bundle (format 3) atomically: the target is replaced only once the whole zip is on disk. */
+    /** Writes a bundle (format 4 with ensemble weights, else 3) atomically: the target is replaced only once the whole zip is on disk. */
     public static void write(Path target, Contents c) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(LABELS, lines(c.labels().names()));
@@ -173,6 +201,9 @@ public final class ModelBundle {
         if (c.temperature() != null) {
             entries.put(CALIBRATION, Json.MAPPER.writeValueAsBytes(c.temperature()));
         }
+        if (c.weights() != null) {
+            entries.put(ENSEMBLE, Json.MAPPER.writeValueAsBytes(c.weights()));
+        }
         List<Member> members = c.members();
         for (int k = 1; k <= members.size(); k++) {
             Member m = members.get(k - 1);
@@ -182,7 +213,7 @@ public final class ModelBundle {
 
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("format", FORMAT);
-        manifest.put("formatVersion", FORMAT_VERSION);
+        manifest.put("formatVersion", c.weights() != null ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_WEIGHTS);
         manifest.put("networks", members.size());
         manifest.put("textclsVersion", Versions.TEXTCLS);
         manifest.put("dl4jVersion", Versions.DL4J);
@@ -235,6 +266,13 @@ public final class ModelBundle {
         }
         if (entries.containsKey(CALIBRATION)) {
             required.add(CALIBRATION);
+        }
+        if (entries.containsKey(ENSEMBLE)) {
+            if (version < 4) {
+                throw new BundleException(file + ": entry " + ENSEMBLE + " is in a format " + version + " bundle, "
+                        + "which has none: the bundle was edited or is not from textcls; copy it again or retrain");
+            }
+            required.add(ENSEMBLE);
         }
         JsonNode sums = manifest.path("sha256");
         for (String name : entries.keySet()) {
@@ -291,7 +329,8 @@ public final class ModelBundle {
         Recipe recipe = null;
         if (entries.containsKey(RECIPE)) {
             try {
-                recipe = Recipes.parse(new String(entries.get(RECIPE), StandardCharsets.UTF_8), "entry " + RECIPE);
+                recipe = Recipes.parse(olderFields(new String(entries.get(RECIPE), StandardCharsets.UTF_8)),
+                        "entry " + RECIPE);
             } catch (TextclsException e) {
                 // Provenance only: the networks are rebuilt from their specs, so the classifier still loads.
                 LOG.warn("{}: {} cannot be read by this textcls ({}); the classifier loads without it", file, RECIPE,
@@ -312,7 +351,20 @@ public final class ModelBundle {
         for (int k = 1; k <= memberCount; k++) {
             members.add(readMember(file, entries, k, legacy, specs.get(k - 1), labels, vocabulary));
         }
-        return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature);
+        EnsembleWeights weights = null;
+        if (entries.containsKey(ENSEMBLE)) {
+            try {
+                weights = Json.MAPPER.readValue(entries.get(ENSEMBLE), EnsembleWeights.class);
+                weights.checkMembers(members.stream().map(Member::name).toList(), "entry " + ENSEMBLE);
+            } catch (IOException | IllegalArgumentException e) {
+                Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+                throw new BundleException(file + ": entry " + ENSEMBLE + " cannot be read: " + cause.getMessage()
+                        + "; refit it with 'textcls calibrate --weights' or retrain", e);
+            } catch (TextclsException e) {
+                throw new BundleException(file + ": " + e.getMessage(), e);
+            }
+        }
+        return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, weights);
     }
 
     private static Member readMember(Path file, Map<String, byte[]> entries, int k, boolean legacy, NetworkEntry entry,
@@ -342,6 +394,23 @@ public final class ModelBundle {
                     + "together; retrain or copy the bundle again");
         }
         return new Member(entry.name(), spec, weights);
+    }
+
+    /**
+     * A stored recipe with the values of fields added since it was written, as they were then
+     * (not the default recipe's of today): {@code vocabulary.minGroups} 1.
+     */
+    static String olderFields(String recipeJson) {
+        try {
+            JsonNode tree = Json.MAPPER.readTree(recipeJson);
+            if (tree instanceof ObjectNode o && o.path("vocabulary") instanceof ObjectNode v && !v.has("minGroups")) {
+                v.put("minGroups", 1);
+                return Json.MAPPER.writeValueAsString(o);
+            }
+            return recipeJson;
+        } catch (IOException e) {
+            return recipeJson; // Recipes.parse says what is wrong with it
+        }
     }
 
     /** A bundle's manifest and entry sizes, from one read of the zip: for inspection. */

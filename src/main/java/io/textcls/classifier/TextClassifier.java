@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>An ensemble bundle runs each of its networks on the same encoded documents and returns the
- * mean of their probabilities. An empty document (no tokens after the text pipeline) is
+ * mean of their probabilities, weighted by its {@link EnsembleWeights} when it has them. An empty document (no tokens after the text pipeline) is
  * classified like any other, by the networks' answer to a document with no words, and its
  * prediction says so ({@link Prediction#empty()}).
  *
@@ -216,7 +216,7 @@ public final class TextClassifier {
     /**
      * Why this classifier predicts what it does for a text: each token's attribution toward each
      * label by occlusion, the drop in the networks' probability of the label when the token is
-     * left out (an ensemble's: the mean of its networks'). A few batched passes per document.
+     * left out (an ensemble's: its weighted mean of its networks'). A few batched passes per document.
      */
     public Explanation explain(String text) {
         return explainTokens(pipeline.tokens(text), 1);
@@ -232,24 +232,68 @@ public final class TextClassifier {
     }
 
     /** Label probabilities of the networks (an ensemble's mean), before any temperature. */
+    /** The ensemble's probabilities: its networks' mixed by {@link ModelBundle.Contents#mixing()} (equal weights: their mean). */
     private float[][] probabilities(List<int[]> seqs) {
         float[][] probs = engines.get(0).probabilities(seqs, batchSize);
         if (engines.size() > 1) {
-            for (InferenceEngine e : engines.subList(1, engines.size())) {
-                float[][] more = e.probabilities(seqs, batchSize);
+            EnsembleWeights w = contents.weights();
+            if (w != null) {
+                scale(probs, w.weight(0));
+            }
+            for (int m = 1; m < engines.size(); m++) {
+                float[][] more = engines.get(m).probabilities(seqs, batchSize);
+                if (w != null) {
+                    scale(more, w.weight(m));
+                }
                 for (int i = 0; i < probs.length; i++) {
                     for (int k = 0; k < probs[i].length; k++) {
                         probs[i][k] += more[i][k];
                     }
                 }
             }
-            for (float[] p : probs) {
-                for (int k = 0; k < p.length; k++) {
-                    p[k] /= engines.size();
+            if (w == null) {
+                for (float[] p : probs) {
+                    for (int k = 0; k < p.length; k++) {
+                        p[k] /= engines.size();
+                    }
                 }
             }
         }
         return probs;
+    }
+
+    private static void scale(float[][] probs, double by) {
+        for (float[] p : probs) {
+            for (int k = 0; k < p.length; k++) {
+                p[k] = (float) (p[k] * by);
+            }
+        }
+    }
+
+    /**
+     * Each network's own probabilities for encoded documents, {@code [network][document][label]},
+     * in {@link #members()} order: what the ensemble's weights mix (no temperature).
+     */
+    public float[][][] memberProbabilities(List<EncodedText> docs) {
+        List<int[]> seqs = new ArrayList<>(docs.size());
+        for (EncodedText d : docs) {
+            seqs.add(d.ids);
+        }
+        float[][][] out = new float[engines.size()][][];
+        for (int m = 0; m < out.length; m++) {
+            out[m] = engines.get(m).probabilities(seqs, batchSize);
+        }
+        return out;
+    }
+
+    /** The same classifier (sharing its networks) with other ensemble weights (null: equal). */
+    public TextClassifier withWeights(EnsembleWeights w) {
+        return new TextClassifier(contents.withWeights(w), engines);
+    }
+
+    /** How this classifier mixes its networks. */
+    public EnsembleWeights weights() {
+        return contents.mixing();
     }
 
     private static int argmax(float[] p) {

@@ -1,6 +1,7 @@
 package io.textcls.cli;
 
 import io.textcls.TextclsException;
+import io.textcls.classifier.EnsembleWeights;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "calibrate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
         sortOptions = false, description = {"Fit the temperature that calibrates a classifier's probabilities on "
         + "its validation documents and store it in the bundle (train does this itself; this is for bundles "
-        + "without one). Labels never change; probabilities become softmax(log(p)/T)."})
+        + "without one). Labels never change; probabilities become softmax(log(p)/T). With --weights, an "
+        + "ensemble's network weights are fitted first."})
 public final class CalibrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,6 +54,12 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--threads", description = "Threads for reading and tokenizing.")
     int threads = 2;
+
+    @Option(names = "--weights", description = {"For an ensemble: also fit how much each network counts "
+            + "(train does this itself), on the same documents, before the temperature. This can change labels; "
+            + "the accuracy printed for the fitted weights is measured on documents they were not fitted on ("
+            + EnsembleWeights.FOLDS + "-fold cross-fitting)."})
+    boolean weights;
 
     @Override
     public Integer call() throws Exception {
@@ -78,15 +86,39 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "document of %s%n", model, data);
         }
         out.flush();
+        if (weights && classifier.members().size() < 2) {
+            throw new TextclsException("--weights: " + model + " holds one network; only an ensemble has weights");
+        }
         Evaluator.Scored s = Evaluator.score(classifier.uncalibrated(), data, labels, threads, only);
-        Temperature t = Temperature.fit(s.truth(), s.raw(), fittedOn + ": " + s.truth().length + " documents");
+        float[][] raw = s.raw();
+        if (weights) {
+            List<TextClassifier.EncodedText> docs = new ArrayList<>();
+            for (String[] tokens : s.tokens()) {
+                docs.add(classifier.encodeTokens(List.of(tokens)));
+            }
+            List<String> names = classifier.members().stream().map(ModelBundle.Member::name).toList();
+            float[][][] members = classifier.memberProbabilities(docs);
+            EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(names, s.ids(), s.truth(), members,
+                    fittedOn + ": " + s.truth().length + " documents");
+            List<String> known = classifier.labels().names();
+            float[][] equal = EnsembleWeights.equal(names).mixAll(members);
+            out.printf("ensemble weights: %s (were: %s)%n", f.weights(), classifier.weights());
+            out.printf("accuracy: equal weights %.4f, these weights %.4f measured on documents they were not fitted "
+                    + "on (%d-fold cross-fitting), %.4f on the documents they were fitted on%n",
+                    EvaluationReport.of(known, s.truth(), equal).accuracy(),
+                    EvaluationReport.of(known, s.truth(), f.crossFitted()).accuracy(), EnsembleWeights.FOLDS,
+                    EvaluationReport.of(known, s.truth(), f.fitted()).accuracy());
+            classifier = classifier.withWeights(f.weights());
+            raw = f.fitted();
+        }
+        Temperature t = Temperature.fit(s.truth(), raw, fittedOn + ": " + s.truth().length + " documents");
         out.printf("documents: %,d   accuracy: %.4f (unchanged by the temperature)%n", s.truth().length,
-                s.report().accuracy());
+                EvaluationReport.of(classifier.labels().names(), s.truth(), raw).accuracy());
         out.printf("temperature: %.4f%n", t.temperature());
         out.printf("log loss: %.4f -> %.4f%n", t.logLossBefore(), t.logLossAfter());
         out.printf("expected calibration error (%d bins): %.4f -> %.4f%n", Calibration.DEFAULT_BINS, t.eceBefore(),
                 t.eceAfter());
-        double[] cross = crossFitted(s.truth(), s.raw(), 42);
+        double[] cross = crossFitted(s.truth(), raw, 42);
         out.printf("2-fold check (fitted on one half, measured on the other): ECE %.4f -> %.4f, log loss %.4f -> "
                 + "%.4f%n", cross[0], cross[1], cross[2], cross[3]);
         if (classifier.members().size() > 1) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
         sortOptions = false, description = {"Show which tokens drove a classifier's prediction: each token's "
         + "attribution is the drop in the networks' probability of a label when the token is left out (an "
-        + "ensemble: the mean of its networks). Colours in a terminal, a page with --html, JSON with --json."})
+        + "ensemble: the weighted mean of its networks). Colours in a terminal, a page with --html, JSON with --json."})
 public final class ExplainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

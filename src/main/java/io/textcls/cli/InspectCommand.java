@@ -1,6 +1,7 @@
 package io.textcls.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.textcls.classifier.EnsembleWeights;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.TextClassifier;
@@ -53,7 +54,9 @@ public final class InspectCommand implements Callable<Integer> {
         out.println("pipeline:   " + c.pipelineSettings().text() + ", " + c.pipelineSettings().sequence());
         List<ModelBundle.Member> members = c.members();
         if (members.size() > 1) {
-            out.printf("ensemble:   mean probability of %d networks%n", members.size());
+            EnsembleWeights w = c.weights();
+            out.printf("ensemble:   %s of %d networks%s%n", w.isEqual() ? "mean probability" : "weighted mean probability",
+                    members.size(), w.isEqual() ? "" : " (" + w + "; fitted on " + w.fittedOn() + ")");
         }
         for (ModelBundle.Member m : members) {
             out.printf("network:    %s: %s, %,d parameters%n", m.name(), m.spec(), m.weights().size());

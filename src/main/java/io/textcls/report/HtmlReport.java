@@ -213,7 +213,7 @@ public final class HtmlReport {
         h.append("<h2 id=\"correct\">Correct predictions (a random sample)</h2>\n").append(correctHtml);
         h.append("<p class=\"muted\">Token attributions by occlusion: the drop in the networks' probability of the "
                 + "predicted label when the token is left out (long documents: windows of a few tokens at a time; an "
-                + "ensemble: the mean of its networks). Hover a token for its value.</p>\n");
+                + "ensemble: the weighted mean of its networks). Hover a token for its value.</p>\n");
 
         h.append("<script id=\"report-data\" type=\"application/json\">")
                 .append(Json.MAPPER.writer().writeValueAsString(data).replace("</", "<\\/")).append("</script>\n");

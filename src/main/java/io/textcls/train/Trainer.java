@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
 import io.textcls.Versions;
+import io.textcls.classifier.EnsembleWeights;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
@@ -46,7 +47,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * <p>Flow: read the corpus once, split it and build the vocabulary ({@link TrainingData}), train
  * each network of the recipe on it ({@link NetworkTrainer}; side by side, one per core, where the
  * machine has the cores), then combine the networks into one classifier (an ensemble when there
- * are several: the mean of their probabilities), score it on the validation split, fit a
+ * are several: the weighted mean of their probabilities, with weights fitted on the validation
+ * split and measured there by cross-fitting, {@link EnsembleWeights}), score it on the validation split, fit a
  * temperature on that split ({@link Temperature}: calibrated probabilities, the same labels), and write the
  * bundle with the resolved recipe and a model card. With self-training ({@link Recipe.SelfTraining}:
  * an unlabeled folder), the networks are first trained as a teacher, label the unlabeled documents
@@ -178,12 +180,19 @@ public final class Trainer {
         float[][] validationProbs = validationProbabilities(classifier, data);
         EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
                 : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
+        ObjectNode mixing = null;
         if (results.size() > 1) {
-            listener.info(String.format("ensemble of %d networks: validation accuracy %.4f, log loss %.4f",
+            listener.info(String.format("ensemble of %d networks, equal weights: validation accuracy %.4f, log loss %.4f",
                     results.size(), validation.accuracy(), validation.logLoss()));
+            Mixed mixed = fitWeights(classifier, data, validation, listener);
+            classifier = mixed.classifier();
+            validation = mixed.validation();
+            validationProbs = mixed.fittedProbabilities();
+            mixing = mixed.card();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        ModelCard card = card(trained, data, results, validation, selfTest(classifier, data), seconds, selfTraining);
+        ModelCard card = card(trained, data, results, validation, selfTest(classifier, data), seconds, selfTraining,
+                mixing);
         Temperature temperature = Temperature.fit(data.validationLabels(), validationProbs,
                 "validation split: " + data.splitDescription());
         listener.info(String.format("temperature %.3f fitted on the validation split: log loss %.4f -> %.4f, "
@@ -429,13 +438,18 @@ public final class Trainer {
     }
 
     /** The classifier's probabilities on the validation split, through the same path as serving. */
-    private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
+    private static List<TextClassifier.EncodedText> validationDocuments(TrainingData data) {
         List<TextClassifier.EncodedText> docs = new ArrayList<>();
         for (int i = 0; i < data.validation().size(); i++) {
             int tokens = data.validation().get(i).tokens().length;
             int[] ids = data.validationSequences().get(i);
             docs.add(new TextClassifier.EncodedText(ids, tokens, tokens > ids.length));
         }
+        return docs;
+    }
+
+    private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
+        List<TextClassifier.EncodedText> docs = validationDocuments(data);
         List<Prediction> preds = classifier.predict(docs);
         float[][] probs = new float[preds.size()][];
         for (int i = 0; i < probs.length; i++) {
@@ -465,9 +479,56 @@ public final class Trainer {
         return cases;
     }
 
+    /**
+     * An ensemble with its weights fitted on the validation split.
+     *
+     * @param validation the validation scores of the weights fitted by cross-fitting: each
+     *     document scored with weights fitted on the other folds (the figure that is reported)
+     * @param fittedProbabilities the validation documents' probabilities with the stored weights
+     */
+    private record Mixed(TextClassifier classifier, EvaluationReport validation, float[][] fittedProbabilities,
+                         ObjectNode card) {
+    }
+
+    /**
+     * Fits the ensemble's weights on the validation split ({@link EnsembleWeights}): the weights
+     * stored are fitted on all of it; the validation scores reported are those of
+     * {@value EnsembleWeights#FOLDS}-fold cross-fitting, so they are measured on documents the weights
+     * were not fitted on.
+     */
+    private static Mixed fitWeights(TextClassifier equal, TrainingData data, EvaluationReport equalValidation,
+                                    Listener listener) {
+        List<String> names = equal.members().stream().map(ModelBundle.Member::name).toList();
+        float[][][] members = equal.memberProbabilities(validationDocuments(data));
+        int[] truth = data.validationLabels();
+        EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(names,
+                data.validation().stream().map(TokenizedDocument::id).toList(), truth, members,
+                "validation split: " + data.splitDescription());
+        EnsembleWeights w = f.weights();
+        List<String> labels = data.labels().names();
+        EvaluationReport crossReport = EvaluationReport.of(labels, truth, f.crossFitted());
+        EvaluationReport fittedReport = EvaluationReport.of(labels, truth, f.fitted());
+        listener.info(String.format("ensemble weights fitted on the validation split (%s): validation accuracy %.4f, "
+                        + "log loss %.4f, measured on documents they were not fitted on (%d-fold cross-fitting; "
+                        + "%.4f on the documents they were fitted on)", w, crossReport.accuracy(), crossReport.logLoss(),
+                EnsembleWeights.FOLDS, fittedReport.accuracy()));
+        ObjectNode card = Json.MAPPER.createObjectNode();
+        ObjectNode weights = card.putObject("weights");
+        for (int k = 0; k < names.size(); k++) {
+            weights.put(names.get(k), w.weight(k));
+        }
+        card.put("folds", EnsembleWeights.FOLDS);
+        card.put("crossFittedAccuracy", crossReport.accuracy());
+        card.put("crossFittedLogLoss", crossReport.logLoss());
+        card.put("fittedAccuracy", fittedReport.accuracy());
+        card.put("equalWeightsAccuracy", equalValidation.accuracy());
+        card.put("equalWeightsLogLoss", equalValidation.logLoss());
+        return new Mixed(equal.withWeights(w), crossReport, f.fitted(), card);
+    }
+
     private static ModelCard card(Recipe recipe, TrainingData data, List<NetworkTrainer.Result> results,
                                   EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds,
-                                  ObjectNode selfTraining) {
+                                  ObjectNode selfTraining, ObjectNode mixing) {
         ObjectNode corpus = Json.MAPPER.createObjectNode();
         corpus.put("root", data.corpus().root().toAbsolutePath().normalize().toString());
         corpus.put("fingerprint", data.loaded().stats().fingerprint());
@@ -500,6 +561,9 @@ public final class Trainer {
             n.put("validationAccuracy", r.validation().accuracy());
             n.put("validationLogLoss", r.validation().logLoss());
             n.putPOJO("history", r.history());
+        }
+        if (mixing != null) {
+            result.set("ensembleWeights", mixing);
         }
         return new ModelCard(Instant.now().toString(), Versions.TEXTCLS, Versions.DL4J,
                 System.getProperty("java.version"), recipe.seed(), null, corpus, result, validation, selfTest);

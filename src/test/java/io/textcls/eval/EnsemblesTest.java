@@ -8,6 +8,7 @@ import io.textcls.TestCorpora;
 import io.textcls.TextclsException;
 import io.textcls.TinyTraining;
 import io.textcls.classifier.BundleException;
+import io.textcls.classifier.EnsembleWeights;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
@@ -90,6 +91,36 @@ class EnsemblesTest {
         assertEquals(r.validation().report().accuracy(), e.card().validation().accuracy(), 0.0);
         assertTrue(r.validation().report().accuracy() >= 0.9, "ensemble accuracy " + r.validation().report().accuracy());
         assertEquals(2, e.card().result().path("members").size());
+    }
+
+    @Test
+    void weightedEnsembleMixesItsMembersAndIsFormat4() throws Exception {
+        Path ens = dir.resolve("weighted.zip");
+        TextClassifier equal = new TextClassifier(Ensembles.combine(List.of(last, pooled), data, 2).contents());
+        List<String> names = equal.members().stream().map(ModelBundle.Member::name).toList();
+        equal.withWeights(new EnsembleWeights(names, new double[] {0.2, 0.8}, "a test")).save(ens);
+        assertEquals(4, ModelBundle.listing(ens).manifest().path("formatVersion").asInt());
+        TextClassifier w = TextClassifier.load(ens);
+        assertEquals(0.8, w.weights().weight(1), 0.0);
+        TextClassifier a = TextClassifier.load(last);
+        TextClassifier b = TextClassifier.load(pooled);
+        List<String> texts = texts();
+        List<Prediction> pw = w.uncalibrated().classifyAll(texts);
+        List<Prediction> pa = a.uncalibrated().classifyAll(texts);
+        List<Prediction> pb = b.uncalibrated().classifyAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(0.2 * pa.get(i).probs()[k] + 0.8 * pb.get(i).probs()[k], pw.get(i).probs()[k], 1e-6);
+            }
+        }
+        // Equal weights store nothing: the bundle stays format 3, readable by earlier textcls.
+        Path plain = dir.resolve("plain.zip");
+        equal.withWeights(EnsembleWeights.equal(names)).save(plain);
+        assertEquals(3, ModelBundle.listing(plain).manifest().path("formatVersion").asInt());
+        // Weights naming other networks are refused.
+        TextclsException e = assertThrows(TextclsException.class, () -> equal.withWeights(
+                new EnsembleWeights(List.of("x", "y"), new double[] {0.5, 0.5}, "t")));
+        assertTrue(e.getMessage().contains("[x, y]"), e.getMessage());
     }
 
     @Test
