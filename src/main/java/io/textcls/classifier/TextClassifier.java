@@ -286,9 +286,25 @@ public final class TextClassifier {
         return out;
     }
 
-    /** The same classifier (sharing its networks) with other ensemble weights (null: equal). */
+    /**
+     * The same classifier (sharing its networks) with other ensemble weights (null: equal). Its
+     * model card's self-test documents get the probabilities these weights give, so that a saved
+     * bundle still reproduces them.
+     */
     public TextClassifier withWeights(EnsembleWeights w) {
-        return new TextClassifier(contents.withWeights(w), engines);
+        TextClassifier c = new TextClassifier(contents.withWeights(w), engines);
+        ModelCard card = contents.card();
+        if (card == null || card.selfTest() == null || card.selfTest().isEmpty()) {
+            return c;
+        }
+        List<ModelCard.SelfTestCase> cases = card.selfTest();
+        List<Prediction> p = c.uncalibrated().classifyAll(cases.stream().map(ModelCard.SelfTestCase::text).toList());
+        List<ModelCard.SelfTestCase> again = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            again.add(new ModelCard.SelfTestCase(cases.get(i).id(), cases.get(i).text(), p.get(i).probs()));
+        }
+        return c.withCard(new ModelCard(card.createdAt(), card.textclsVersion(), card.dl4jVersion(), card.javaVersion(),
+                card.seed(), card.trainingConfig(), card.corpus(), card.result(), card.validation(), again));
     }
 
     /** How this classifier mixes its networks. */

@@ -102,6 +102,8 @@ class EnsemblesTest {
         assertEquals(4, ModelBundle.listing(ens).manifest().path("formatVersion").asInt());
         TextClassifier w = TextClassifier.load(ens);
         assertEquals(0.8, w.weights().weight(1), 0.0);
+        assertTrue(w.card().selfTest().size() > 0);
+        assertEquals(0.0, w.selfTestMaxDifference(), 1e-6, "the self-test follows the weights");
         TextClassifier a = TextClassifier.load(last);
         TextClassifier b = TextClassifier.load(pooled);
         List<String> texts = texts();
