@@ -123,8 +123,8 @@ public final class TrainCommand implements Callable<Integer> {
                     n.name(), n.bestEpoch(), n.validation().accuracy(), n.stopReason(), n.seconds() / 60,
                     n.trainDocsPerSecond());
         }
-        out.println("validation of the saved classifier" + (result.networks().size() > 1 ? " (the ensemble)" : "")
-                + ":");
+        out.println("validation of the saved classifier" + (result.networks().size() > 1 ? " (the ensemble, its "
+                + "weights measured on documents they were not fitted on)" : "") + ":");
         out.println(result.validation().toTable());
         out.printf("saved %s; total %.1f min%n", model, result.seconds() / 60);
         out.flush();
