@@ -1,6 +1,7 @@
 package io.textcls.classifier;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.textcls.TextclsException;
 import java.util.ArrayList;
@@ -208,6 +209,7 @@ public record EnsembleWeights(List<String> members, double[] weights, String fit
     }
 
     /** Whether every network counts the same. */
+    @JsonIgnore
     public boolean isEqual() {
         for (double w : weights) {
             if (Math.abs(w - 1.0 / weights.length) > 1e-12) {

@@ -121,6 +121,7 @@ public final class ModelBundle {
      *     combinations of bundles trained with different recipes)
      * @param members the networks, at least one
      * @param temperature the fitted temperature, or null (temperature 1)
+     * @param weights how much each network counts, or null (equally; equal weights are stored as null)
      */
     public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
                            ModelCard card, List<Member> members, Temperature temperature, EnsembleWeights weights) {
