@@ -208,6 +208,33 @@ public record EnsembleWeights(List<String> members, double[] weights, String fit
         return out;
     }
 
+    /**
+     * What a bundle predicts from its networks' probabilities {@code [network][document][label]}:
+     * their mixture with {@code weights}, or with none (equal weights) their sum divided by their
+     * number, the arithmetic of every bundle before weights. One network's are returned as they are.
+     */
+    public static float[][] mix(float[][][] memberProbs, EnsembleWeights weights) {
+        if (memberProbs.length == 1) {
+            return memberProbs[0];
+        }
+        if (weights != null) {
+            return weights.mixAll(memberProbs);
+        }
+        float[][] out = new float[memberProbs[0].length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = memberProbs[0][i].clone();
+            for (int k = 1; k < memberProbs.length; k++) {
+                for (int l = 0; l < out[i].length; l++) {
+                    out[i][l] += memberProbs[k][i][l];
+                }
+            }
+            for (int l = 0; l < out[i].length; l++) {
+                out[i][l] /= memberProbs.length;
+            }
+        }
+        return out;
+    }
+
     /** Whether every network counts the same. */
     @JsonIgnore
     public boolean isEqual() {

@@ -231,43 +231,9 @@ public final class TextClassifier {
         return Explanation.occlude(this, tokens, window);
     }
 
-    /** Label probabilities of the networks (an ensemble's mean), before any temperature. */
-    /** The ensemble's probabilities: its networks' mixed by {@link ModelBundle.Contents#mixing()} (equal weights: their mean). */
+    /** The networks' probabilities mixed as the bundle says ({@link EnsembleWeights#mix}), before any temperature. */
     private float[][] probabilities(List<int[]> seqs) {
-        float[][] probs = engines.get(0).probabilities(seqs, batchSize);
-        if (engines.size() > 1) {
-            EnsembleWeights w = contents.weights();
-            if (w != null) {
-                scale(probs, w.weight(0));
-            }
-            for (int m = 1; m < engines.size(); m++) {
-                float[][] more = engines.get(m).probabilities(seqs, batchSize);
-                if (w != null) {
-                    scale(more, w.weight(m));
-                }
-                for (int i = 0; i < probs.length; i++) {
-                    for (int k = 0; k < probs[i].length; k++) {
-                        probs[i][k] += more[i][k];
-                    }
-                }
-            }
-            if (w == null) {
-                for (float[] p : probs) {
-                    for (int k = 0; k < p.length; k++) {
-                        p[k] /= engines.size();
-                    }
-                }
-            }
-        }
-        return probs;
-    }
-
-    private static void scale(float[][] probs, double by) {
-        for (float[] p : probs) {
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (float) (p[k] * by);
-            }
-        }
+        return EnsembleWeights.mix(memberProbabilitiesOf(seqs), contents.weights());
     }
 
     /**
@@ -279,6 +245,10 @@ public final class TextClassifier {
         for (EncodedText d : docs) {
             seqs.add(d.ids);
         }
+        return memberProbabilitiesOf(seqs);
+    }
+
+    private float[][][] memberProbabilitiesOf(List<int[]> seqs) {
         float[][][] out = new float[engines.size()][][];
         for (int m = 0; m < out.length; m++) {
             out[m] = engines.get(m).probabilities(seqs, batchSize);

@@ -101,7 +101,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(names, s.ids(), s.truth(), members,
                     fittedOn + ": " + s.truth().length + " documents");
             List<String> known = classifier.labels().names();
-            float[][] equal = EnsembleWeights.equal(names).mixAll(members);
+            float[][] equal = EnsembleWeights.mix(members, null);
             out.printf("ensemble weights: %s (were: %s)%n", f.weights(), classifier.weights());
             out.printf("accuracy: equal weights %.4f, these weights %.4f measured on documents they were not fitted "
                     + "on (%d-fold cross-fitting), %.4f on the documents they were fitted on%n",

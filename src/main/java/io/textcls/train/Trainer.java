@@ -177,14 +177,16 @@ public final class Trainer {
         List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, parallel, listener);
 
         TextClassifier classifier = new TextClassifier(contents(data, trained, results));
-        float[][] validationProbs = validationProbabilities(classifier, data);
+        // Each network scores the validation split once: the equal mean and the weights are both made from these.
+        float[][][] memberProbs = classifier.memberProbabilities(validationDocuments(data));
+        float[][] validationProbs = EnsembleWeights.mix(memberProbs, null);
         EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
                 : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
         ObjectNode mixing = null;
         if (results.size() > 1) {
             listener.info(String.format("ensemble of %d networks, equal weights: validation accuracy %.4f, log loss %.4f",
                     results.size(), validation.accuracy(), validation.logLoss()));
-            Mixed mixed = fitWeights(classifier, data, validation, listener);
+            Mixed mixed = fitWeights(classifier, data, memberProbs, validation, listener);
             classifier = mixed.classifier();
             validation = mixed.validation();
             validationProbs = mixed.fittedProbabilities();
@@ -496,10 +498,9 @@ public final class Trainer {
      * {@value EnsembleWeights#FOLDS}-fold cross-fitting, so they are measured on documents the weights
      * were not fitted on.
      */
-    private static Mixed fitWeights(TextClassifier equal, TrainingData data, EvaluationReport equalValidation,
-                                    Listener listener) {
+    private static Mixed fitWeights(TextClassifier equal, TrainingData data, float[][][] members,
+                                    EvaluationReport equalValidation, Listener listener) {
         List<String> names = equal.members().stream().map(ModelBundle.Member::name).toList();
-        float[][][] members = equal.memberProbabilities(validationDocuments(data));
         int[] truth = data.validationLabels();
         EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(names,
                 data.validation().stream().map(TokenizedDocument::id).toList(), truth, members,
