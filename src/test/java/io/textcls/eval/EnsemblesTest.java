@@ -46,6 +46,23 @@ class EnsemblesTest {
                 "pooling=maxmean"));
     }
 
+    /**
+     * Asserts that the ensemble's uncalibrated probabilities are {@code wa·a + wb·b} of its two
+     * members' for every text (3 labels), and returns the ensemble's predictions.
+     */
+    private static List<Prediction> assertMixes(TextClassifier ensemble, TextClassifier a, double wa,
+            TextClassifier b, double wb, List<String> texts) {
+        List<Prediction> pe = ensemble.uncalibrated().classifyAll(texts);
+        List<Prediction> pa = a.uncalibrated().classifyAll(texts);
+        List<Prediction> pb = b.uncalibrated().classifyAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(wa * pa.get(i).probs()[k] + wb * pb.get(i).probs()[k], pe.get(i).probs()[k], 1e-6, "doc " + i);
+            }
+        }
+        return pe;
+    }
+
     private static List<String> texts() {
         Random rnd = new Random(5);
         List<String> texts = new ArrayList<>();
@@ -69,13 +86,8 @@ class EnsemblesTest {
         assertEquals(Architectures.BILSTM_POOL_V1, e.members().get(1).spec().architecture());
         List<String> texts = texts();
         // The networks' own probabilities: each bundle's temperature applies to its own mean.
-        List<Prediction> pe = e.uncalibrated().classifyAll(texts);
-        List<Prediction> pa = a.uncalibrated().classifyAll(texts);
-        List<Prediction> pb = b.uncalibrated().classifyAll(texts);
+        List<Prediction> pe = assertMixes(e, a, 0.5, b, 0.5, texts);
         for (int i = 0; i < texts.size(); i++) {
-            for (int k = 0; k < 3; k++) {
-                assertEquals((pa.get(i).probs()[k] + pb.get(i).probs()[k]) / 2, pe.get(i).probs()[k], 1e-6, "doc " + i);
-            }
             assertEquals(pe.get(i).probs()[0], e.replica().uncalibrated().classify(texts.get(i)).probs()[0], 1e-6);
             assertEquals(pe.get(i).label(), e.classify(texts.get(i)).label());
         }
@@ -104,17 +116,7 @@ class EnsemblesTest {
         assertEquals(0.8, w.weights().weight(1), 0.0);
         assertTrue(w.card().selfTest().size() > 0);
         assertEquals(0.0, w.selfTestMaxDifference(), 1e-6, "the self-test follows the weights");
-        TextClassifier a = TextClassifier.load(last);
-        TextClassifier b = TextClassifier.load(pooled);
-        List<String> texts = texts();
-        List<Prediction> pw = w.uncalibrated().classifyAll(texts);
-        List<Prediction> pa = a.uncalibrated().classifyAll(texts);
-        List<Prediction> pb = b.uncalibrated().classifyAll(texts);
-        for (int i = 0; i < texts.size(); i++) {
-            for (int k = 0; k < 3; k++) {
-                assertEquals(0.2 * pa.get(i).probs()[k] + 0.8 * pb.get(i).probs()[k], pw.get(i).probs()[k], 1e-6);
-            }
-        }
+        assertMixes(w, TextClassifier.load(last), 0.2, TextClassifier.load(pooled), 0.8, texts());
         // Equal weights store nothing: the bundle stays format 3, readable by earlier textcls.
         Path plain = dir.resolve("plain.zip");
         equal.withWeights(EnsembleWeights.equal(names)).save(plain);
