@@ -74,9 +74,41 @@ public final class DocumentGroups {
             return imdbUrls(corpus);
         }
         if (s.startsWith(REGEX)) {
-            return regex(s.substring(REGEX.length()), corpus);
+            return regex(s.substring(REGEX.length()), ids(corpus));
         }
-        return csv(Path.of(s), corpus);
+        return csv(Path.of(s), ids(corpus), corpus.root().toString());
+    }
+
+    /**
+     * The groups {@code spec} names for the rows of a table: {@code auto} takes the table's group
+     * column ({@code columnGroups}, empty without one); {@code regex:} and a CSV file work on the
+     * rows' ids as for folders; {@code imdb-urls} is for aclImdb's folders only.
+     *
+     * @param ids the rows' ids
+     * @param columnGroups id to group, from the table's group column (empty: none)
+     * @param table the table, for messages
+     */
+    public static DocumentGroups ofTable(String spec, List<String> ids, Map<String, String> columnGroups,
+                                         String table) {
+        String s = spec == null || spec.isBlank() ? NONE : spec.trim();
+        if (s.equals(NONE)) {
+            return none();
+        }
+        if (s.equals(AUTO)) {
+            return columnGroups.isEmpty() ? none() : new DocumentGroups(columnGroups, "the group column of " + table);
+        }
+        if (s.equals(IMDB_URLS)) {
+            throw new TextclsException("split.groups imdb-urls is for aclImdb's folders; " + table + " is a table: "
+                    + "name its group column with --group-column and keep split.groups auto");
+        }
+        if (s.startsWith(REGEX)) {
+            return regex(s.substring(REGEX.length()), ids);
+        }
+        return csv(Path.of(s), ids, table);
+    }
+
+    private static List<String> ids(FolderCorpus corpus) {
+        return corpus.entries().stream().map(CorpusEntry::id).toList();
     }
 
     /** The group of a document id; a document no group names is its own. */
@@ -128,7 +160,7 @@ public final class DocumentGroups {
         return new DocumentGroups(groups, IMDB_URLS + " (movie of each review, from urls_<label>.txt)");
     }
 
-    private static DocumentGroups regex(String pattern, FolderCorpus corpus) {
+    private static DocumentGroups regex(String pattern, List<String> ids) {
         Pattern p;
         try {
             p = Pattern.compile(pattern);
@@ -141,16 +173,16 @@ public final class DocumentGroups {
                     + "regex:^[^/]+/([^_]+)_");
         }
         Map<String, String> groups = new HashMap<>();
-        for (CorpusEntry e : corpus.entries()) {
-            Matcher m = p.matcher(e.id());
+        for (String id : ids) {
+            Matcher m = p.matcher(id);
             if (m.find() && m.group(1) != null) {
-                groups.put(e.id(), m.group(1));
+                groups.put(id, m.group(1));
             }
         }
         return new DocumentGroups(groups, REGEX + pattern);
     }
 
-    private static DocumentGroups csv(Path file, FolderCorpus corpus) {
+    private static DocumentGroups csv(Path file, List<String> ids, String where) {
         if (!Files.isRegularFile(file)) {
             throw new TextclsException("split.groups '" + file + "' is not none, auto, imdb-urls, regex:<pattern> nor "
                     + "a CSV file of id,group rows");
@@ -171,10 +203,11 @@ public final class DocumentGroups {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new TextclsException("cannot read groups file " + file + ": " + e.getMessage(), e);
         }
-        long known = corpus.entries().stream().filter(e -> groups.containsKey(e.id())).count();
+        long known = ids.stream().filter(groups::containsKey).count();
         if (known == 0) {
-            throw new TextclsException("groups file " + file + " names none of the documents under " + corpus.root()
-                    + " (ids are paths under it, e.g. " + corpus.entries().get(0).id() + ")");
+            throw new TextclsException("groups file " + file + " names none of the documents of " + where
+                    + " (ids are paths under a folder, a table's id column or row numbers; e.g. "
+                    + (ids.isEmpty() ? "none" : ids.get(0)) + ")");
         }
         return new DocumentGroups(groups, "file " + file);
     }
