@@ -17,7 +17,7 @@ public final class TinyTraining {
 
     /** The tiny recipe with {@code key=value} overrides (recipe keys or train's flags). */
     public static Recipe recipe(int epochs, String... overrides) {
-        Recipe r = new Recipe("tiny", "tests", 7, new Recipe.Split(List.of(), 0.2, null, 0, "none"),
+        Recipe r = new Recipe("tiny", "tests", 7, Recipe.AUTO_TASK, new Recipe.Split(List.of(), 0.2, null, 0, "none"),
                 new Recipe.Text(TextPipelineSettings.defaults().tokenizer(), true, true,
                         TextPipelineSettings.DEFAULT_MAX_RUN_CHARS, 20,
                         SequenceSettings.Truncation.TAIL),

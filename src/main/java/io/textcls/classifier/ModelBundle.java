@@ -58,7 +58,10 @@ import org.slf4j.LoggerFactory;
  * rebuilt from its architecture name through {@link Architectures}, then given its parameters, so
  * which layer implementation runs is chosen by the textcls that loads it. A bundle with several
  * networks is an ensemble: its prediction is the mean of their probabilities, weighted as
- * {@code ensemble.json} says when it has one (format 4; {@link EnsembleWeights}).
+ * {@code ensemble.json} says when it has one (format 4; {@link EnsembleWeights}). A multi-label
+ * classifier's networks end in one sigmoid per label, and {@code multilabel.json} holds the
+ * per-label thresholds that turn their probabilities into a label set (format 5; {@link
+ * MultiLabelDecision}).
  *
  * <p>Formats 1 and 2 (one network, and ensembles, written by earlier textcls builds as DL4J
  * {@code ModelSerializer} zips in {@code network.dl4j.zip} and {@code network-K.dl4j.zip}) are
@@ -75,12 +78,14 @@ public final class ModelBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
     public static final String FORMAT = "textcls-classifier";
     /** The format written; readers accept this and older. */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     /**
      * What a bundle without {@link #ENSEMBLE} is written as: format 4 only adds that entry, so a
      * bundle that does not need it stays readable by every textcls that reads format 3.
      */
     static final int FORMAT_VERSION_WITHOUT_WEIGHTS = 3;
+    /** What a bundle with ensemble weights but no {@link #MULTI_LABEL} entry is written as. */
+    static final int FORMAT_VERSION_WITH_WEIGHTS = 4;
 
     public static final String MANIFEST = "manifest.json";
     public static final String LABELS = "labels.txt";
@@ -92,6 +97,8 @@ public final class ModelBundle {
     public static final String CALIBRATION = "calibration.json";
     /** Format 4: the weights of an ensemble's networks (a bundle whose networks count equally has none). */
     public static final String ENSEMBLE = "ensemble.json";
+    /** Format 5: a multi-label classifier's per-label thresholds ({@link MultiLabelDecision}). */
+    public static final String MULTI_LABEL = "multilabel.json";
     static final List<String> REQUIRED = List.of(LABELS, VOCABULARY, PIPELINE, CARD);
     /** Largest bundle read into memory; a real one is ~10-30 MB. */
     static final long MAX_BYTES = 2L << 30;
@@ -122,13 +129,26 @@ public final class ModelBundle {
      * @param members the networks, at least one
      * @param temperature the fitted temperature, or null (temperature 1)
      * @param weights how much each network counts, or null (equally; equal weights are stored as null)
+     * @param decision a multi-label classifier's thresholds (its networks end in one sigmoid per
+     *     label), or null for a single-label one (one softmax)
      */
     public record Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
-                           ModelCard card, List<Member> members, Temperature temperature, EnsembleWeights weights) {
+                           ModelCard card, List<Member> members, Temperature temperature, EnsembleWeights weights,
+                           MultiLabelDecision decision) {
         public Contents {
             members = List.copyOf(members);
             if (members.isEmpty()) {
                 throw new IllegalArgumentException("a bundle holds at least one network");
+            }
+            for (Member m : members) {
+                if (m.spec().sigmoid() != (decision != null)) {
+                    throw new IllegalArgumentException("network '" + m.name() + "' is " + (m.spec().sigmoid()
+                            ? "multi-label (one sigmoid per label)" : "single-label (one softmax)") + " but the "
+                            + "classifier is " + (decision != null ? "multi-label" : "single-label"));
+                }
+            }
+            if (decision != null) {
+                decision.checkLabels(labels.names(), "the multi-label decision");
             }
             if (weights != null) {
                 weights.checkMembers(members.stream().map(Member::name).toList(), "the ensemble weights");
@@ -136,31 +156,47 @@ public final class ModelBundle {
             }
         }
 
+        /** Single-label contents. */
+        public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
+                        ModelCard card, List<Member> members, Temperature temperature, EnsembleWeights weights) {
+            this(labels, vocabulary, pipeline, recipe, card, members, temperature, weights, null);
+        }
+
         /** Contents without ensemble weights. */
         public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
                         ModelCard card, List<Member> members, Temperature temperature) {
-            this(labels, vocabulary, pipeline, recipe, card, members, temperature, null);
+            this(labels, vocabulary, pipeline, recipe, card, members, temperature, null, null);
         }
 
         /** Contents without a temperature or ensemble weights. */
         public Contents(LabelSet labels, Vocabulary vocabulary, PipelineEntry pipeline, Recipe recipe,
                         ModelCard card, List<Member> members) {
-            this(labels, vocabulary, pipeline, recipe, card, members, null, null);
+            this(labels, vocabulary, pipeline, recipe, card, members, null, null, null);
         }
 
         /** The same contents with another model card. */
         public Contents withCard(ModelCard c) {
-            return new Contents(labels, vocabulary, pipeline, recipe, c, members, temperature, weights);
+            return new Contents(labels, vocabulary, pipeline, recipe, c, members, temperature, weights, decision);
         }
 
         /** The same contents with another temperature (null: none). */
         public Contents withTemperature(Temperature t) {
-            return new Contents(labels, vocabulary, pipeline, recipe, card, members, t, weights);
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, t, weights, decision);
         }
 
         /** The same contents with other ensemble weights (null: the networks count equally). */
         public Contents withWeights(EnsembleWeights w) {
-            return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, w);
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, w, decision);
+        }
+
+        /** The same contents with another multi-label decision (the networks must be multi-label). */
+        public Contents withDecision(MultiLabelDecision d) {
+            return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, weights, d);
+        }
+
+        /** Whether the classifier predicts label sets. */
+        public boolean multiLabel() {
+            return decision != null;
         }
 
         /** How the networks are mixed: the stored weights, else equal ones. */
@@ -205,6 +241,9 @@ public final class ModelBundle {
         if (c.weights() != null) {
             entries.put(ENSEMBLE, Json.MAPPER.writeValueAsBytes(c.weights()));
         }
+        if (c.decision() != null) {
+            entries.put(MULTI_LABEL, Json.MAPPER.writeValueAsBytes(c.decision()));
+        }
         List<Member> members = c.members();
         for (int k = 1; k <= members.size(); k++) {
             Member m = members.get(k - 1);
@@ -214,7 +253,9 @@ public final class ModelBundle {
 
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("format", FORMAT);
-        manifest.put("formatVersion", c.weights() != null ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_WEIGHTS);
+        // Each format only adds entries: a bundle that does not need the newer ones stays readable by older builds.
+        manifest.put("formatVersion", c.decision() != null ? FORMAT_VERSION
+                : c.weights() != null ? FORMAT_VERSION_WITH_WEIGHTS : FORMAT_VERSION_WITHOUT_WEIGHTS);
         manifest.put("networks", members.size());
         manifest.put("textclsVersion", Versions.TEXTCLS);
         manifest.put("dl4jVersion", Versions.DL4J);
@@ -274,6 +315,13 @@ public final class ModelBundle {
                         + "which has none: the bundle was edited or is not from textcls; copy it again or retrain");
             }
             required.add(ENSEMBLE);
+        }
+        if (entries.containsKey(MULTI_LABEL)) {
+            if (version < 5) {
+                throw new BundleException(file + ": entry " + MULTI_LABEL + " is in a format " + version + " bundle, "
+                        + "which has none: the bundle was edited or is not from textcls; copy it again or retrain");
+            }
+            required.add(MULTI_LABEL);
         }
         JsonNode sums = manifest.path("sha256");
         for (String name : entries.keySet()) {
@@ -365,7 +413,25 @@ public final class ModelBundle {
                 throw new BundleException(file + ": " + e.getMessage(), e);
             }
         }
-        return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, weights);
+        MultiLabelDecision decision = null;
+        if (entries.containsKey(MULTI_LABEL)) {
+            try {
+                decision = Json.MAPPER.readValue(entries.get(MULTI_LABEL), MultiLabelDecision.class);
+                decision.checkLabels(labels.names(), "entry " + MULTI_LABEL);
+            } catch (IOException | IllegalArgumentException e) {
+                Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+                throw new BundleException(file + ": entry " + MULTI_LABEL + " cannot be read: " + cause.getMessage()
+                        + "; retrain, or copy the bundle again", e);
+            }
+        }
+        for (Member m : members) {
+            if (m.spec().sigmoid() != (decision != null)) {
+                throw new BundleException(file + ": network '" + m.name() + "' is " + (m.spec().sigmoid()
+                        ? "multi-label, but the bundle has no " + MULTI_LABEL : "single-label, but the bundle has "
+                        + MULTI_LABEL) + ": the entries do not belong together; retrain or copy the bundle again");
+            }
+        }
+        return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, weights, decision);
     }
 
     private static Member readMember(Path file, Map<String, byte[]> entries, int k, boolean legacy, NetworkEntry entry,
@@ -399,16 +465,21 @@ public final class ModelBundle {
 
     /**
      * A stored recipe with the values of fields added since it was written, as they were then
-     * (not the default recipe's of today): {@code vocabulary.minGroups} 1.
+     * (not the default recipe's of today): {@code vocabulary.minGroups} 1, {@code task} single-label.
      */
     static String olderFields(String recipeJson) {
         try {
             JsonNode tree = Json.MAPPER.readTree(recipeJson);
+            boolean changed = false;
             if (tree instanceof ObjectNode o && o.path("vocabulary") instanceof ObjectNode v && !v.has("minGroups")) {
                 v.put("minGroups", 1);
-                return Json.MAPPER.writeValueAsString(o);
+                changed = true;
             }
-            return recipeJson;
+            if (tree instanceof ObjectNode o && !o.has("task")) {
+                o.put("task", Recipe.SINGLE_LABEL);
+                changed = true;
+            }
+            return changed ? Json.MAPPER.writeValueAsString(tree) : recipeJson;
         } catch (IOException e) {
             return recipeJson; // Recipes.parse says what is wrong with it
         }

@@ -175,7 +175,21 @@ public final class TextClassifier {
         float[][] probs = probabilities(seqs);
         List<Prediction> out = new ArrayList<>(docs.size());
         List<String> names = labels().names();
+        MultiLabelDecision decision = contents.decision();
         for (int i = 0; i < docs.size(); i++) {
+            if (decision != null) {
+                float[] p = probs[i];
+                boolean[] chosen = decision.decide(p);
+                List<String> set = new ArrayList<>();
+                for (int c = 0; c < chosen.length; c++) {
+                    if (chosen[c]) {
+                        set.add(names.get(c));
+                    }
+                }
+                out.add(new Prediction(names.get(argmax(p)), names, p, docs.get(i).tokens(), docs.get(i).truncated(),
+                        set, true));
+                continue;
+            }
             float[] p = temperature == 1 ? probs[i] : Calibration.scale(probs[i], temperature);
             out.add(new Prediction(names.get(argmax(p)), names, p, docs.get(i).tokens(), docs.get(i).truncated()));
         }
@@ -275,6 +289,24 @@ public final class TextClassifier {
         }
         return c.withCard(new ModelCard(card.createdAt(), card.textclsVersion(), card.dl4jVersion(), card.javaVersion(),
                 card.seed(), card.trainingConfig(), card.corpus(), card.result(), card.validation(), again));
+    }
+
+    /**
+     * The same classifier (sharing its networks, which must end in one sigmoid per label) deciding
+     * label sets with these thresholds.
+     */
+    public TextClassifier withDecision(MultiLabelDecision d) {
+        return new TextClassifier(contents.withDecision(d), engines);
+    }
+
+    /** A multi-label classifier's thresholds; empty for a single-label one. */
+    public Optional<MultiLabelDecision> decision() {
+        return Optional.ofNullable(contents.decision());
+    }
+
+    /** Whether this classifier predicts a set of labels per document (one sigmoid per label). */
+    public boolean multiLabel() {
+        return contents.decision() != null;
     }
 
     /** How this classifier mixes its networks. */

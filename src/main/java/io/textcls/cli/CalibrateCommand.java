@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.textcls.corpus.TableCorpus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +45,11 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = {"The labeled folder it was trained on: the documents "
             + "its model card lists as held out are used. For a classifier trained with --validation <folder>, "
-            + "give that folder: all of it is used."})
+            + "give that folder: all of it is used. A table (.csv, .tsv, .jsonl) is read with the table options."})
     Path data;
+
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--labels", split = ",", description = "Label folders to use (default: every subfolder but unsup).")
     List<String> labels = List.of();
@@ -67,14 +72,21 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new TextclsException("--threads must be between 1 and " + EvaluateCommand.MAX_THREADS + ", got "
                     + threads);
         }
-        if (!Files.isDirectory(data)) {
-            throw new TextclsException("--data " + data + " is not a folder (" + (Files.exists(data) ? "it is a file"
-                    : "it does not exist") + "); give the labeled folder the classifier was trained on");
+        boolean isTable = TableCorpus.isTable(data);
+        if (isTable ? !Files.isRegularFile(data) : !Files.isDirectory(data)) {
+            throw new TextclsException("--data " + data + " is not a " + (isTable ? "file" : "folder") + " ("
+                    + (Files.exists(data) ? "it is a " + (isTable ? "folder" : "file") : "it does not exist")
+                    + "); give the labeled folder or table the classifier was trained on");
         }
         Path target = output == null ? model : output;
         OutputLocations.checkWritable(target, "the calibrated bundle", output == null ? "--model" : "--output");
         PrintWriter out = spec.commandLine().getOut();
         TextClassifier classifier = TextClassifier.load(model);
+        if (classifier.multiLabel()) {
+            throw new TextclsException(model + " is multi-label: each label's probability is its own sigmoid's, and "
+                    + "train fits its per-label thresholds (and ensemble weights) on the validation split; calibrate "
+                    + "fits a temperature for single-label classifiers only");
+        }
         Set<String> only = classifier.card() == null ? null : classifier.card().heldOutIds();
         String fittedOn;
         if (only != null) {
@@ -89,7 +101,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (weights && classifier.members().size() < 2) {
             throw new TextclsException("--weights: " + model + " holds one network; only an ensemble has weights");
         }
-        Evaluator.Scored s = Evaluator.score(classifier.uncalibrated(), data, labels, threads, only);
+        Evaluator.Scored s = Evaluator.score(classifier.uncalibrated(), data, labels, threads, only, table.columns(),
+                table.skipBadRows);
         float[][] raw = s.raw();
         if (weights) {
             List<TextClassifier.EncodedText> docs = new ArrayList<>();

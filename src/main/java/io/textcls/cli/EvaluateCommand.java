@@ -13,14 +13,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.textcls.corpus.TableColumns;
+import io.textcls.corpus.TableCorpus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code textcls evaluate}: accuracy, per-label P/R/F1, macro-F1, confusion and ROC-AUC on a labeled folder. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
-        description = "Score a classifier on a labeled folder (<data>/<label>/*.txt) and print the results.")
+        description = "Score a classifier on a labeled folder (<data>/<label>/*.txt) or table and print the results "
+                + "(multi-label: micro-, macro- and samples-F1, subset accuracy, Hamming loss, per-label scores).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,8 +32,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The classifier bundle (.zip).")
     Path model;
 
-    @Option(names = "--data", required = true, description = "Labeled folder: one subfolder per label (unsup is ignored).")
+    @Option(names = "--data", required = true, description = "Labeled folder (one subfolder per label; unsup is "
+            + "ignored) or table (.csv, .tsv, .jsonl, optionally .gz; columns as the table options below say).")
     Path data;
+
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--labels", split = ",", description = "Label folders to use (default: every subfolder but unsup).")
     List<String> labels = List.of();
@@ -62,10 +70,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (threads < 1 || threads > MAX_THREADS) {
             throw new TextclsException("--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
         }
-        if (!Files.isDirectory(data)) {
-            throw new TextclsException("--data " + data + " is not a folder (" + (Files.exists(data) ? "it is a file"
-                    : "it does not exist") + "); give the labeled folder, with one subfolder per label");
+        boolean isTable = TableCorpus.isTable(data);
+        if (isTable ? !Files.isRegularFile(data) : !Files.isDirectory(data)) {
+            throw new TextclsException("--data " + data + " is not a " + (isTable ? "file" : "folder") + " ("
+                    + (Files.exists(data) ? "it is a " + (isTable ? "folder" : "file") : "it does not exist")
+                    + "); give the labeled folder, with one subfolder per label, or a table (.csv, .tsv, .jsonl)");
         }
+        TableColumns columns = table.columns();
         if (labels.stream().anyMatch(String::isBlank)) {
             throw new TextclsException("--labels " + String.join(",", labels) + " has an empty name; list label "
                     + "folders separated by commas, like --labels neg,pos");
@@ -88,7 +99,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "--validation <folder>: evaluate on that folder instead)");
             }
         }
-        Evaluator.Scored scored = Evaluator.score(classifier, data, labels, threads, only);
+        if (html != null && classifier.multiLabel()) {
+            throw new TextclsException("--html draws single-label reports only for now; leave it out for a multi-label "
+                    + "classifier (--report writes every multi-label figure as JSON)");
+        }
+        Evaluator.Scored scored = Evaluator.score(classifier, data, labels, threads, only, columns, table.skipBadRows);
         Evaluator.Result r = new Evaluator.Result(scored.report(), scored.stats(), scored.emptyDocuments());
         PrintWriter out = spec.commandLine().getOut();
         out.println("classifier: " + model + "   data: " + data);
@@ -96,6 +111,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (r.emptyDocuments() > 0) {
             out.printf("note: %d empty documents (no words) are included in the metrics, classified with the "
                     + "network's prior (its answer to a document with no words)%n", r.emptyDocuments());
+        }
+        if (!scored.skipped().isEmpty()) {
+            out.printf("note: %,d bad rows skipped (--skip-bad-rows; not in the metrics); the first: line %d, %s%n",
+                    scored.skipped().size(), scored.skipped().get(0).line(), scored.skipped().get(0).reason());
         }
         if (!r.stats().binarySkipped().isEmpty() || !r.stats().unreadable().isEmpty()) {
             out.printf("note: %d binary and %d unreadable files skipped (not in the metrics)%n",

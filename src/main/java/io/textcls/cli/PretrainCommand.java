@@ -23,8 +23,12 @@ public final class PretrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", required = true, split = ",", description = "Folders of text files, read recursively "
-            + "(e.g. data/aclImdb/train/unsup). Repeat or separate with commas.")
+            + "(e.g. data/aclImdb/train/unsup), or tables (.csv, .tsv, .jsonl, optionally .gz: one document per row, "
+            + "in --text-column). Repeat or separate with commas.")
     List<Path> data;
+
+    @Option(names = "--text-column", description = "Tables: the column (JSONL: field) holding the text.")
+    String textColumn = io.textcls.corpus.TableColumns.TEXT;
 
     @Option(names = "--out", required = true, description = "Vectors file to write (word2vec text format).")
     Path out;
@@ -61,7 +65,7 @@ public final class PretrainCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Word2VecPretrainer.Settings s = new Word2VecPretrainer.Settings(dimension, window, negative, minCount, epochs,
                 sampling, learningRate, seed, threads);
-        Word2VecPretrainer.Result r = Word2VecPretrainer.run(data, out, s, line -> {
+        Word2VecPretrainer.Result r = Word2VecPretrainer.run(data, out, s, textColumn, line -> {
             w.println(line);
             w.flush();
         });

@@ -1,6 +1,8 @@
 package io.textcls.cli;
 
 import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TableColumns;
+import io.textcls.corpus.TableCorpus;
 import io.textcls.util.OutputLocations;
 import io.textcls.TextclsException;
 import io.textcls.embed.WordVectors;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true,
         sortOptions = false,
-        description = {"Train a recipe on <data>/<label>/*.txt and save the classifier as one zip.",
+        description = {"Train a recipe on <data>/<label>/*.txt or a table (CSV, TSV, JSONL; single- or multi-label) "
+                + "and save the classifier as one zip.",
                 "The recipe (default " + Recipes.DEFAULT + ") holds every setting; the options below change one "
                         + "field each, --set changes any (see 'textcls recipe keys'). A recipe with several "
                         + "networks trains them side by side and saves them as one ensemble.",
@@ -34,8 +38,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "Labeled folder: one subfolder per label (unsup is ignored).")
+    @Option(names = "--data", required = true, description = "Labeled folder (one subfolder per label; unsup is "
+            + "ignored) or table (.csv, .tsv, .jsonl, optionally .gz: a text column and a label column, several "
+            + "labels per cell for multi-label, or one 0/1 column per label; see the table options below).")
     Path data;
+
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--model", required = true, description = "Where to write the classifier bundle (.zip).")
     Path model;
@@ -98,12 +107,20 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        TableColumns columns = table.columns();
         Trainer.Options options = new Trainer.Options(resume, threads, parallel, line -> {
             out.println(line);
             out.flush();
-        });
+        }).withTable(columns, table.skipBadRows);
         if (dryRun) {
             OutputLocations.checkWritable(model, "the classifier bundle", "--model");
+            if (TableCorpus.isTable(data)) {
+                TableCorpus t = TableCorpus.open(data, columns);
+                out.println(Recipes.toJson(r));
+                out.printf("dry run: table %s, columns %s; nothing trained%n", data, t.columns());
+                out.flush();
+                return 0;
+            }
             FolderCorpus corpus = FolderCorpus.scan(data, r.split().labels());
             Path unlabeled = r.selfTraining().folder(data);
             out.println(Recipes.toJson(r));
@@ -119,12 +136,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingResult result = Trainer.run(r, data, model, options);
         out.println();
         for (TrainingResult.NetworkSummary n : result.networks()) {
-            out.printf("%s: best epoch %d, validation accuracy %.4f, stopped: %s; %.1f min, %.1f training docs/s%n",
-                    n.name(), n.bestEpoch(), n.validation().accuracy(), n.stopReason(), n.seconds() / 60,
-                    n.trainDocsPerSecond());
+            out.printf("%s: best epoch %d, validation %s %.4f, stopped: %s; %.1f min, %.1f training docs/s%n",
+                    n.name(), n.bestEpoch(), n.validation().multiLabel() ? "micro-F1" : "accuracy",
+                    n.validation().score(), n.stopReason(), n.seconds() / 60, n.trainDocsPerSecond());
         }
-        out.println("validation of the saved classifier" + (result.networks().size() > 1 ? " (the ensemble, its "
-                + "weights measured on documents they were not fitted on)" : "") + ":");
+        out.println("validation of the saved classifier" + (result.validation().multiLabel()
+                ? " (weights and thresholds measured on documents they were not fitted on)"
+                : result.networks().size() > 1 ? " (the ensemble, its weights measured on documents they were not "
+                + "fitted on)" : "") + ":");
         out.println(result.validation().toTable());
         out.printf("saved %s; total %.1f min%n", model, result.seconds() / 60);
         out.flush();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +29,12 @@ public final class TuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "Labeled folder: one subfolder per label.")
+    @Option(names = "--data", required = true, description = "Labeled folder (one subfolder per label) or table "
+            + "(.csv, .tsv, .jsonl, optionally .gz; see the table options).")
     Path data;
+
+    @Mixin
+    TableOptions table = new TableOptions();
 
     @Option(names = "--out", required = true, description = "Results table to write (CSV).")
     Path out;
@@ -82,7 +87,7 @@ public final class TuneCommand implements Callable<Integer> {
         List<Tuner.Trial> done = new Tuner(line -> {
             w.println(line);
             w.flush();
-        }).run(data, work, out, base, ps, plan, budget, resume, repeats, baseline ? Recipes.baselineFor(base) : null);
+        }, table.columns(), table.skipBadRows).run(data, work, out, base, ps, plan, budget, resume, repeats, baseline ? Recipes.baselineFor(base) : null);
         w.println();
         w.print(Tuner.format(done, ps.stream().map(Tuner.Param::option).toList()));
         w.flush();

@@ -257,6 +257,31 @@ public final class TableCorpus {
         return found;
     }
 
+    /**
+     * Every row's text, in file order, one streaming pass, labels not read: for text-only uses such
+     * as word vectors, where a table may have no label column. Rows without a text (broken, or the
+     * field missing or not a string) are counted, not given.
+     *
+     * @return how many rows had no text
+     */
+    public static long forEachText(Path file, String textColumn, java.util.function.Consumer<String> action) {
+        long missing = 0;
+        try (TableSource src = TableSource.open(file)) {
+            TableSource.Raw raw;
+            while ((raw = src.next()) != null) {
+                JsonNode t = raw.problem() != null ? null : raw.fields().get(textColumn);
+                if (t != null && t.isTextual()) {
+                    action.accept(t.asText());
+                } else {
+                    missing++;
+                }
+            }
+        } catch (IOException e) {
+            throw new TextclsException("cannot read table " + file + ": " + TableSource.describe(e), e);
+        }
+        return missing;
+    }
+
     /** Writes skipped rows as CSV {@code line,id,reason} (with that header), atomically. */
     public static void writeSkipped(Path out, List<SkippedRow> rows) throws IOException {
         AtomicFiles.write(out, os -> {

@@ -3,6 +3,7 @@ package io.textcls.embed;
 import io.textcls.TextclsException;
 import io.textcls.corpus.CorpusLoader;
 import io.textcls.corpus.FolderCorpus;
+import io.textcls.corpus.TableCorpus;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.text.TextPipeline;
@@ -71,8 +72,18 @@ public final class Word2VecPretrainer {
      * reported), trains vectors and writes them to {@code out} in the word2vec text format.
      */
     public static Result run(List<Path> folders, Path out, Settings s, Consumer<String> log) throws java.io.IOException {
+        return run(folders, out, s, io.textcls.corpus.TableColumns.TEXT, log);
+    }
+
+    /**
+     * As {@link #run(List, Path, Settings, Consumer)}, where a path may also be a table (CSV, TSV,
+     * JSONL, optionally gzipped: {@link TableCorpus#isTable}) whose {@code textColumn} holds one
+     * document per row.
+     */
+    public static Result run(List<Path> folders, Path out, Settings s, String textColumn, Consumer<String> log)
+            throws java.io.IOException {
         if (folders.isEmpty()) {
-            throw new TextclsException("pretrain needs at least one --data folder");
+            throw new TextclsException("pretrain needs at least one --data folder or table");
         }
         TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
         long t0 = System.nanoTime();
@@ -80,6 +91,23 @@ public final class Word2VecPretrainer {
         long tokens = 0;
         for (Path folder : folders) {
             Path abs = folder.toAbsolutePath().normalize();
+            if (TableCorpus.isTable(abs) && Files.isRegularFile(abs)) {
+                // A table's text column, one document per row (labels, if any, are not read).
+                int before = sentences.size();
+                long[] count = {0};
+                long missing = TableCorpus.forEachText(abs, textColumn, text -> {
+                    String[] toks = pipeline.tokens(text).toArray(String[]::new);
+                    if (toks.length > 0) {
+                        sentences.add(String.join(" ", toks));
+                        count[0] += toks.length;
+                    }
+                });
+                tokens += count[0];
+                log.accept(String.format("read %s: %,d documents from its '%s' column%s", folder,
+                        sentences.size() - before, textColumn, missing == 0 ? ""
+                                : String.format(" (%,d rows without one skipped)", missing)));
+                continue;
+            }
             if (!Files.isDirectory(abs) || abs.getParent() == null) {
                 throw new TextclsException("--data " + folder + " is not a folder of text files");
             }

@@ -6,7 +6,10 @@ import org.datavec.api.records.reader.impl.collection.CollectionSequenceRecordRe
 import org.datavec.api.writable.IntWritable;
 import org.datavec.api.writable.Writable;
 import org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DataVec sequence pipeline: id sequences (and labels) in a given order become mini-batches of
@@ -88,6 +91,53 @@ public final class SequenceBatches {
                 ds.setLabelsMaskArray(null);
             });
         }
+        return it;
+    }
+
+    /**
+     * Multi-label batches: as {@link #iterator(List, int[], int, int, boolean)}, but each document's
+     * labels are its label set as 0/1 targets ({@code [batch, labels]} per document, or at each
+     * row's last real step for a network read there), for one sigmoid per label. Batches must be
+     * read once, in order: the targets are matched to rows by position.
+     *
+     * @param labelSets label indices per sequence (possibly empty)
+     */
+    public static DataSetIterator multiLabelIterator(List<int[]> sequences, int[][] labelSets, int numLabels,
+                                                     int batchSize, boolean perDocumentLabels) {
+        SequenceRecordReaderDataSetIterator it = (SequenceRecordReaderDataSetIterator) iterator(sequences, null,
+                Math.max(2, numLabels), batchSize, false); // placeholder one-hots, replaced below
+        int[] next = {0};
+        it.setPreProcessor(ds -> {
+            int b = (int) ds.getFeatures().size(0);
+            int first = next[0];
+            next[0] += b;
+            if (perDocumentLabels) {
+                float[] y = new float[b * numLabels];
+                for (int r = 0; r < b; r++) {
+                    for (int c : labelSets[first + r]) {
+                        y[r * numLabels + c] = 1f;
+                    }
+                }
+                ds.setLabels(Nd4j.create(y, new long[] {b, numLabels}, 'c'));
+                ds.setLabelsMaskArray(null);
+            } else {
+                // The label mask keeps its single 1 at each row's last real step: the targets go there.
+                INDArray mask = ds.getLabelsMaskArray();
+                int t = (int) mask.size(1);
+                float[] m = mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+                float[] y = new float[b * numLabels * t];
+                for (int r = 0; r < b; r++) {
+                    for (int step = 0; step < t; step++) {
+                        if (m[r * t + step] != 0) {
+                            for (int c : labelSets[first + r]) {
+                                y[(r * numLabels + c) * t + step] = 1f;
+                            }
+                        }
+                    }
+                }
+                ds.setLabels(Nd4j.create(y, new long[] {b, numLabels, t}, 'c'));
+            }
+        });
         return it;
     }
 }

@@ -131,7 +131,7 @@ public final class Ensembles {
                     n.pooling(), n.dropout(), n.embeddingDropout(), n.embeddingSize(), n.pretrained()));
         }
         return new Recipe("ensemble", "ensemble of " + renamed.size() + " networks combined by 'textcls ensemble'",
-                first.seed(), first.split(), first.text(), first.vocabulary(), first.embeddings(), first.training(),
+                first.seed(), first.task(), first.split(), first.text(), first.vocabulary(), first.embeddings(), first.training(),
                 first.selfTraining(), renamed);
     }
 

@@ -212,30 +212,45 @@ public final class Architectures {
      * @return how many features got a ratio
      */
     public static int setNaiveBayesRatios(MultiLayerNetwork net, NetworkSpec spec, List<int[]> inputs, int[] labels) {
+        int[][] sets = new int[labels.length][];
+        for (int d = 0; d < labels.length; d++) {
+            sets[d] = new int[] {labels[d]};
+        }
+        return setNaiveBayesRatios(net, spec, inputs, sets);
+    }
+
+    /**
+     * As {@link #setNaiveBayesRatios(MultiLayerNetwork, NetworkSpec, List, int[])} for documents with
+     * label sets (multi-label): for label c, n counts the documents whose set holds c and m all
+     * the others. With one label per document the two are the same.
+     */
+    public static int setNaiveBayesRatios(MultiLayerNetwork net, NetworkSpec spec, List<int[]> inputs,
+                                          int[][] labelSets) {
         if (!NGRAM_NB_V1.equals(spec.architecture())) {
             return 0;
         }
         int rows = embeddingRows(spec), k = spec.numLabels();
         int[] counts = new int[rows * k];
+        int[] documentFrequency = new int[rows];
         long[] perLabel = new long[k];
-        for (int d = 0; d < inputs.size(); d++) {
-            int label = labels[d];
-            for (int id : inputs.get(d)) {
-                counts[id * k + label]++;
-            }
-            perLabel[label] += inputs.get(d).length;
-        }
         long all = 0;
-        for (long c : perLabel) {
-            all += c;
+        for (int d = 0; d < inputs.size(); d++) {
+            int[] features = inputs.get(d);
+            for (int id : features) {
+                documentFrequency[id]++;
+            }
+            for (int label : labelSets[d]) {
+                for (int id : features) {
+                    counts[id * k + label]++;
+                }
+                perLabel[label] += features.length;
+            }
+            all += features.length;
         }
         float[] ratios = new float[rows * k];
         int kept = 0;
         for (int j = 0; j < rows; j++) {
-            int df = 0;
-            for (int c = 0; c < k; c++) {
-                df += counts[j * k + c];
-            }
+            int df = documentFrequency[j];
             if (df < NB_MIN_DOCUMENTS) {
                 continue;
             }
@@ -274,8 +289,8 @@ public final class Architectures {
             layers.add(lstm(width, spec, i));
             width = spec.hiddenSize();
         }
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX)
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(loss(spec))
+                .activation(outputActivation(spec))
                 .nIn(width)
                 .nOut(spec.numLabels())
                 .dataFormat(RNNFormat.NCW);
@@ -350,7 +365,19 @@ public final class Architectures {
                     + ", embedding dropout " + spec.embeddingDropout());
         }
         return List.of(new NgramBag.Builder().nIn(embeddingRows(spec)).nOut(spec.numLabels()).build(),
-                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build());
+                new LossLayer.Builder(loss(spec)).activation(outputActivation(spec)).build());
+    }
+
+    /**
+     * The output's loss: cross-entropy over one softmax (MCXENT), or for a multi-label network the
+     * binary cross-entropy of each label's own sigmoid (XENT), summed over the labels.
+     */
+    private static LossFunctions.LossFunction loss(NetworkSpec spec) {
+        return spec.sigmoid() ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT;
+    }
+
+    private static Activation outputActivation(NetworkSpec spec) {
+        return spec.sigmoid() ? Activation.SIGMOID : Activation.SOFTMAX;
     }
 
     private static Layer embedding(NetworkSpec spec, Optimization opt) {
@@ -392,8 +419,8 @@ public final class Architectures {
             layers.add(new GlobalPoolingLayer.Builder(NetworkSpec.MEAN.equals(spec.pooling()) ? PoolingType.AVG
                     : PoolingType.MAX).collapseDimensions(true).build());
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX)
+        OutputLayer.Builder out = new OutputLayer.Builder(loss(spec))
+                .activation(outputActivation(spec))
                 .nIn(width)
                 .nOut(spec.numLabels());
         if (spec.dropout() > 0) {

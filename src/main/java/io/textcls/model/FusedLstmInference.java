@@ -56,7 +56,7 @@ final class FusedLstmInference {
 
     /** Whether this engine can run a recipe: every LSTM recipe with one layer. */
     static boolean supports(NetworkSpec spec) {
-        return spec.layers() == 1 && Architectures.KNOWN.contains(spec.architecture())
+        return spec.layers() == 1 && !spec.sigmoid() && Architectures.KNOWN.contains(spec.architecture())
                 && Architectures.lstm(spec.architecture());
     }
 

@@ -31,6 +31,7 @@ final class KernelInference {
     private final float[] outW;           // [F][K]
     private final float[] outB;
     private final int labels;
+    private final boolean sigmoid;        // multi-label: one sigmoid per label
     /**
      * Per direction of the first layer, {@code b + E·W} for every embedding row ({@code [V][gates]}):
      * each token's input projection is then a row copy, not a product; null where the tables
@@ -96,6 +97,7 @@ final class KernelInference {
         this.outW = NativeFloats.readC(out.getParam("W"), null);
         this.outB = NativeFloats.readC(out.getParam("b"), null);
         this.labels = (int) out.getParam("W").size(1);
+        this.sigmoid = spec.sigmoid();
         if (pooling == null && layers.get(layers.size() - 1).length == 2) {
             throw new IllegalArgumentException("a bidirectional network read at the last step: " + spec);
         }
@@ -203,7 +205,7 @@ final class KernelInference {
                         logits[c] += v * outW[k * labels + c];
                     }
                 }
-                result[batch[r]] = softmax(logits);
+                result[batch[r]] = OutputActivation.apply(logits, sigmoid);
             }
         }
         return result;
@@ -306,23 +308,5 @@ final class KernelInference {
             }
         }
         return out;
-    }
-
-    private static float[] softmax(float[] z) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (float v : z) {
-            m = Math.max(m, v);
-        }
-        double sum = 0;
-        double[] e = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            e[i] = Math.exp(z[i] - m);
-            sum += e[i];
-        }
-        float[] p = new float[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = (float) (e[i] / sum);
-        }
-        return p;
     }
 }

@@ -1,5 +1,6 @@
 package io.textcls.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.textcls.TextclsException;
 
 /**
@@ -18,9 +19,14 @@ import io.textcls.TextclsException;
  * @param layers stacked LSTM (or convolution) layers (bundles written before this field existed read as 1)
  * @param pooling {@code max}, {@code mean} or {@code maxmean} (both, concatenated) over the real
  *     time steps for the {@code *-pool} recipes; null for {@code lstm-last.v1}
+ * @param multiLabel true: the output is one independent sigmoid per label, trained with binary
+ *     cross-entropy (a document may have several labels, or none); null (never false, so
+ *     single-label specs and the bundles written before this field existed read and write alike):
+ *     one softmax over the labels
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkSpec(String architecture, int vocabularySize, int embeddingSize, int hiddenSize, int numLabels,
-                          double dropout, double embeddingDropout, Integer layers, String pooling) {
+                          double dropout, double embeddingDropout, Integer layers, String pooling, Boolean multiLabel) {
     public static final String MAX = "max";
     public static final String MEAN = "mean";
     /** The sum over the real steps: only for {@link Architectures#NGRAM_NB_V1}, whose features each count once. */
@@ -28,13 +34,24 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
     /** Max and mean side by side (twice the features). */
     public static final String MAX_MEAN = "maxmean";
 
+    /** A single-label network: one softmax over the labels. */
+    public NetworkSpec(String architecture, int vocabularySize, int embeddingSize, int hiddenSize, int numLabels,
+                       double dropout, double embeddingDropout, Integer layers, String pooling) {
+        this(architecture, vocabularySize, embeddingSize, hiddenSize, numLabels, dropout, embeddingDropout, layers,
+                pooling, null);
+    }
+
     public NetworkSpec {
+        if (Boolean.FALSE.equals(multiLabel)) {
+            multiLabel = null;
+        }
         Architectures.requireKnown(architecture);
         positive("vocabulary size", vocabularySize);
         positive("embedding size", embeddingSize);
         positive("hidden size", hiddenSize);
-        if (numLabels < 2) {
-            throw new TextclsException("a classifier needs at least 2 labels, got " + numLabels);
+        if (numLabels < (multiLabel == null ? 2 : 1)) {
+            throw new TextclsException("a classifier needs at least 2 labels (a multi-label one at least 1), got "
+                    + numLabels);
         }
         rate("dropout", dropout);
         rate("embedding dropout", embeddingDropout);
@@ -66,6 +83,17 @@ public record NetworkSpec(String architecture, int vocabularySize, int embedding
             throw new TextclsException(architecture + " reads the last step and takes no pooling (got '" + pooling
                     + "'); pooling is for " + Architectures.POOLED);
         }
+    }
+
+    /** Whether the output is one sigmoid per label (multi-label) rather than one softmax. */
+    public boolean sigmoid() {
+        return multiLabel != null && multiLabel;
+    }
+
+    /** The same network with a multi-label (sigmoid) or single-label (softmax) output. */
+    public NetworkSpec withMultiLabel(boolean multi) {
+        return new NetworkSpec(architecture, vocabularySize, embeddingSize, hiddenSize, numLabels, dropout,
+                embeddingDropout, layers, pooling, multi ? Boolean.TRUE : null);
     }
 
     /** The recipe of the first release: one LSTM read at the last step. */

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Scores an {@link Architectures#NGRAM_NB_V1} network in Java: per document, the sum of its
- * features' {@code R ⊙ W} rows plus the bias, then softmax; no batches, no DataVec, no ND4J calls.
+ * features' {@code R ⊙ W} rows plus the bias, then softmax (a sigmoid per label when multi-label); no batches, no DataVec, no ND4J calls.
  * The products are taken once, in float as {@link NgramBagLayer} takes them, and summed in double
  * as it does, so the two agree within the softmax's rounding. Immutable: threads share one.
  */
@@ -49,20 +49,10 @@ final class NgramBagInference {
                 }
             }
             float[] logits = new float[labels]; // the layer hands float scores to the softmax
-            float max = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < labels; c++) {
                 logits[c] = (float) s[c];
-                max = Math.max(max, logits[c]);
             }
-            double sum = 0;
-            for (int c = 0; c < labels; c++) {
-                sum += Math.exp(logits[c] - max);
-            }
-            float[] p = new float[labels];
-            for (int c = 0; c < labels; c++) {
-                p[c] = (float) (Math.exp(logits[c] - max) / sum);
-            }
-            out[d] = p;
+            out[d] = OutputActivation.apply(logits, spec.sigmoid());
         }
         return out;
     }

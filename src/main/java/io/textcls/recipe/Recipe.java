@@ -26,6 +26,10 @@ public record Recipe(
         @Doc("The recipe's name, stored with what it trains.") String name,
         @Doc("What the recipe is for.") String description,
         @Doc(value = "Seeds the split, the weights, shuffling and dropout.", flag = "seed") long seed,
+        @Doc(value = "single-label (one label per document: one softmax), multi-label (a set of labels per "
+                + "document, possibly empty: one sigmoid per label, with per-label thresholds fitted on the "
+                + "validation split) or auto (multi-label when the data has a document with several labels or "
+                + "none, or one 0/1 column per label).", flag = "task") String task,
         Split split,
         Text text,
         Vocabulary vocabulary,
@@ -243,7 +247,8 @@ public record Recipe(
                     + "ngram-mean.v1 (the bag-of-n-grams baseline) or ngram-nb.v1 (naive-Bayes-weighted n-grams).",
                     flag = "architecture") String architecture,
             @Doc(value = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1; word-pair hash "
-                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1).", flag = "hidden-size")
+                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1, fewer with many labels: "
+                    + "buckets x labels stays within 4,194,304).", flag = "hidden-size")
             int hiddenSize,
             @Doc(value = "Stacked LSTM (or convolution) layers.", flag = "layers") int layers,
             @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
@@ -298,8 +303,29 @@ public record Recipe(
         }
 
         NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {
-            return spec(name, architecture, vocabularySize, embeddingSize, hiddenSize, numLabels, dropout,
+            int size = Architectures.NGRAM_NB_V1.equals(architecture) ? naiveBayesBuckets(hiddenSize, numLabels)
+                    : hiddenSize;
+            return spec(name, architecture, vocabularySize, embeddingSize, size, numLabels, dropout,
                     embeddingDropout, layers, pooling);
+        }
+
+        /** Most weights in one of {@code ngram-nb.v1}'s per-label tables (buckets x labels), for its size in memory and on disk. */
+        public static final int NAIVE_BAYES_MAX_CELLS = 1 << 22;
+        /** The fewest buckets {@link #naiveBayesBuckets} shrinks to. */
+        public static final int NAIVE_BAYES_MIN_BUCKETS = 1 << 16;
+
+        /**
+         * The hash buckets of an {@code ngram-nb.v1} network for {@code numLabels} labels: {@code
+         * buckets}, or with many labels the largest power of two that keeps buckets x labels within
+         * {@value #NAIVE_BAYES_MAX_CELLS} (at least {@value #NAIVE_BAYES_MIN_BUCKETS}). Two labels keep
+         * 2,097,152 buckets; 11 get 262,144, 90 get 65,536.
+         */
+        public static int naiveBayesBuckets(int buckets, int numLabels) {
+            if ((long) buckets * numLabels <= NAIVE_BAYES_MAX_CELLS) {
+                return buckets;
+            }
+            int b = Integer.highestOneBit(Math.max(1, NAIVE_BAYES_MAX_CELLS / Math.max(1, numLabels)));
+            return Math.min(buckets, Math.max(NAIVE_BAYES_MIN_BUCKETS, b));
         }
 
         private static NetworkSpec spec(String name, String architecture, int vocabularySize, int embeddingSize,
@@ -314,7 +340,30 @@ public record Recipe(
         }
     }
 
+    /** {@link #task()}: decided from the data. */
+    public static final String AUTO_TASK = "auto";
+    /** {@link #task()}: one label per document. */
+    public static final String SINGLE_LABEL = "single-label";
+    /** {@link #task()}: a set of labels per document. */
+    public static final String MULTI_LABEL = "multi-label";
+
+    /** Whether the recipe is set to multi-label (after {@code auto} was resolved from the data). */
+    public boolean multiLabel() {
+        return MULTI_LABEL.equals(task);
+    }
+
+    /** This recipe with another task. */
+    public Recipe withTask(String newTask) {
+        return new Recipe(name, description, seed, newTask, split, text, vocabulary, embeddings, training,
+                selfTraining, networks);
+    }
+
     public Recipe {
+        task = task == null || task.isBlank() ? AUTO_TASK : task.trim();
+        if (!task.equals(AUTO_TASK) && !task.equals(SINGLE_LABEL) && !task.equals(MULTI_LABEL)) {
+            throw new TextclsException("task (--task) must be " + AUTO_TASK + ", " + SINGLE_LABEL + " or "
+                    + MULTI_LABEL + ", got '" + task + "'");
+        }
         if (split == null || text == null || vocabulary == null || embeddings == null || training == null) {
             throw new TextclsException("a recipe needs split, text, vocabulary, embeddings and training sections");
         }
@@ -341,7 +390,7 @@ public record Recipe(
 
     /** The network spec of one of the networks, for a vocabulary and label count. */
     public NetworkSpec networkSpec(Network network, int vocabularySize, int numLabels) {
-        return network.spec(vocabularySize, numLabels, network.embeddingWidth(embeddings));
+        return network.spec(vocabularySize, numLabels, network.embeddingWidth(embeddings)).withMultiLabel(multiLabel());
     }
 
     /**
@@ -364,12 +413,12 @@ public record Recipe(
         Training t = new Training(selfTraining.epochs(), training.patience(), training.batchSize(),
                 training.learningRate(), training.schedule(), training.weightDecay(), training.clip(),
                 training.timeLimitMinutes());
-        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, t, selfTraining, networks);
+        return new Recipe(name, description, seed, task, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 
     /** This recipe with only one of its networks (what one network's training depends on). */
     public Recipe only(Network network) {
-        return new Recipe(name, description, seed, split, text, vocabulary, embeddings, training, selfTraining,
+        return new Recipe(name, description, seed, task, split, text, vocabulary, embeddings, training, selfTraining,
                 List.of(network));
     }
 
@@ -382,6 +431,6 @@ public record Recipe(
         Training t = new Training(training.schedule() == Optimization.Schedule.CONSTANT ? 1 : training.epochs(), 1,
                 training.batchSize(), training.learningRate(), training.schedule(), training.weightDecay(),
                 training.clip(), 0);
-        return new Recipe("", "", seed, split, text, vocabulary, embeddings, t, selfTraining, networks);
+        return new Recipe("", "", seed, task, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 }

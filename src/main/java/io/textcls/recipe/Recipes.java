@@ -73,7 +73,7 @@ public final class Recipes {
         Recipe.Text t = recipe.text();
         Recipe.Text text = new Recipe.Text(t.tokenizer(), t.lowercase(), t.stripHtml(), t.maxRunChars(),
                 b.text().maxLength(), b.text().truncation());
-        return new Recipe(b.name(), b.description(), recipe.seed(), recipe.split(), text, b.vocabulary(),
+        return new Recipe(b.name(), b.description(), recipe.seed(), recipe.task(), recipe.split(), text, b.vocabulary(),
                 b.embeddings(), b.training(), b.selfTraining(), b.networks());
     }
 

@@ -148,6 +148,10 @@ public final class BatchScorer {
         o.check();
         List<String> labels = classifier.labels().names();
         o.check(labels);
+        if (classifier.multiLabel() && o.threshold() != null) {
+            throw new TextclsException("--threshold is for two-label classifiers; " + model + " is multi-label: its "
+                    + "per-label thresholds, fitted in training, decide the labels column");
+        }
         Path out = o.output();
         // With the temperature used (none with --raw-probabilities): a resume writes the same probabilities.
         String fingerprint = fingerprint(model, o) + classifier.temperature().map(t -> "/T=" + t.temperature())
@@ -162,7 +166,7 @@ public final class BatchScorer {
         });
         ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
         try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin);
-             Outputs outputs = Outputs.open(out, PredictionWriter.create(o.format(), labels, o.topK()), journal);
+             Outputs outputs = Outputs.open(out, PredictionWriter.create(o.format(), labels, o.topK(), classifier.multiLabel()), journal);
              Progress progress = Progress.start("score", -1, "docs")) {
             for (long skip = 0; skip < tally.consumed && source.hasNext(); skip++) {
                 source.next();

@@ -209,6 +209,11 @@ final class Api extends Handler.Abstract {
             ObjectNode o = preds.addObject();
             o.put("label", req.threshold() == null ? p.label()
                     : labels.get(probs[1] >= req.threshold() ? 1 : 0));
+            if (p.multiLabel()) {
+                // The predicted label set (every label at or above its threshold); "label" is the most probable.
+                ArrayNode set = o.putArray("labels");
+                p.predictedLabels().forEach(set::add);
+            }
             ObjectNode pr = o.putObject("probabilities");
             for (int k = 0; k < labels.size(); k++) {
                 pr.put(labels.get(k), probs[k]);

@@ -54,6 +54,14 @@ final class ServedModel {
     private static byte[] info(TextClassifier c, Path bundle, String sha256, Instant loadedAt) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.putPOJO("labels", c.labels().names());
+        n.put("task", c.multiLabel() ? "multi-label" : "single-label");
+        c.decision().ifPresent(d -> {
+            ObjectNode t = n.putObject("thresholds");
+            for (int k = 0; k < d.labels().size(); k++) {
+                t.put(d.labels().get(k), d.threshold(k));
+            }
+            n.put("at_least_one", d.atLeastOne());
+        });
         n.put("bundle", bundle == null ? null : bundle.toString());
         n.put("sha256", sha256);
         n.put("loaded_at", loadedAt.toString());

@@ -224,6 +224,10 @@ public final class SparkScorer {
                     + "reproduce its training-time predictions: largest difference %.2e); check it with textcls "
                     + "inspect", o.model(), diff));
         }
+        if (c.multiLabel()) {
+            throw new TextclsException(o.model() + " is a multi-label classifier: the Spark job does not write label "
+                    + "sets yet; score it with 'textcls score', which writes a labels column");
+        }
         List<String> labels = c.labels().names();
         if (o.threshold() != null && labels.size() != 2) {
             throw new TextclsException("--threshold needs a two-label classifier; this one has " + labels.size()

@@ -30,6 +30,8 @@ final class Checkpoint {
      *
      * @param recipe the result-defining part of the recipe, with only this network ({@link Recipe#resultDefining})
      * @param dataFingerprint fingerprint of the training and validation documents
+     * @param bestAccuracy the best epoch's model-selection figure ({@link EvaluationReport#score()}: accuracy, or
+     *     micro-F1 for a multi-label network)
      * @param stopReason set once training has stopped (the bundle may still be unwritten)
      */
     record State(Recipe recipe, String dataFingerprint, List<EpochStats> history, int bestEpoch,
@@ -44,7 +46,7 @@ final class Checkpoint {
         State afterEpoch(List<EpochStats> allEpochs, int newBest, EvaluationReport val, double elapsed) {
             boolean better = newBest > 0;
             return new State(recipe, dataFingerprint, List.copyOf(allEpochs), better ? newBest : bestEpoch,
-                    better ? val.accuracy() : bestAccuracy, better ? val.logLoss() : bestLoss,
+                    better ? val.score() : bestAccuracy, better ? val.logLoss() : bestLoss,
                     better ? val : bestReport, elapsed, null, lastFile, bestFile);
         }
     }

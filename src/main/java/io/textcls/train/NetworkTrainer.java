@@ -4,6 +4,7 @@ import io.textcls.TextclsException;
 import io.textcls.encode.Bucketing;
 import io.textcls.encode.SequenceBatches;
 import io.textcls.metrics.EvaluationReport;
+import io.textcls.metrics.MultiLabelThresholds;
 import io.textcls.model.Architectures;
 import io.textcls.model.InferenceEngine;
 import io.textcls.model.NetworkSpec;
@@ -85,7 +86,7 @@ final class NetworkTrainer {
     void checkData(Checkpoint.State prior, TrainingData data) {
         if (prior != null && !prior.dataFingerprint().equals(data.fingerprint())) {
             throw new TextclsException("the checkpoint in " + ckpt.dir() + " was made on different data (files "
-                    + "under " + data.corpus().root() + " changed since); delete the folder to start again");
+                    + "of " + data.source() + " changed since); delete the folder to start again");
         }
     }
 
@@ -120,7 +121,9 @@ final class NetworkTrainer {
         }
         List<int[]> trainInputs = Architectures.inputIds(spec, data.trainSequences());
         if (prior == null) {
-            int kept = Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabels());
+            int kept = data.multiLabel()
+                    ? Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabelSets())
+                    : Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabels());
             if (kept > 0) {
                 listener.info(String.format("naive-Bayes ratios: %,d features in at least 2 training documents", kept));
             }
@@ -149,20 +152,22 @@ final class NetworkTrainer {
                 ckpt.commit(state);
                 break;
             }
-            EpochStats stats = runEpoch(net, epoch, recipe, network, trainInputs, data.trainLabels(), lengths,
-                    data.labels().size());
+            EpochStats stats = runEpoch(net, epoch, recipe, network, trainInputs, data.trainLabels(),
+                    data.multiLabel() ? data.trainLabelSets() : null, lengths, data.labels().size());
             // The same inference engine classifiers score with, so validation and serving agree.
             float[][] probs = InferenceEngine.of(spec, net).probabilities(data.validationSequences(), INFERENCE_BATCH);
-            EvaluationReport val = EvaluationReport.of(data.labels().names(), data.validationLabels(), probs);
-            stats = new EpochStats(epoch, stats.trainLoss(), val.logLoss(), val.accuracy(), stats.seconds(),
+            EvaluationReport val = validationReport(data, probs);
+            // Model selection's figure: accuracy, or for multi-label the micro-F1 with thresholds fitted on
+            // the same documents (what the classifier's decisions will be made with).
+            stats = new EpochStats(epoch, stats.trainLoss(), val.logLoss(), val.score(), stats.seconds(),
                     stats.docsPerSecond(), stats.tokensPerSecond());
             history.add(stats);
-            boolean better = val.accuracy() > state.bestAccuracy()
-                    || (val.accuracy() == state.bestAccuracy() && val.logLoss() < state.bestLoss());
-            listener.info(String.format("epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f%s "
+            boolean better = val.score() > state.bestAccuracy()
+                    || (val.score() == state.bestAccuracy() && val.logLoss() < state.bestLoss());
+            listener.info(String.format("epoch %d: train loss %.4f, validation loss %.4f, %s %.4f%s "
                             + "(%.0f s, %.1f docs/s, %,.0f tokens/s)", epoch, stats.trainLoss(), val.logLoss(),
-                    val.accuracy(), better ? " (best)" : "", stats.seconds(), stats.docsPerSecond(),
-                    stats.tokensPerSecond()));
+                    val.multiLabel() ? "micro-F1" : "accuracy", val.score(), better ? " (best)" : "", stats.seconds(),
+                    stats.docsPerSecond(), stats.tokensPerSecond()));
             elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
             state = state.afterEpoch(history, better ? epoch : -1, val, elapsed);
             if (epoch - state.bestEpoch() >= t.patience()) {
@@ -176,9 +181,9 @@ final class NetworkTrainer {
         double trainSeconds = history.stream().mapToDouble(EpochStats::seconds).sum();
         double docsPerSecond = trainSeconds == 0 ? 0
                 : history.size() * (double) data.trainSequences().size() / trainSeconds;
-        listener.info(String.format("done: best epoch %d (validation accuracy %.4f), stopped: %s; %.1f min, %.1f "
-                + "training docs/s", state.bestEpoch(), state.bestAccuracy(), state.stopReason(), seconds / 60,
-                docsPerSecond));
+        listener.info(String.format("done: best epoch %d (validation %s %.4f), stopped: %s; %.1f min, %.1f "
+                + "training docs/s", state.bestEpoch(), data.multiLabel() ? "micro-F1" : "accuracy",
+                state.bestAccuracy(), state.stopReason(), seconds / 60, docsPerSecond));
         return new Result(network.name(), spec, Architectures.weights(best), state.bestEpoch(), state.stopReason(),
                 List.copyOf(history), state.bestReport(), seconds, docsPerSecond);
     }
@@ -188,27 +193,47 @@ final class NetworkTrainer {
     }
 
     /**
+     * The validation scores of probabilities: single-label, or multi-label with per-label
+     * thresholds fitted on these documents.
+     */
+    static EvaluationReport validationReport(TrainingData data, float[][] probs) {
+        List<String> names = data.labels().names();
+        if (!data.multiLabel()) {
+            return EvaluationReport.of(names, data.validationLabels(), probs);
+        }
+        float[] t = MultiLabelThresholds.fit(data.validationLabelSets(), probs, names.size(),
+                MultiLabelFitting.MIN_POSITIVES);
+        return EvaluationReport.ofMultiLabel(names, data.validationLabelSets(), probs,
+                MultiLabelThresholds.decideAll(probs, t, false), t);
+    }
+
+    /**
      * One pass over the training documents in length-bucketed batches, seeded from (seed, epoch),
      * with batches built on a second thread. Validation fields of the result are NaN.
      */
     static EpochStats runEpoch(MultiLayerNetwork net, int epoch, Recipe recipe, Recipe.Network network,
-                               List<int[]> seqs, int[] labels, int[] lengths, int numLabels) {
+                               List<int[]> seqs, int[] labels, int[][] labelSets, int[] lengths, int numLabels) {
         int batchSize = recipe.training().batchSize();
         Nd4j.getRandom().setSeed(recipe.seed() * 1_000_003L + epoch);
         Random rng = new Random(recipe.seed() * 31 + epoch);
         int[] order = Bucketing.flatten(Bucketing.trainingBatches(lengths, batchSize, rng));
         List<int[]> orderedSeqs = new ArrayList<>(order.length);
         int[] orderedLabels = new int[order.length];
+        int[][] orderedSets = labelSets == null ? null : new int[order.length][];
         long tokens = 0;
         for (int i = 0; i < order.length; i++) {
             orderedSeqs.add(seqs.get(order[i]));
             orderedLabels[i] = labels[order[i]];
+            if (orderedSets != null) {
+                orderedSets[i] = labelSets[order[i]];
+            }
             tokens += lengths[order[i]];
         }
+        boolean pools = Architectures.pools(network.architecture());
         // Batches are built on a second thread while the network trains on the current one.
-        FailureRecordingIterator source = new FailureRecordingIterator(
-                SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, batchSize,
-                        Architectures.pools(network.architecture())));
+        FailureRecordingIterator source = new FailureRecordingIterator(orderedSets == null
+                ? SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, batchSize, pools)
+                : SequenceBatches.multiLabelIterator(orderedSeqs, orderedSets, numLabels, batchSize, pools));
         DataSetIterator it = new AsyncDataSetIterator(source, 4, true);
         long t0 = System.nanoTime();
         double lossSum = 0;

@@ -11,6 +11,8 @@ import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
+import io.textcls.corpus.TableColumns;
+import io.textcls.corpus.TableCorpus;
 import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.embed.WordVectors;
@@ -74,8 +76,12 @@ public final class Trainer {
      * @param parallel most networks trained at once (each on its own thread); {@link #AUTO}: as
      *     many as there are cores, or one at a time on all cores, whichever a short measurement finds faster
      * @param listener where progress lines go
+     * @param columns which columns of a table corpus hold what (folder trees ignore them)
+     * @param skipBadRows skip a table's bad rows (listed in {@code <bundle>.skipped.csv}) instead of
+     *     failing on the first
      */
-    public record Options(boolean resume, int threads, int parallel, Listener listener) {
+    public record Options(boolean resume, int threads, int parallel, Listener listener, TableColumns columns,
+                          boolean skipBadRows) {
         /** {@code parallel}: decided by measurement. */
         public static final int AUTO = 0;
 
@@ -85,6 +91,11 @@ public final class Trainer {
                         + " and " + parallel);
             }
             listener = listener == null ? line -> { } : listener;
+            columns = columns == null ? TableColumns.defaults() : columns;
+        }
+
+        public Options(boolean resume, int threads, int parallel, Listener listener) {
+            this(resume, threads, parallel, listener, null, false);
         }
 
         /** No resume, two reading threads, one network per core, no progress lines. */
@@ -94,18 +105,27 @@ public final class Trainer {
         }
 
         public Options withListener(Listener l) {
-            return new Options(resume, threads, parallel, l);
+            return new Options(resume, threads, parallel, l, columns, skipBadRows);
         }
 
         public Options withResume(boolean r) {
-            return new Options(r, threads, parallel, listener);
+            return new Options(r, threads, parallel, listener, columns, skipBadRows);
+        }
+
+        /** How a table corpus is read: its columns, and whether bad rows are skipped. */
+        public Options withTable(TableColumns c, boolean skip) {
+            return new Options(resume, threads, parallel, listener, c, skip);
         }
     }
 
     private Trainer() {
     }
 
-    /** Trains {@code recipe} on {@code corpus} ({@code <corpus>/<label>/*.txt}), saves the bundle and returns it. */
+    /**
+     * Trains {@code recipe} on {@code corpus} ({@code <corpus>/<label>/*.txt}, or a CSV, TSV or
+     * JSONL table with {@code text} and {@code label} or {@code labels} columns), saves the bundle
+     * and returns it.
+     */
     public static TextClassifier train(Recipe recipe, Path corpus, Path bundle) throws IOException {
         return run(recipe, corpus, bundle, Options.defaults()).classifier();
     }
@@ -145,7 +165,33 @@ public final class Trainer {
                 && teacherPriors.stream().allMatch(p -> p == null)) {
             listener.info("no checkpoint in " + ckptRoot + ": starting a new run");
         }
-        TrainingData data = TrainingData.prepare(corpus, resolved, options.threads(), listener);
+        TrainingData data = TrainingData.prepare(corpus, resolved,
+                new TrainingData.Reading(options.columns(), options.skipBadRows()), options.threads(), listener);
+        if (!data.skippedRows().isEmpty()) {
+            Path list = skippedRowsFile(bundle);
+            TableCorpus.writeSkipped(list, data.skippedRows());
+            listener.info(String.format("%,d skipped rows are listed in %s", data.skippedRows().size(), list));
+        }
+        if (data.multiLabel() != resolved.multiLabel()) {
+            // task auto, decided by the data: the bundle's recipe says which, and checkpoints are checked against it.
+            resolved = resolved.withTask(data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL);
+            trained = unlabeled == null ? resolved : resolved.student();
+            listener.info("task: " + resolved.task() + " (decided by the data; --task sets it)");
+            trainers.clear();
+            for (int i = 0; i < networks.size(); i++) {
+                NetworkTrainer nt = new NetworkTrainer(trained, networks.get(i), ckptRoot.resolve(networks.get(i).name()),
+                        listener);
+                trainers.add(nt);
+                priors.set(i, nt.startState(options.resume()));
+            }
+        } else if (Recipe.AUTO_TASK.equals(resolved.task())) {
+            resolved = resolved.withTask(Recipe.SINGLE_LABEL);
+            trained = unlabeled == null ? resolved : resolved.student();
+        }
+        if (data.multiLabel() && unlabeled != null) {
+            throw new TextclsException("self-training (selfTraining.unlabeled " + unlabeled + ") is for single-label "
+                    + "data; " + corpus + " is multi-label: pass --unlabeled none");
+        }
         for (int i = 0; i < teachers.size(); i++) {
             teachers.get(i).checkData(teacherPriors.get(i), data);
         }
@@ -176,6 +222,9 @@ public final class Trainer {
         }
         List<NetworkTrainer.Result> results = trainAll(trainers, data, priors, vectors, parallel, listener);
 
+        if (data.multiLabel()) {
+            return finishMultiLabel(data, trained, results, bundle, ckptRoot, start, listener);
+        }
         TextClassifier classifier = new TextClassifier(contents(data, trained, results));
         // Each network scores the validation split once: the equal mean and the weights are both made from these.
         float[][][] memberProbs = classifier.memberProbabilities(validationDocuments(data));
@@ -211,6 +260,72 @@ public final class Trainer {
                 data.report());
     }
 
+    /** Where the rows a table's reading skipped are listed: {@code <bundle>.skipped.csv}. */
+    public static Path skippedRowsFile(Path bundle) {
+        return bundle.resolveSibling(bundle.getFileName() + ".skipped.csv");
+    }
+
+    /**
+     * A multi-label classifier's last steps: the networks' weights, per-label thresholds and
+     * at-least-one rule fitted on the validation split ({@link MultiLabelFitting}, figures
+     * cross-fitted), no temperature (each label's probability is its own sigmoid's), the card, the
+     * bundle.
+     */
+    private static TrainingResult finishMultiLabel(TrainingData data, Recipe trained, List<NetworkTrainer.Result> results,
+                                                   Path bundle, Path ckptRoot, long start, Listener listener)
+            throws IOException {
+        TextClassifier networks = new TextClassifier(contents(data, trained, results));
+        float[][][] memberProbs = networks.memberProbabilities(validationDocuments(data));
+        List<String> names = networks.members().stream().map(ModelBundle.Member::name).toList();
+        MultiLabelFitting.Result fit = MultiLabelFitting.fit(names, data.labels().names(),
+                data.validation().stream().map(TokenizedDocument::id).toList(), data.validationLabelSets(), memberProbs,
+                "validation split: " + data.splitDescription());
+        TextClassifier classifier = networks.withWeights(fit.weights()).withDecision(fit.decision());
+        EvaluationReport validation = fit.crossFitted();
+        listener.info(String.format("multi-label decision fitted on the validation split%s: per-label thresholds "
+                        + "(%d labels with at least %d documents each, a shared one for the rest), %s; validation "
+                        + "micro-F1 %.4f, macro-F1 %.4f, measured on documents they were not fitted on (%d-fold "
+                        + "cross-fitting; %.4f on the documents they were fitted on)",
+                fit.weights() == null ? "" : " with ensemble weights " + fit.weights(),
+                countAtLeast(data.validationLabelSets(), data.labels().size(), MultiLabelFitting.MIN_POSITIVES),
+                MultiLabelFitting.MIN_POSITIVES, fit.decision().atLeastOne() ? "at least one label per document"
+                        : "no label when none reaches its threshold", validation.microF1(), validation.macroF1(),
+                EnsembleWeights.FOLDS, fit.fitted().microF1()));
+        ObjectNode mixing = Json.MAPPER.createObjectNode();
+        if (fit.weights() != null) {
+            ObjectNode w = mixing.putObject("weights");
+            for (int k = 0; k < names.size(); k++) {
+                w.put(names.get(k), fit.weights().weight(k));
+            }
+        }
+        mixing.put("folds", EnsembleWeights.FOLDS);
+        mixing.put("atLeastOne", fit.decision().atLeastOne());
+        mixing.put("crossFittedMicroF1", validation.microF1());
+        mixing.put("crossFittedMacroF1", validation.macroF1());
+        mixing.put("fittedMicroF1", fit.fitted().microF1());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ModelCard card = card(trained, data, results, validation, selfTest(classifier, data), seconds, null, mixing);
+        TextClassifier saved = classifier.withCard(card);
+        saved.save(bundle);
+        Checkpoint.deleteTree(ckptRoot);
+        seconds = (System.nanoTime() - start) / 1e9;
+        listener.info(String.format("saved %s: %d network(s), multi-label over %d labels, validation micro-F1 %.4f, "
+                + "macro-F1 %.4f; %.1f min in all", bundle, results.size(), data.labels().size(), validation.microF1(),
+                validation.macroF1(), seconds / 60));
+        return new TrainingResult(bundle, saved, results.stream().map(Trainer::summary).toList(), validation, seconds,
+                data.report());
+    }
+
+    private static int countAtLeast(int[][] sets, int numLabels, int min) {
+        int[] n = new int[numLabels];
+        for (int[] s : sets) {
+            for (int l : s) {
+                n[l]++;
+            }
+        }
+        return (int) java.util.Arrays.stream(n).filter(c -> c >= min).count();
+    }
+
     /**
      * One training pass of a new network (the recipe's first) over {@code seqs}, as {@code train}
      * runs it, its schedule spanning the recipe's epochs: for benchmarks. Validation fields of the
@@ -229,7 +344,19 @@ public final class Trainer {
         MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
-        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, lengths, numLabels);
+        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, null, lengths, numLabels);
+    }
+
+    /** As above, for multi-label documents ({@code labelSets}: each document's labels). */
+    static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[][] labelSets,
+                                int vocabularySize, int numLabels) {
+        long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
+        NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
+        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
+        List<int[]> inputs = Architectures.inputIds(spec, seqs);
+        int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
+        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, new int[seqs.size()], labelSets, lengths,
+                numLabels);
     }
 
     /**
@@ -248,17 +375,20 @@ public final class Trainer {
         int sample = Math.min(data.trainSequences().size(), 3 * recipe.training().batchSize());
         List<int[]> seqs = data.trainSequences().subList(0, sample);
         int[] labels = java.util.Arrays.copyOf(data.trainLabels(), sample);
+        int[][] sets = data.multiLabel() ? java.util.Arrays.copyOf(data.trainLabelSets(), sample) : null;
         int vocab = data.vocabulary().size(), k = data.labels().size();
+        java.util.function.Function<Recipe.Network, EpochStats> time = net -> sets == null
+                ? timeEpoch(recipe, net, seqs, labels, vocab, k) : timeEpoch(recipe, net, seqs, sets, vocab, k);
         int before = RecurrentKernels.threads();
         try {
             RecurrentKernels.setThreadsUnlessFixed(1);
             for (Recipe.Network net : nets) {
-                timeEpoch(recipe, net, seqs, labels, vocab, k); // warm-up: compile the kernels
+                time.apply(net); // warm-up: compile the kernels
             }
             RecurrentKernels.setThreadsUnlessFixed(cores);
             double alone = 0;
             for (Recipe.Network net : nets) {
-                alone += timeEpoch(recipe, net, seqs, labels, vocab, k).seconds();
+                alone += time.apply(net).seconds();
             }
             int together = Math.min(n, cores);
             RecurrentKernels.setThreadsUnlessFixed(Math.max(1, cores / together));
@@ -267,7 +397,7 @@ public final class Trainer {
             try {
                 List<Future<EpochStats>> fs = new ArrayList<>();
                 for (Recipe.Network net : nets) {
-                    fs.add(pool.submit(() -> timeEpoch(recipe, net, seqs, labels, vocab, k)));
+                    fs.add(pool.submit(() -> time.apply(net)));
                 }
                 for (Future<EpochStats> f : fs) {
                     side = Math.max(side, f.get().seconds());
@@ -400,7 +530,10 @@ public final class Trainer {
         List<ModelBundle.Member> members = results.stream()
                 .map(r -> new ModelBundle.Member(r.name(), r.spec(), r.weights())).toList();
         ModelBundle.PipelineEntry pipeline = new ModelBundle.PipelineEntry(data.textSettings(), data.sequenceSettings());
-        return new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, recipe, null, members);
+        ModelBundle.Contents c = new ModelBundle.Contents(data.labels(), data.vocabulary(), pipeline, recipe, null,
+                members, null, null, data.multiLabel()
+                        ? io.textcls.classifier.MultiLabelDecision.constant(data.labels().names(), 0.5f, false) : null);
+        return c;
     }
 
     private static String perLabel(TrainingData data, int[] counts) {
@@ -464,14 +597,9 @@ public final class Trainer {
     private static List<ModelCard.SelfTestCase> selfTest(TextClassifier classifier, TrainingData data)
             throws IOException {
         List<String> texts = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (TokenizedDocument d : data.validation()) {
-            if (ids.size() == SELF_TEST_DOCS) {
-                break;
-            }
-            TextFiles.Content c = TextFiles.read(data.validationRoot().resolve(d.id()), TextFiles.DEFAULT_MAX_BYTES);
-            texts.add(c.text().length() > SELF_TEST_MAX_CHARS ? c.text().substring(0, SELF_TEST_MAX_CHARS) : c.text());
-            ids.add(d.id());
+        List<String> ids = data.validation().stream().limit(SELF_TEST_DOCS).map(TokenizedDocument::id).toList();
+        for (String text : data.validationTexts(ids).values()) {
+            texts.add(text.length() > SELF_TEST_MAX_CHARS ? text.substring(0, SELF_TEST_MAX_CHARS) : text);
         }
         List<Prediction> preds = classifier.classifyAll(texts);
         List<ModelCard.SelfTestCase> cases = new ArrayList<>();
@@ -531,9 +659,13 @@ public final class Trainer {
                                   EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds,
                                   ObjectNode selfTraining, ObjectNode mixing) {
         ObjectNode corpus = Json.MAPPER.createObjectNode();
-        corpus.put("root", data.corpus().root().toAbsolutePath().normalize().toString());
+        corpus.put("root", data.source().toAbsolutePath().normalize().toString());
         corpus.put("fingerprint", data.loaded().stats().fingerprint());
-        corpus.putPOJO("labels", data.corpus().labels());
+        corpus.put("task", data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL);
+        corpus.putPOJO("labels", data.labels().names());
+        if (!data.skippedRows().isEmpty()) {
+            corpus.put("skippedRows", data.skippedRows().size());
+        }
         corpus.putPOJO("documentsPerLabel", data.report().perLabel());
         corpus.put("trainingDocuments", data.train().size());
         corpus.put("validationDocuments", data.validation().size());

@@ -1,6 +1,7 @@
 package io.textcls.tune;
 
 import io.textcls.TextclsException;
+import io.textcls.corpus.TableColumns;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import io.textcls.train.Trainer;
@@ -68,9 +69,18 @@ public final class Tuner {
             "log_loss", "macro_f1", "best_epoch", "epochs", "minutes", "stop");
 
     private final Consumer<String> log;
+    private final TableColumns columns;
+    private final boolean skipBadRows;
 
     public Tuner(Consumer<String> log) {
+        this(log, TableColumns.defaults(), false);
+    }
+
+    /** A tuner whose trials read a table corpus with these columns (folder trees ignore them). */
+    public Tuner(Consumer<String> log, TableColumns columns, boolean skipBadRows) {
         this.log = log;
+        this.columns = columns;
+        this.skipBadRows = skipBadRows;
     }
 
     /** The trials a search will run, in order: the full grid, or that many random draws from it. */
@@ -181,7 +191,7 @@ public final class Tuner {
                 if (line.contains("epoch ") && line.contains(": train loss")) {
                     log.accept("  " + line);
                 }
-            });
+            }).withTable(columns, skipBadRows);
             double[] acc = new double[repeats];
             double logLoss = 0;
             double macroF1 = 0;
@@ -191,12 +201,13 @@ public final class Tuner {
                 Path bundle = workDir.resolve("trial-" + (i + 1) + (repeats > 1 ? "-" + (k + 1) : "") + ".zip");
                 r = Trainer.run(run, data, bundle, options);
                 Files.deleteIfExists(bundle);
-                acc[k] = r.validation().accuracy();
+                acc[k] = r.validation().score(); // accuracy; micro-F1 for multi-label
                 if (repeats > 1) {
                     List<String> members = r.networks().size() < 2 ? List.of() : r.networks().stream()
-                            .map(n -> String.format("%s %.4f", n.name(), n.validation().accuracy())).toList();
-                    log.accept(String.format("  split %d/%d (seed %d): validation accuracy %.4f%s", k + 1, repeats,
-                            run.seed(), acc[k], members.isEmpty() ? "" : " (" + String.join(", ", members) + ")"));
+                            .map(n -> String.format("%s %.4f", n.name(), n.validation().score())).toList();
+                    log.accept(String.format("  split %d/%d (seed %d): validation %s %.4f%s", k + 1, repeats,
+                            run.seed(), r.validation().multiLabel() ? "micro-F1" : "accuracy", acc[k],
+                            members.isEmpty() ? "" : " (" + String.join(", ", members) + ")"));
                 }
                 logLoss += r.validation().logLoss() / repeats;
                 macroF1 += r.validation().macroF1() / repeats;

@@ -15,7 +15,7 @@ public record LabelSet(List<String> names) {
         }
         for (String n : names) {
             if (n.isBlank() || n.contains("\n") || n.contains(",")) {
-                throw new TextclsException("label '" + n + "' is blank or holds a comma or newline; rename its folder");
+                throw new TextclsException("label '" + n + "' is blank or holds a comma or newline; rename it (its folder, or its value in the table)");
             }
         }
     }

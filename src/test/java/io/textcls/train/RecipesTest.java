@@ -137,7 +137,7 @@ class RecipesTest {
         }
         int[] lengths = seqs.stream().mapToInt(x -> x.length).toArray();
         RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> assertThrows(RuntimeException.class,
-                () -> NetworkTrainer.runEpoch(net, 1, cfg, cfg.networks().get(0), seqs, labels, lengths, 2)));
+                () -> NetworkTrainer.runEpoch(net, 1, cfg, cfg.networks().get(0), seqs, labels, null, lengths, 2)));
         assertTrue(e.getMessage().contains("building a training batch failed"), e.getMessage());
     }
 
