@@ -39,7 +39,7 @@ class LayeringTest {
             Map.entry("embed", Set.of("corpus", "text", "util")),
             Map.entry("train", Set.of("embed", "classifier", "recipe", "model", "encode", "vocab", "text", "corpus",
                     "metrics", "util")),
-            Map.entry("tune", Set.of("train", "recipe", "metrics", "util")),
+            Map.entry("tune", Set.of("train", "recipe", "corpus", "metrics", "util")),
             Map.entry("report", Set.of("eval", "classifier", "recipe", "metrics", "util")),
             Map.entry("serve", Set.of("classifier", "util")),
             Map.entry("cli", Set.of("report", "serve", "tune", "embed", "train", "eval", "score", "classifier", "recipe", "model", "encode",

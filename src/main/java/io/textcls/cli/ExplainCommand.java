@@ -139,6 +139,9 @@ public final class ExplainCommand implements Callable<Integer> {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", name);
         n.put("label", e.prediction().label());
+        if (e.prediction().multiLabel()) {
+            n.putPOJO("labels", e.prediction().predictedLabels());
+        }
         n.putPOJO("probabilities", e.prediction().probabilities());
         n.put("window", e.window());
         ArrayNode tokens = n.putArray("tokens");
@@ -160,7 +163,9 @@ public final class ExplainCommand implements Callable<Integer> {
     static String text(Explanation e, String name, int k, boolean colours, int top) {
         List<String> labels = e.prediction().labels();
         StringBuilder sb = new StringBuilder();
-        sb.append(name).append(": predicted ").append(e.prediction().label()).append(" (");
+        sb.append(name).append(": predicted ").append(e.prediction().multiLabel()
+                ? "labels " + e.prediction().predictedLabels() + ", each label's own probability"
+                : e.prediction().label()).append(" (");
         for (int j = 0; j < labels.size(); j++) {
             sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", labels.get(j),
                     e.prediction().probability(j)));

@@ -70,8 +70,10 @@ public final class InspectCommand implements Callable<Integer> {
             JsonNode res = card.result();
             if (res != null && res.has("networks")) {
                 for (JsonNode n : res.path("networks")) {
-                    out.printf("training:   %s: validation accuracy %.4f, best epoch %d of %d, stopped: %s; %.1f min, "
-                                    + "%.1f docs/s%n", n.path("name").asText(), n.path("validationAccuracy").asDouble(),
+                    boolean multi = n.has("validationMicroF1");
+                    out.printf("training:   %s: validation %s %.4f, best epoch %d of %d, stopped: %s; %.1f min, "
+                                    + "%.1f docs/s%n", n.path("name").asText(), multi ? "micro-F1" : "accuracy",
+                            n.path(multi ? "validationMicroF1" : "validationAccuracy").asDouble(),
                             n.path("bestEpoch").asInt(), n.path("history").size(), n.path("stopReason").asText(),
                             n.path("seconds").asDouble() / 60, n.path("trainDocsPerSecond").asDouble());
                 }

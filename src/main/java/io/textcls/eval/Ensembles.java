@@ -59,6 +59,11 @@ public final class Ensembles {
             Path f = memberFiles.get(i);
             String sameHow = ": every member must be trained with the same --data, --seed, --validation-fraction, "
                     + "--vocab-size, --min-count, --max-length and --truncate (only the network may differ)";
+            if (c.multiLabel()) {
+                throw new TextclsException(f + " is a multi-label classifier: ensemble combines single-label bundles "
+                        + "only; train the networks together in one recipe instead (its thresholds and weights are "
+                        + "fitted on the validation split)");
+            }
             if (!c.labels().names().equals(first.labels().names())) {
                 throw new TextclsException(f + " has labels " + c.labels().names() + " but " + firstFile + " has "
                         + first.labels().names() + sameHow);

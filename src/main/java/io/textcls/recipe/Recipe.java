@@ -28,8 +28,9 @@ public record Recipe(
         @Doc(value = "Seeds the split, the weights, shuffling and dropout.", flag = "seed") long seed,
         @Doc(value = "single-label (one label per document: one softmax), multi-label (a set of labels per "
                 + "document, possibly empty: one sigmoid per label, with per-label thresholds fitted on the "
-                + "validation split) or auto (multi-label when the data has a document with several labels or "
-                + "none, or one 0/1 column per label).", flag = "task") String task,
+                + "validation split) or auto (multi-label when a table has a row with several labels, a JSONL "
+                + "array of labels or one 0/1 column per label; its rows may then have no label).", flag = "task")
+        String task,
         Split split,
         Text text,
         Vocabulary vocabulary,
@@ -216,8 +217,57 @@ public record Recipe(
             @Doc(value = "Weight decay coefficient.", flag = "weight-decay") double weightDecay,
             @Doc(value = "Per-layer gradient L2 norm limit (0 = none).", flag = "clip") double clip,
             @Doc(value = "Minutes: do not start an epoch expected to end past this (0 = no limit).",
-                    flag = "time-limit") double timeLimitMinutes) {
+                    flag = "time-limit") double timeLimitMinutes,
+            @Doc(value = "Least optimizer steps over the training split: a small split gets more epochs than "
+                    + "training.epochs (and patience as many times more), so the schedule spans at least this many "
+                    + "steps (0 = off; -1 = auto: "
+                    + MULTI_LABEL_MIN_STEPS + " for multi-label data, off for single-label).", flag = "min-steps")
+            Integer minSteps) {
+        /** {@link #minSteps} auto's value for multi-label data (measured on SemEval's tweets: docs/results.md). */
+        public static final int MULTI_LABEL_MIN_STEPS = 1000;
+        /** {@link #minSteps}: decided by the task. */
+        public static final int AUTO_MIN_STEPS = -1;
+
+        /** Without a least number of steps (recipes written before it existed read as 0: off). */
+        public Training(int epochs, int patience, int batchSize, double learningRate, Optimization.Schedule schedule,
+                        double weightDecay, double clip, double timeLimitMinutes) {
+            this(epochs, patience, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes, 0);
+        }
+
+        /**
+         * The epochs to train for {@code stepsPerEpoch} steps each on data of this task: {@link
+         * #epochs}, or more where {@link #minSteps} asks for more steps.
+         */
+        public int epochsFor(long stepsPerEpoch, boolean multiLabel) {
+            int least = minSteps == AUTO_MIN_STEPS ? (multiLabel ? MULTI_LABEL_MIN_STEPS : 0) : minSteps;
+            if (least <= 0 || stepsPerEpoch <= 0) {
+                return epochs;
+            }
+            return (int) Math.max(epochs, Math.min(1000, (least + stepsPerEpoch - 1) / stepsPerEpoch));
+        }
+
+        /** This training with another number of epochs. */
+        public Training withEpochs(int e) {
+            return new Training(e, patience, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes,
+                    minSteps);
+        }
+
+        /**
+         * This training stretched to {@code e} epochs, as {@link #minSteps} stretches it: patience grows
+         * by the same factor, so early stopping waits as many steps as it did.
+         */
+        public Training stretchedTo(int e) {
+            int p = (int) Math.max(patience, Math.ceil((double) patience * e / epochs));
+            return new Training(e, p, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes,
+                    minSteps);
+        }
+
         public Training {
+            minSteps = minSteps == null ? 0 : minSteps;
+            if (minSteps < AUTO_MIN_STEPS) {
+                throw new TextclsException("training.minSteps (--min-steps) must be >= 0, or -1 for auto, got "
+                        + minSteps);
+            }
             if (epochs < 1 || patience < 1 || batchSize < 1) {
                 throw new TextclsException("training.epochs (--epochs), training.patience (--patience) and "
                         + "training.batchSize (--batch-size) must be >= 1, got " + epochs + ", " + patience + " and "
@@ -352,6 +402,19 @@ public record Recipe(
         return MULTI_LABEL.equals(task);
     }
 
+    /**
+     * This recipe without what the data decides when training starts: the task (as {@code auto}),
+     * and where {@code training.minSteps} may stretch them, the epochs and patience. For checking a
+     * checkpoint before the corpus is read.
+     */
+    public Recipe beforeData() {
+        Training t = training.minSteps() == 0 ? training
+                : new Training(1, 1, training.batchSize(), training.learningRate(), training.schedule(),
+                training.weightDecay(), training.clip(), training.timeLimitMinutes(), training.minSteps());
+        return new Recipe(name, description, seed, AUTO_TASK, split, text, vocabulary, embeddings, t, selfTraining,
+                networks);
+    }
+
     /** This recipe with another task. */
     public Recipe withTask(String newTask) {
         return new Recipe(name, description, seed, newTask, split, text, vocabulary, embeddings, training,
@@ -410,9 +473,7 @@ public record Recipe(
         if (selfTraining.epochs() == 0 || selfTraining.epochs() == training.epochs()) {
             return this;
         }
-        Training t = new Training(selfTraining.epochs(), training.patience(), training.batchSize(),
-                training.learningRate(), training.schedule(), training.weightDecay(), training.clip(),
-                training.timeLimitMinutes());
+        Training t = training.withEpochs(selfTraining.epochs());
         return new Recipe(name, description, seed, task, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 
@@ -430,7 +491,7 @@ public record Recipe(
     public Recipe resultDefining() {
         Training t = new Training(training.schedule() == Optimization.Schedule.CONSTANT ? 1 : training.epochs(), 1,
                 training.batchSize(), training.learningRate(), training.schedule(), training.weightDecay(),
-                training.clip(), 0);
+                training.clip(), 0, training.minSteps());
         return new Recipe("", "", seed, task, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 }

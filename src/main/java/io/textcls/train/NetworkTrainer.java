@@ -61,10 +61,18 @@ final class NetworkTrainer {
     }
 
     /**
-     * The checkpoint to resume from, or null for a new run; checked against the recipe before the
-     * corpus is read.
+     * The checkpoint to resume from, or null for a new run; checked against the recipe.
      */
     Checkpoint.State startState(boolean resume) {
+        return startState(resume, false);
+    }
+
+    /**
+     * As {@link #startState(boolean)}; {@code beforeData}: checked before the corpus is read, when
+     * what the data decides ({@link Recipe#beforeData}: the task, epochs stretched for a small split)
+     * is not known yet, so those fields are left out of the comparison (checked again after).
+     */
+    Checkpoint.State startState(boolean resume, boolean beforeData) {
         Recipe defining = recipe.only(network).resultDefining();
         if (!ckpt.exists()) {
             return null;
@@ -74,7 +82,7 @@ final class NetworkTrainer {
                     + ": add --resume to continue it, or delete that folder to start again");
         }
         Checkpoint.State prior = ckpt.read();
-        if (!defining.equals(prior.recipe())) {
+        if (beforeData ? !defining.beforeData().equals(prior.recipe().beforeData()) : !defining.equals(prior.recipe())) {
             throw new TextclsException("the checkpoint in " + ckpt.dir() + " was made with a different recipe:\n  "
                     + "checkpoint: " + prior.recipe() + "\n  now:        " + defining
                     + "\nrerun with the same recipe and options, or delete the folder to start again");
@@ -230,6 +238,7 @@ final class NetworkTrainer {
             tokens += lengths[order[i]];
         }
         boolean pools = Architectures.pools(network.architecture());
+        boolean rescore = labelSets != null && Architectures.NGRAM_NB_V1.equals(network.architecture());
         // Batches are built on a second thread while the network trains on the current one.
         FailureRecordingIterator source = new FailureRecordingIterator(orderedSets == null
                 ? SequenceBatches.iterator(orderedSeqs, orderedLabels, numLabels, batchSize, pools)
@@ -248,9 +257,12 @@ final class NetworkTrainer {
                 if (masks) {
                     RnnMasks.set(net, ds.getFeaturesMaskArray());
                 }
+                // A multi-label naive-Bayes bag ends in a LossLayer whose sigmoid backward pass overwrites
+                // the scores score() is then computed from: its loss is taken by a forward pass first.
+                double before = rescore ? net.score((org.nd4j.linalg.dataset.DataSet) ds, false) : 0;
                 net.fit(ds);
                 // The data loss: networks of older checkpoints add the weight-decay term to score().
-                lossSum += net.score() - net.calcRegularizationScore(true);
+                lossSum += (rescore ? before : net.score()) - net.calcRegularizationScore(true);
                 steps++;
                 progress.step(ds.numExamples());
                 progress.extra(String.format(" loss %.4f", lossSum / steps));

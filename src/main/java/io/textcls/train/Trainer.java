@@ -11,6 +11,7 @@ import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
+import io.textcls.corpus.LabeledText;
 import io.textcls.corpus.TableColumns;
 import io.textcls.corpus.TableCorpus;
 import io.textcls.corpus.TextFiles;
@@ -130,6 +131,25 @@ public final class Trainer {
         return run(recipe, corpus, bundle, Options.defaults()).classifier();
     }
 
+    /**
+     * Trains on documents held in memory: each with its text and labels (one label each, or label
+     * sets for multi-label data; {@code task} auto tells them apart as it does for tables). They are
+     * written to {@code <bundle>.data.jsonl} while training runs (a table {@link TableCorpus} reads,
+     * which the model card names) and that file is removed afterwards.
+     */
+    public static TrainingResult run(Recipe recipe, List<LabeledText> documents, Path bundle, Options options)
+            throws IOException {
+        Path table = bundle.resolveSibling(bundle.getFileName() + ".data.jsonl");
+        OutputLocations.checkWritable(bundle, "the classifier bundle", "--model");
+        LabeledText.writeJsonl(documents, table);
+        try {
+            TableColumns columns = new TableColumns(TableColumns.TEXT, null, null, "id", null, TableColumns.SEPARATOR);
+            return run(recipe, table, bundle, options.withTable(columns, false));
+        } finally {
+            Files.deleteIfExists(table);
+        }
+    }
+
     /** As {@link #train(Recipe, Path, Path)}, with run options, returning everything the run measured. */
     public static TrainingResult run(Recipe recipe, Path corpus, Path bundle, Options options) throws IOException {
         long start = System.nanoTime();
@@ -153,12 +173,12 @@ public final class Trainer {
         for (Recipe.Network n : networks) {
             NetworkTrainer nt = new NetworkTrainer(trained, n, ckptRoot.resolve(n.name()), listener);
             trainers.add(nt);
-            priors.add(nt.startState(options.resume()));
+            priors.add(nt.startState(options.resume(), true));
             if (unlabeled != null) {
                 NetworkTrainer t = new NetworkTrainer(resolved, n, ckptRoot.resolve(TEACHER).resolve(n.name()),
                         line -> listener.info("teacher " + line));
                 teachers.add(t);
-                teacherPriors.add(t.startState(options.resume()));
+                teacherPriors.add(t.startState(options.resume(), true));
             }
         }
         if (options.resume() && priors.stream().allMatch(p -> p == null)
@@ -172,21 +192,21 @@ public final class Trainer {
             TableCorpus.writeSkipped(list, data.skippedRows());
             listener.info(String.format("%,d skipped rows are listed in %s", data.skippedRows().size(), list));
         }
-        if (data.multiLabel() != resolved.multiLabel()) {
-            // task auto, decided by the data: the bundle's recipe says which, and checkpoints are checked against it.
-            resolved = resolved.withTask(data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL);
-            trained = unlabeled == null ? resolved : resolved.student();
-            listener.info("task: " + resolved.task() + " (decided by the data; --task sets it)");
-            trainers.clear();
-            for (int i = 0; i < networks.size(); i++) {
-                NetworkTrainer nt = new NetworkTrainer(trained, networks.get(i), ckptRoot.resolve(networks.get(i).name()),
-                        listener);
-                trainers.add(nt);
-                priors.set(i, nt.startState(options.resume()));
+        // Decided by the data (the task, the epochs a small split needs): the bundle's recipe says what was chosen,
+        // and checkpoints are checked against it now in full.
+        resolved = adapt(resolved, data, listener);
+        trained = unlabeled == null ? resolved : resolved.student();
+        for (int i = 0; i < networks.size(); i++) {
+            NetworkTrainer nt = new NetworkTrainer(trained, networks.get(i), ckptRoot.resolve(networks.get(i).name()),
+                    listener);
+            trainers.set(i, nt);
+            priors.set(i, nt.startState(options.resume()));
+            if (unlabeled != null) {
+                NetworkTrainer t = new NetworkTrainer(resolved, networks.get(i),
+                        ckptRoot.resolve(TEACHER).resolve(networks.get(i).name()), line -> listener.info("teacher " + line));
+                teachers.set(i, t);
+                teacherPriors.set(i, t.startState(options.resume()));
             }
-        } else if (Recipe.AUTO_TASK.equals(resolved.task())) {
-            resolved = resolved.withTask(Recipe.SINGLE_LABEL);
-            trained = unlabeled == null ? resolved : resolved.student();
         }
         if (data.multiLabel() && unlabeled != null) {
             throw new TextclsException("self-training (selfTraining.unlabeled " + unlabeled + ") is for single-label "
@@ -258,6 +278,37 @@ public final class Trainer {
                 results.size(), validation.accuracy(), seconds / 60));
         return new TrainingResult(bundle, saved, results.stream().map(Trainer::summary).toList(), validation, seconds,
                 data.report());
+    }
+
+    /**
+     * The recipe as the data decides it, each choice said: the task ({@code auto}: multi-label when
+     * the documents carry label sets) and the epochs ({@code training.minSteps}: a small training
+     * split gets enough epochs for the schedule to span that many steps).
+     */
+    static Recipe adapt(Recipe recipe, TrainingData data, Listener listener) {
+        Recipe r = recipe;
+        String task = data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL;
+        if (!task.equals(r.task())) {
+            if (!Recipe.AUTO_TASK.equals(r.task())) {
+                throw new TextclsException("task " + r.task() + " was asked for, but the data is " + task);
+            }
+            r = r.withTask(task);
+            listener.info("task: " + task + " (decided by the data; --task sets it)");
+        }
+        Recipe.Training t = r.training();
+        long stepsPerEpoch = (data.trainSequences().size() + t.batchSize() - 1) / t.batchSize();
+        int epochs = t.epochsFor(stepsPerEpoch, data.multiLabel());
+        if (epochs != t.epochs()) {
+            Recipe.Training stretched = t.stretchedTo(epochs);
+            r = Recipes.with(Recipes.with(r, "training.epochs", String.valueOf(epochs)), "training.patience",
+                    String.valueOf(stretched.patience()));
+            listener.info(String.format("training.minSteps %s: %d epochs instead of %d, patience %d (%,d steps of %d "
+                            + "documents per epoch; %,d in all)", t.minSteps() == Recipe.Training.AUTO_MIN_STEPS
+                            ? "auto (" + Recipe.Training.MULTI_LABEL_MIN_STEPS + " for multi-label data)"
+                            : String.valueOf(t.minSteps()), epochs, t.epochs(), stretched.patience(), stepsPerEpoch,
+                    t.batchSize(), stepsPerEpoch * epochs));
+        }
+        return r;
     }
 
     /** Where the rows a table's reading skipped are listed: {@code <bundle>.skipped.csv}. */
@@ -692,6 +743,9 @@ public final class Trainer {
             n.put("seconds", r.seconds());
             n.put("trainDocsPerSecond", r.trainDocsPerSecond());
             n.put("validationAccuracy", r.validation().accuracy());
+            if (r.validation().multiLabel()) {
+                n.put("validationMicroF1", r.validation().microF1());
+            }
             n.put("validationLogLoss", r.validation().logLoss());
             n.putPOJO("history", r.history());
         }

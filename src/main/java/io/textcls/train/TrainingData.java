@@ -44,9 +44,10 @@ import java.util.Random;
  * there is nothing to learn from them.
  *
  * <p>A table ({@link TableCorpus}: CSV, TSV or JSONL) is read the same way, its rows the
- * documents. A multi-label corpus (rows with several labels or none, or one 0/1 column per label)
- * is split by iterative stratification over whole groups, so that every label with at least two
- * documents is represented on both sides ({@link #holdOutMultiLabel}).
+ * documents. A multi-label corpus (a row with several labels, a JSONL array of labels, or one 0/1
+ * column per label; then a row may have none) is split by iterative stratification over whole
+ * groups, so that every label with at least two documents that need not stay together is
+ * represented on both sides ({@link #holdOutMultiLabel}).
  *
  * @param source the labeled folder tree or table
  * @param table the table, or null for a folder tree
@@ -301,8 +302,10 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
      * 2011) over components: groups joined with exact duplicates, which stay whole. The label with
      * the fewest documents left is taken first; each component holding it goes to the side that
      * still wants that label most (then the side that wants more documents; ties by the seed), and
-     * what it holds is taken off that side's wants. Components with no label fill whichever side
-     * wants more documents. Rare labels are so spread before common ones fill the sides.
+     * what it holds is taken off that side's wants, except that a label held by two components or
+     * more first gets one on each side (so every such label is validated and trained on).
+     * Components with no label fill whichever side wants more documents. Rare labels are so spread
+     * before common ones fill the sides.
      */
     static void holdOutMultiLabel(List<TokenizedDocument> docs, int numLabels, Recipe recipe, DocumentGroups groups,
                                   List<TokenizedDocument> train, List<TokenizedDocument> val) {
@@ -330,6 +333,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
             wants[1][l] = remaining[l] * (1 - f);
         }
         double[] wantDocs = {docs.size() * f, docs.size() * (1 - f)};
+        long[][] has = new long[2][numLabels];
         int[] side = new int[n];
         java.util.Arrays.fill(side, -1);
         List<List<Integer>> byLabel = new ArrayList<>();
@@ -358,7 +362,12 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                     continue;
                 }
                 int s;
-                if (wants[0][rarest] != wants[1][rarest]) {
+                boolean several = byLabel.get(rarest).size() >= 2;
+                if (several && has[0][rarest] == 0) {
+                    s = 0; // every label with two components or more gets one on each side first
+                } else if (several && has[1][rarest] == 0) {
+                    s = 1;
+                } else if (wants[0][rarest] != wants[1][rarest]) {
                     s = wants[0][rarest] > wants[1][rarest] ? 0 : 1;
                 } else if (wantDocs[0] != wantDocs[1]) {
                     s = wantDocs[0] > wantDocs[1] ? 0 : 1;
@@ -369,6 +378,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 for (int l = 0; l < numLabels; l++) {
                     wants[s][l] -= counts[c][l];
                     remaining[l] -= counts[c][l];
+                    has[s][l] += counts[c][l];
                 }
                 wantDocs[s] -= sizes[c];
             }

@@ -223,8 +223,8 @@ public final class Tuner {
                     last.history().size(), minutes, last.stopReason());
             done.add(t);
             write(table, names, done);
-            log.accept(String.format("trial %d: validation accuracy %.4f%s (epoch %d of %d, %.1f min)%s", t.index(),
-                    t.accuracy(), repeats > 1 ? String.format(" ± %.4f over %d splits (%s)", se, repeats, each) : "",
+            log.accept(String.format("trial %d: validation %s %.4f%s (epoch %d of %d, %.1f min)%s", t.index(),
+                    r.validation().multiLabel() ? "micro-F1" : "accuracy", t.accuracy(), repeats > 1 ? String.format(" ± %.4f over %d splits (%s)", se, repeats, each) : "",
                     t.bestEpoch(), t.epochs(), t.minutes(), isBaseline ? "" : versusBaseline(done, names, acc)));
         }
         try (var left = Files.list(workDir)) {
