@@ -179,7 +179,8 @@ final class NetworkTrainer {
             elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
             state = state.afterEpoch(history, better ? epoch : -1, val, elapsed);
             if (epoch - state.bestEpoch() >= t.patience()) {
-                state = state.stopped("no better validation accuracy for " + t.patience() + " epochs", elapsed);
+                state = state.stopped("no better validation " + (data.multiLabel() ? "micro-F1" : "accuracy") + " for "
+                        + t.patience() + " epochs", elapsed);
             }
             state = ckpt.save(net, state, better);
             listener.info("checkpoint: epoch " + epoch + " saved in " + ckpt.dir());

@@ -424,28 +424,15 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
     private static void holdOutGroups(List<TokenizedDocument> docs, int numLabels, Recipe recipe,
                                       DocumentGroups groups, List<TokenizedDocument> train,
                                       List<TokenizedDocument> val) {
-        int[] parent = new int[docs.size()];
-        for (int i = 0; i < parent.length; i++) {
-            parent[i] = i;
-        }
-        Map<String, Integer> firstOfGroup = new HashMap<>();
-        Map<Long, Integer> firstOfText = new HashMap<>();
-        for (int i = 0; i < docs.size(); i++) {
-            int k = i;
-            union(parent, k, firstOfGroup.computeIfAbsent(groups.groupOf(docs.get(k).id()), g -> k));
-            union(parent, k, firstOfText.computeIfAbsent(docs.get(k).contentHash(), h -> k));
-        }
-        Map<Integer, List<TokenizedDocument>> byRoot = new LinkedHashMap<>();
         long[] perLabel = new long[numLabels];
-        for (int i = 0; i < docs.size(); i++) {
-            byRoot.computeIfAbsent(find(parent, i), r -> new ArrayList<>()).add(docs.get(i));
-            perLabel[docs.get(i).label()]++;
+        for (TokenizedDocument d : docs) {
+            perLabel[d.label()]++;
         }
         long[] target = new long[numLabels];
         for (int l = 0; l < numLabels; l++) {
             target[l] = Math.round(perLabel[l] * recipe.split().validationFraction());
         }
-        List<List<TokenizedDocument>> components = new ArrayList<>(byRoot.values());
+        List<List<TokenizedDocument>> components = components(docs, groups);
         Collections.shuffle(components, new Random(recipe.seed()));
         long[] taken = new long[numLabels];
         for (List<TokenizedDocument> c : components) {

@@ -18,9 +18,7 @@ import io.textcls.text.TextPipeline;
 import io.textcls.train.Trainer;
 import io.textcls.util.Json;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Tables through the CLI: train, evaluate and score multi-label tables; bad rows; the formats a table comes in. */
 class TableCliTest {
@@ -47,17 +44,9 @@ class TableCliTest {
     static Path model;
     static String trainOut;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    /** The CLI as CliTest runs it. */
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     static Path recipeFile(String name, Recipe r) throws IOException {
@@ -74,7 +63,7 @@ class TableCliTest {
         testJsonl = MultiLabelCorpora.write(dir.resolve("test.jsonl"), MultiLabelCorpora.jsonlTable(testDocs));
         testCsv = MultiLabelCorpora.write(dir.resolve("test.csv"), MultiLabelCorpora.csvTable(testDocs));
         model = dir.resolve("m.zip");
-        Run r = run("train", "--data", trainJsonl.toString(), "--model", model.toString(), "--recipe", recipe.toString());
+        CliTest.Run r = run("train", "--data", trainJsonl.toString(), "--model", model.toString(), "--recipe", recipe.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         trainOut = r.out();
     }
@@ -84,7 +73,7 @@ class TableCliTest {
     }
 
     /** The error of a failed run: exit 1, one line on stderr, no stack trace; returns that line. */
-    static String oneLineError(Run r) {
+    static String oneLineError(CliTest.Run r) {
         assertEquals(1, r.code(), r.out() + r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line: " + r.err());
@@ -118,7 +107,7 @@ class TableCliTest {
     @Test
     void evaluateWritesTheMultiLabelFiguresTheSameForJsonlCsvAndGzip() throws Exception {
         Path report = dir.resolve("r.json");
-        Run r = run("evaluate", "--model", model.toString(), "--data", testJsonl.toString(), "--report",
+        CliTest.Run r = run("evaluate", "--model", model.toString(), "--data", testJsonl.toString(), "--report",
                 report.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode json = readJson(report);
@@ -147,14 +136,14 @@ class TableCliTest {
         assertEquals((fp + fn) / 240.0, json.path("hammingLoss").asDouble(), 1e-9, json.toString());
 
         Path csvReport = dir.resolve("r-csv.json");
-        Run fromCsv = run("evaluate", "--model", model.toString(), "--data", testCsv.toString(), "--report",
+        CliTest.Run fromCsv = run("evaluate", "--model", model.toString(), "--data", testCsv.toString(), "--report",
                 csvReport.toString());
         assertEquals(0, fromCsv.code(), fromCsv.err());
         assertEquals(json, readJson(csvReport), "the CSV form of the same table gives the same report");
 
         Path gz = MultiLabelCorpora.write(dir.resolve("test.jsonl.gz"), MultiLabelCorpora.jsonlTable(testDocs));
         Path gzReport = dir.resolve("r-gz.json");
-        Run fromGz = run("evaluate", "--model", model.toString(), "--data", gz.toString(), "--report",
+        CliTest.Run fromGz = run("evaluate", "--model", model.toString(), "--data", gz.toString(), "--report",
                 gzReport.toString());
         assertEquals(0, fromGz.code(), fromGz.err());
         assertEquals(json, readJson(gzReport), "the gzipped table gives the same report");
@@ -163,7 +152,7 @@ class TableCliTest {
         testDocs.forEach(d -> tsv.append(d.text()).append('\t').append(String.join("|", d.labels())).append('\n'));
         Path tsvFile = MultiLabelCorpora.write(dir.resolve("test.tsv"), tsv.toString());
         Path tsvReport = dir.resolve("r-tsv.json");
-        Run fromTsv = run("evaluate", "--model", model.toString(), "--data", tsvFile.toString(), "--report",
+        CliTest.Run fromTsv = run("evaluate", "--model", model.toString(), "--data", tsvFile.toString(), "--report",
                 tsvReport.toString());
         assertEquals(0, fromTsv.code(), fromTsv.err());
         assertEquals(json, readJson(tsvReport), "the TSV form gives the same report");
@@ -179,7 +168,7 @@ class TableCliTest {
     @Test
     void evaluateHeldOutReproducesTheFiguresTheThresholdsWereFittedOn() throws Exception {
         Path report = dir.resolve("held-out.json");
-        Run r = run("evaluate", "--model", model.toString(), "--data", trainJsonl.toString(), "--held-out", "--report",
+        CliTest.Run r = run("evaluate", "--model", model.toString(), "--data", trainJsonl.toString(), "--held-out", "--report",
                 report.toString());
         assertEquals(0, r.code(), r.err());
         TextClassifier c = TextClassifier.load(model);
@@ -195,7 +184,7 @@ class TableCliTest {
         TextClassifier c = TextClassifier.load(model);
         List<Prediction> want = c.classifyAll(testDocs.stream().map(MultiLabelCorpora.Doc::text).toList());
         Path csvOut = dir.resolve("p.csv");
-        Run r = run("score", "--model", model.toString(), "--input", testCsv.toString(), "--text-column", "text",
+        CliTest.Run r = run("score", "--model", model.toString(), "--input", testCsv.toString(), "--text-column", "text",
                 "--output", csvOut.toString());
         assertEquals(0, r.code(), r.err());
         List<String> header = headerOf(csvOut);
@@ -214,7 +203,7 @@ class TableCliTest {
         assertTrue(twoLabels > 10, "several rows get two labels: " + twoLabels);
 
         Path jsonlOut = dir.resolve("p.jsonl");
-        Run j = run("score", "--model", model.toString(), "--input", testCsv.toString(), "--text-column", "text",
+        CliTest.Run j = run("score", "--model", model.toString(), "--input", testCsv.toString(), "--text-column", "text",
                 "--output", jsonlOut.toString());
         assertEquals(0, j.code(), j.err());
         List<String> lines = Files.readAllLines(jsonlOut);
@@ -348,7 +337,7 @@ class TableCliTest {
         }
         Path table = MultiLabelCorpora.write(dir.resolve("skip.jsonl"), t.toString());
         Path m = dir.resolve("skip.zip");
-        Run r = run("train", "--data", table.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString(),
+        CliTest.Run r = run("train", "--data", table.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString(),
                 "--id-column", "id", "--skip-bad-rows");
         assertEquals(0, r.code(), r.err() + r.out());
         Path list = Trainer.skippedRowsFile(m);
@@ -378,7 +367,7 @@ class TableCliTest {
     void wideFormatWithLabelColumnsTrains() throws Exception {
         Path wide = MultiLabelCorpora.write(dir.resolve("wide.csv"), MultiLabelCorpora.wideCsvTable(docs));
         Path m = dir.resolve("wide.zip");
-        Run r = run("train", "--data", wide.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString(),
+        CliTest.Run r = run("train", "--data", wide.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString(),
                 "--label-columns", "weather,sport");
         assertEquals(0, r.code(), r.err() + r.out());
         TextClassifier c = TextClassifier.load(m);
@@ -386,7 +375,7 @@ class TableCliTest {
         assertEquals(List.of("weather", "sport"), c.labels().names(), "the label columns asked for, in that order");
         assertEquals(Recipe.MULTI_LABEL, c.card().corpus().path("task").asText());
         // The same table evaluated the same way.
-        Run e = run("evaluate", "--model", m.toString(), "--data", wide.toString(), "--label-columns", "weather,sport");
+        CliTest.Run e = run("evaluate", "--model", m.toString(), "--data", wide.toString(), "--label-columns", "weather,sport");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("documents: 300"), e.out());
         // A long-format option beside the wide one is refused with a clear message.
@@ -399,7 +388,7 @@ class TableCliTest {
     void aGzippedTableTrainsOnTheSameDocuments() throws Exception {
         Path gz = MultiLabelCorpora.write(dir.resolve("train.jsonl.gz"), MultiLabelCorpora.jsonlTable(docs));
         Path m = dir.resolve("gz.zip");
-        Run r = run("train", "--data", gz.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString());
+        CliTest.Run r = run("train", "--data", gz.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         TextClassifier c = TextClassifier.load(m);
         TextClassifier plain = TextClassifier.load(model);
@@ -426,7 +415,7 @@ class TableCliTest {
         Path windows = MultiLabelCorpora.write(dir.resolve("windows.csv"), crlf.toString());
         Path plainCsv = MultiLabelCorpora.write(dir.resolve("plain.csv"), clean);
         Path m = dir.resolve("windows.zip");
-        Run r = run("train", "--data", windows.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString());
+        CliTest.Run r = run("train", "--data", windows.toString(), "--model", m.toString(), "--recipe", quickRecipe.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("150 rows, 150 documents kept (multi-label)"), r.out());
         TextClassifier c = TextClassifier.load(m);
@@ -443,10 +432,10 @@ class TableCliTest {
         Path nbRecipe = recipeFile("nb.json", TinyTraining.recipe(1, "networks.0.architecture=ngram-nb.v1",
                 "networks.0.hiddenSize=4096", "networks.0.name=nb"));
         Path nb = dir.resolve("nb.zip");
-        Run t = run("train", "--data", trainJsonl.toString(), "--model", nb.toString(), "--recipe", nbRecipe.toString());
+        CliTest.Run t = run("train", "--data", trainJsonl.toString(), "--model", nb.toString(), "--recipe", nbRecipe.toString());
         assertEquals(0, t.code(), t.err() + t.out());
         Path e = dir.resolve("ens.zip");
-        Run r = run("ensemble", "--data", trainJsonl.toString(), "--model", e.toString(), model.toString(),
+        CliTest.Run r = run("ensemble", "--data", trainJsonl.toString(), "--model", e.toString(), model.toString(),
                 nb.toString());
         if (r.code() == 0) {
             TextClassifier c = TextClassifier.load(e);
@@ -461,14 +450,14 @@ class TableCliTest {
     @Test
     void aValidationTableIsWhatTheThresholdsAreFittedOn() throws Exception {
         Path m = dir.resolve("with-val.zip");
-        Run r = run("train", "--data", trainJsonl.toString(), "--validation", testCsv.toString(), "--model",
+        CliTest.Run r = run("train", "--data", trainJsonl.toString(), "--validation", testCsv.toString(), "--model",
                 m.toString(), "--recipe", quickRecipe.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("split: 300 training, 80 validation documents"), r.out());
         TextClassifier c = TextClassifier.load(m);
         assertTrue(c.multiLabel());
         Path report = dir.resolve("with-val.json");
-        Run e = run("evaluate", "--model", m.toString(), "--data", testJsonl.toString(), "--report", report.toString());
+        CliTest.Run e = run("evaluate", "--model", m.toString(), "--data", testJsonl.toString(), "--report", report.toString());
         assertEquals(0, e.code(), e.err());
         JsonNode mixing = c.card().result().path("ensembleWeights");
         assertEquals(mixing.path("fittedMicroF1").asDouble(), readJson(report).path("microF1").asDouble(), 1e-9,
@@ -486,7 +475,7 @@ class TableCliTest {
         String err = oneLineError(run("evaluate", "--model", model.toString(), "--data", table.toString()));
         assertTrue(err.contains(table + ", line 31: empty text"), err);
         Path report = dir.resolve("eval-bad.json");
-        Run r = run("evaluate", "--model", model.toString(), "--data", table.toString(), "--skip-bad-rows", "--report",
+        CliTest.Run r = run("evaluate", "--model", model.toString(), "--data", table.toString(), "--skip-bad-rows", "--report",
                 report.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("1 bad rows skipped") && r.out().contains("line 31"), r.out());
