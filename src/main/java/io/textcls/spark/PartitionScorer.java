@@ -125,11 +125,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
         List<OutRow> out = new ArrayList<>(group.size());
         for (ScoredRow r : BatchScorer.scoreChunk(c, docs, maxBytes)) {
             if (r.error() != null) {
-                out.add(new OutRow(r.id(), null, null, 0, false, null, r.error()));
+                out.add(new OutRow(r.id(), null, null, null, 0, false, null, r.error()));
             } else {
                 Prediction p = r.prediction();
-                out.add(new OutRow(r.id(), BatchScorer.label(p, threshold), p.probs(), p.tokens(), p.truncated(),
-                        r.flags(), null));
+                out.add(new OutRow(r.id(), BatchScorer.label(p, threshold), p.multiLabel() ? p.predictedLabels() : null,
+                        p.probs(), p.tokens(), p.truncated(), r.flags(), null));
             }
         }
         return out;

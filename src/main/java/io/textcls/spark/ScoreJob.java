@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, versionProvider = ScoreJob.Version.class,
         description = {"Score on Apache Spark: every document of --input (a folder tree of text files on any Hadoop "
                 + "file system, a Parquet table, or CSV/JSONL tables with --text-column), with score's rows: id, label, "
-                + "p_<label> per label, tokens, truncated, flags [, top-k].",
+                + "labels (multi-label models only), p_<label> per label, tokens, truncated, flags [, top-k].",
                 "--output is a folder of part files (Parquet, CSV or JSONL); documents that cannot be scored go to "
                 + "<output>.errors.csv (id, reason) and the exit code is 3."})
 public final class ScoreJob implements Callable<Integer> {

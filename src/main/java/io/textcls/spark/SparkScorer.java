@@ -121,9 +121,10 @@ public final class SparkScorer {
         JavaRDD<OutRow> rows = sorted.mapPartitions(new PartitionScorer(bundleBytes, shipped, sha, o.chunk(),
                 o.maxBytes(), o.threshold())).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            OutputRows out = new OutputRows(labels, o.topK(), o.format());
+            OutputRows out = new OutputRows(labels, checked.multiLabel(), o.topK(), o.format());
             write(spark.createDataFrame(rows.filter(r -> r.error() == null).map(out::row), out.schema()).write(),
                     o.format(), o.output(), o.overwrite());
+            // Rows by label, the most probable one (a multi-label row counts once, whatever its set).
             Map<String, Long> counts = new LinkedHashMap<>();
             labels.forEach(l -> counts.put(l, 0L));
             long failed = 0;
@@ -224,9 +225,9 @@ public final class SparkScorer {
                     + "reproduce its training-time predictions: largest difference %.2e); check it with textcls "
                     + "inspect", o.model(), diff));
         }
-        if (c.multiLabel()) {
-            throw new TextclsException(o.model() + " is a multi-label classifier: the Spark job does not write label "
-                    + "sets yet; score it with 'textcls score', which writes a labels column");
+        if (c.multiLabel() && o.threshold() != null) { // score's message
+            throw new TextclsException("--threshold is for two-label classifiers; " + o.model() + " is multi-label: "
+                    + "its per-label thresholds, fitted in training, decide the labels column");
         }
         List<String> labels = c.labels().names();
         if (o.threshold() != null && labels.size() != 2) {
@@ -292,12 +293,16 @@ public final class SparkScorer {
 
     /** Turns scored rows into Spark rows with {@code score}'s columns. */
     static final class OutputRows implements java.io.Serializable {
+        /** What joins a multi-label row's labels in CSV, as in score's CSV. */
+        static final String LABEL_SEPARATOR = "|";
         private final List<String> labels;
+        private final boolean multiLabel;
         private final int topK;
         private final JobOptions.Format format;
 
-        OutputRows(List<String> labels, int topK, JobOptions.Format format) {
+        OutputRows(List<String> labels, boolean multiLabel, int topK, JobOptions.Format format) {
             this.labels = List.copyOf(labels);
+            this.multiLabel = multiLabel;
             this.topK = topK;
             this.format = format;
         }
@@ -305,12 +310,18 @@ public final class SparkScorer {
         /**
          * CSV and Parquet: id, label, p_&lt;label&gt; per label, tokens, truncated, flags, then top1,
          * p_top1, ... with --top-k; JSONL: score's JSONL objects (a probabilities object, flags only
-         * when there are some, a top array with --top-k).
+         * when there are some, a top array with --top-k). A multi-label classifier's rows have the
+         * predicted label set after the label, as score's: {@code labels}, an array of strings in
+         * Parquet and JSONL, joined by "|" in CSV (empty for none).
          */
         StructType schema() {
             List<StructField> f = new ArrayList<>();
             f.add(DataTypes.createStructField("id", DataTypes.StringType, false));
             f.add(DataTypes.createStructField("label", DataTypes.StringType, false));
+            if (multiLabel) {
+                f.add(DataTypes.createStructField("labels", format == JobOptions.Format.CSV ? DataTypes.StringType
+                        : DataTypes.createArrayType(DataTypes.StringType, false), false));
+            }
             if (format == JobOptions.Format.JSONL) {
                 List<StructField> p = new ArrayList<>();
                 labels.forEach(l -> p.add(DataTypes.createStructField(l, DataTypes.FloatType, false)));
@@ -340,6 +351,10 @@ public final class SparkScorer {
             List<Object> v = new ArrayList<>();
             v.add(r.id());
             v.add(r.label());
+            if (multiLabel) {
+                v.add(format == JobOptions.Format.CSV ? String.join(LABEL_SEPARATOR, r.labels())
+                        : scala.jdk.javaapi.CollectionConverters.asScala(r.labels()).toSeq());
+            }
             float[] p = r.probs();
             if (format == JobOptions.Format.JSONL) {
                 Object[] probs = new Object[p.length];

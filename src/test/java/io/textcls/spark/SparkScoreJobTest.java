@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.textcls.MultiLabelCorpora;
 import io.textcls.TestCorpora;
+import io.textcls.TinyTraining;
 import io.textcls.TextclsException;
+import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.cli.Main;
 import io.textcls.score.BatchScorer;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
@@ -49,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark job on a local session with 2 cores (and 2 attempts per task): its rows equal
  * {@code score}'s for a folder and for a Parquet (and CSV/JSONL) table whatever the partitioning,
  * bad documents go to the errors output, a partition that fails once is retried with a complete
- * output and no duplicate, and a corrupt bundle fails on the driver, before any Spark job, with
- * {@code inspect}'s message.
+ * output and no duplicate, a multi-label bundle's label sets are score's, and a corrupt bundle
+ * fails on the driver, before any Spark job, with {@code inspect}'s message.
  */
 class SparkScoreJobTest {
     @TempDir
@@ -268,6 +272,137 @@ class SparkScoreJobTest {
             assertEquals(null, m.put(r.get("id"), r), "duplicate id " + r.get("id"));
         }
         return m;
+    }
+
+    /**
+     * A multi-label bundle trained here: a CSV table scored by the job into CSV, Parquet and JSONL
+     * has score's rows, its labels column included, and each row's set is the classifier's own;
+     * --threshold is refused as score refuses it.
+     */
+    @Test
+    void aMultiLabelBundleWritesScoresLabelSets() throws Exception {
+        Path train = MultiLabelCorpora.write(dir.resolve("ml-train.jsonl"),
+                MultiLabelCorpora.jsonlTable(MultiLabelCorpora.documents(300, 41)));
+        Path ml = dir.resolve("ml.zip");
+        TinyTraining.train(train, ml, TinyTraining.recipe(6, "networks.0.architecture=lstm-pool.v1"));
+        TextClassifier classifier = TextClassifier.load(ml);
+        assertTrue(classifier.multiLabel());
+
+        // A table of id,text: texts with no, one, two and three labels' words, one with none at all.
+        Random r = new Random(12);
+        List<List<String>> table = new ArrayList<>();
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (int i = 0; i < 70; i++) {
+            List<Integer> set = new ArrayList<>();
+            for (int l = 0; l < 3; l++) {
+                if (r.nextInt(2) == 0) {
+                    set.add(l);
+                }
+            }
+            String text = i == 5 ? "<br /><br />" : MultiLabelCorpora.text(r, set);
+            texts.put("ml-" + i, text);
+            table.add(List.of("ml-" + i, text));
+        }
+        Path csvIn = MultiLabelCorpora.write(dir.resolve("ml-table.csv"),
+                MultiLabelCorpora.csv(List.of("id", "text"), table));
+
+        Path refCsv = dir.resolve("ml-ref.csv");
+        Path refJson = dir.resolve("ml-ref.jsonl");
+        for (Path ref : List.of(refCsv, refJson)) {
+            BatchScorer.score(classifier, ml, new ScoreOptions(csvIn.toString(), ref, OutputFormat.of(ref), "*.txt",
+                    "text", "id", 1, null, 2, 16, 1000, false), InputStream.nullInputStream());
+        }
+        Map<String, Map<String, String>> want = byId(csv(refCsv));
+        assertEquals(70, want.size());
+        assertEquals("labels", new ArrayList<>(want.get("ml-0").keySet()).get(2), "score writes labels after label");
+        int withTwo = 0;
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            Prediction p = classifier.classify(e.getValue());
+            assertEquals(String.join("|", p.predictedLabels()), want.get(e.getKey()).get("labels"), e.getKey());
+            withTwo += p.predictedLabels().size() >= 2 ? 1 : 0;
+        }
+        assertTrue(withTwo >= 3, "several documents get two labels or more: " + withTwo);
+
+        // CSV: score's rows, the labels joined by "|".
+        Path outCsv = dir.resolve("ml-job.csv");
+        SparkScorer.Summary s = SparkScorer.run(spark, mlJob(ml, csvIn, outCsv, 3, null));
+        assertEquals(70, s.scored());
+        assertEquals(0, s.failed());
+        assertEquals(classifier.labels().names(), new ArrayList<>(s.labelCounts().keySet()));
+        List<Map<String, String>> gotCsv = csvParts(outCsv);
+        assertEquals(List.copyOf(want.get("ml-0").keySet()), List.copyOf(gotCsv.get(0).keySet()));
+        assertEquals(want, byId(gotCsv));
+
+        // Parquet: the labels an array<string> column after label; every other column as score's text.
+        Path outParquet = dir.resolve("ml-job.parquet");
+        SparkScorer.run(spark, mlJob(ml, csvIn, outParquet, 2, null));
+        org.apache.spark.sql.Dataset<Row> read = spark.read().parquet(outParquet.toString());
+        List<String> columns = List.of(read.columns());
+        List<String> names = classifier.labels().names();
+        List<String> wantColumns = new ArrayList<>(List.of("id", "label", "labels"));
+        names.forEach(l -> wantColumns.add("p_" + l));
+        wantColumns.addAll(List.of("tokens", "truncated", "flags", "top1", "p_top1"));
+        assertEquals(wantColumns, columns);
+        // (Spark reads every Parquet column back as nullable.)
+        assertEquals(DataTypes.createArrayType(DataTypes.StringType, true), read.schema().apply("labels").dataType());
+        Map<String, Map<String, String>> gotParquet = new LinkedHashMap<>();
+        for (Row row : read.collectAsList()) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int k = 0; k < columns.size(); k++) {
+                m.put(columns.get(k), columns.get(k).equals("labels") ? String.join("|", row.<String>getList(k))
+                        : String.valueOf(row.get(k)));
+            }
+            assertEquals(classifier.classify(texts.get(m.get("id"))).predictedLabels(),
+                    row.getList(columns.indexOf("labels")), m.get("id"));
+            gotParquet.put(m.get("id"), m);
+        }
+        assertEquals(want, gotParquet);
+
+        // JSONL: score's objects, a labels array after label.
+        Path outJson = dir.resolve("ml-job.jsonl");
+        SparkScorer.run(spark, mlJob(ml, csvIn, outJson, 4, null));
+        Map<String, JsonNode> wantJson = new LinkedHashMap<>();
+        for (String l : Files.readAllLines(refJson)) {
+            JsonNode n = Json.MAPPER.readTree(l);
+            wantJson.put(n.path("id").asText(), n);
+        }
+        Map<String, JsonNode> gotJson = new LinkedHashMap<>();
+        for (String l : lines(outJson, ".json")) {
+            JsonNode n = Json.MAPPER.readTree(l);
+            assertEquals(List.of("id", "label", "labels"), fieldNames(n).subList(0, 3), l);
+            assertTrue(n.path("labels").isArray(), l);
+            assertEquals(null, gotJson.put(n.path("id").asText(), n));
+        }
+        assertEquals(wantJson, gotJson);
+
+        // --threshold is for two-label classifiers: refused before any Spark job, in one line on the command line.
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        int jobsBefore = JOBS.get();
+        Path never = dir.resolve("ml-never.csv");
+        TextclsException e = assertThrows(TextclsException.class,
+                () -> SparkScorer.run(spark, mlJob(ml, csvIn, never, 2, 0.5)));
+        assertTrue(e.getMessage().startsWith("--threshold is for two-label classifiers; " + ml + " is multi-label"),
+                e.getMessage());
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        assertEquals(jobsBefore, JOBS.get(), "no Spark job ran");
+        StringWriter jobErr = new StringWriter();
+        int code = ScoreJob.commandLine().setErr(new PrintWriter(jobErr)).execute("--model", ml.toString(),
+                "--input", csvIn.toString(), "--text-column", "text", "--output", never.toString(), "--threshold",
+                "0.5", "--master", "local[1]");
+        assertEquals(1, code);
+        assertEquals("error: " + e.getMessage(), jobErr.toString().strip());
+        assertFalse(Files.exists(never));
+    }
+
+    static JobOptions mlJob(Path bundle, Path input, Path out, int partitions, Double threshold) {
+        return new JobOptions(bundle.toString(), input.toString(), out.toString(), null, null, "*.txt", "text", "id",
+                1, threshold, 1000, 16, partitions, false);
+    }
+
+    static List<String> fieldNames(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
