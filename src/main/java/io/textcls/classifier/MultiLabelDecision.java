@@ -15,12 +15,35 @@ import java.util.List;
  * @param thresholds one per label, in output order, each in (0, 1)
  * @param atLeastOne whether every document gets at least one label
  * @param fittedOn what the thresholds were fitted on, for the record
+ * @param temperatures per label, the temperature its reported probability is rescaled by,
+ *     {@code sigmoid(logit(p) / T)} (calibration: the label set is decided on the networks' own
+ *     probabilities, so it never changes); null: none (bundles written before per-label
+ *     calibration, and {@link #uncalibrated})
+ * @param calibratedOn what the temperatures were fitted on (null without them)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MultiLabelDecision(List<String> labels, float[] thresholds, boolean atLeastOne, String fittedOn) {
+public record MultiLabelDecision(List<String> labels, float[] thresholds, boolean atLeastOne, String fittedOn,
+                                 double[] temperatures, String calibratedOn) {
+    /** Thresholds without per-label temperatures. */
+    public MultiLabelDecision(List<String> labels, float[] thresholds, boolean atLeastOne, String fittedOn) {
+        this(labels, thresholds, atLeastOne, fittedOn, null, null);
+    }
+
     public MultiLabelDecision {
         labels = List.copyOf(labels);
         thresholds = thresholds.clone();
+        if (temperatures != null) {
+            temperatures = temperatures.clone();
+            if (temperatures.length != labels.size()) {
+                throw new IllegalArgumentException(temperatures.length + " temperatures for " + labels.size()
+                        + " labels");
+            }
+            for (double t : temperatures) {
+                if (!(t > 0) || Double.isInfinite(t)) {
+                    throw new IllegalArgumentException("a temperature must be positive and finite, got " + t);
+                }
+            }
+        }
         if (thresholds.length != labels.size()) {
             throw new IllegalArgumentException(thresholds.length + " thresholds for " + labels.size() + " labels");
         }
@@ -40,6 +63,32 @@ public record MultiLabelDecision(List<String> labels, float[] thresholds, boolea
     @Override
     public float[] thresholds() {
         return thresholds.clone();
+    }
+
+    @Override
+    public double[] temperatures() {
+        return temperatures == null ? null : temperatures.clone();
+    }
+
+    /** The same thresholds with per-label temperatures (null: none). */
+    public MultiLabelDecision withTemperatures(double[] t, String on) {
+        return new MultiLabelDecision(labels, thresholds, atLeastOne, fittedOn, t, t == null ? null : on);
+    }
+
+    /** The same thresholds, the probabilities reported as the networks give them. */
+    public MultiLabelDecision uncalibrated() {
+        return temperatures == null ? this : withTemperatures(null, null);
+    }
+
+    /** The probabilities reported for networks' probabilities {@code raw}: each label's rescaled by its temperature. */
+    public float[] calibrate(float[] raw) {
+        float[] out = raw.clone();
+        if (temperatures != null) {
+            for (int c = 0; c < out.length; c++) {
+                out[c] = io.textcls.metrics.Calibration.scaleBinary(raw[c], temperatures[c]);
+            }
+        }
+        return out;
     }
 
     /** The threshold of label {@code index}. */

@@ -112,8 +112,12 @@ public final class TextClassifier {
         return new TextClassifier(contents.withTemperature(t), engines);
     }
 
-    /** The same classifier giving its networks' own probabilities: no temperature. */
+    /** The same classifier giving its networks' own probabilities: no temperature (nor per-label ones). */
     public TextClassifier uncalibrated() {
+        if (contents.decision() != null) {
+            return contents.decision().temperatures() == null ? this
+                    : withDecision(contents.decision().uncalibrated());
+        }
         return temperature == 1 && contents.temperature() == null ? this : withTemperature(null);
     }
 
@@ -123,6 +127,9 @@ public final class TextClassifier {
      * recorded probabilities, such as the self-test's, with predictions.
      */
     public float[] calibrated(float[] raw) {
+        if (contents.decision() != null) {
+            return contents.decision().calibrate(raw);
+        }
         return temperature == 1 ? raw.clone() : Calibration.scale(raw, temperature);
     }
 
@@ -178,8 +185,9 @@ public final class TextClassifier {
         MultiLabelDecision decision = contents.decision();
         for (int i = 0; i < docs.size(); i++) {
             if (decision != null) {
-                float[] p = probs[i];
-                boolean[] chosen = decision.decide(p);
+                // Decided on the networks' own probabilities; each label's is reported calibrated (if it has a temperature).
+                boolean[] chosen = decision.decide(probs[i]);
+                float[] p = decision.calibrate(probs[i]);
                 List<String> set = new ArrayList<>();
                 for (int c = 0; c < chosen.length; c++) {
                     if (chosen[c]) {

@@ -82,12 +82,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         OutputLocations.checkWritable(target, "the calibrated bundle", output == null ? "--model" : "--output");
         PrintWriter out = spec.commandLine().getOut();
         TextClassifier classifier = TextClassifier.load(model);
+        Set<String> heldOut = classifier.card() == null ? null : classifier.card().heldOutIds();
         if (classifier.multiLabel()) {
-            throw new TextclsException(model + " is multi-label: each label's probability is its own sigmoid's, and "
-                    + "train fits its per-label thresholds (and ensemble weights) on the validation split; calibrate "
-                    + "fits a temperature for single-label classifiers only");
+            return calibrateLabels(classifier, heldOut, target, out);
         }
-        Set<String> only = classifier.card() == null ? null : classifier.card().heldOutIds();
+        Set<String> only = heldOut;
         String fittedOn;
         if (only != null) {
             fittedOn = "held-out validation documents of " + data.toAbsolutePath().normalize();
@@ -142,6 +141,43 @@ public final class CalibrateCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
+
+    /**
+     * A multi-label classifier: one temperature per label (each label's probability is its own
+     * sigmoid's), fitted on the held-out documents; the label sets stay as they are (decided on the
+     * networks' own probabilities with the thresholds train fitted).
+     */
+    private int calibrateLabels(TextClassifier classifier, Set<String> only, Path target, PrintWriter out)
+            throws java.io.IOException {
+        if (weights) {
+            throw new TextclsException("--weights: " + model + " is multi-label, and train fits its ensemble weights "
+                    + "with its thresholds; calibrate fits its per-label temperatures only");
+        }
+        String fittedOn = (only != null ? "held-out validation documents of " : "every document of ")
+                + data.toAbsolutePath().normalize();
+        out.printf("fitting one temperature per label on %s%n", fittedOn);
+        out.flush();
+        Evaluator.Scored s = Evaluator.score(classifier.uncalibrated(), data, labels, threads, only, table.columns(),
+                table.skipBadRows);
+        int k = classifier.labels().size();
+        double[] t = Calibration.fitLabelTemperatures(s.truthSets(), s.raw(), k, MIN_POSITIVES);
+        out.printf("documents: %,d; labels with at least %d documents on each side get a temperature of their own "
+                + "(the others keep 1)%n", s.truthSets().length, MIN_POSITIVES);
+        for (int c = 0; c < k; c++) {
+            out.printf("  %s: %.4f%n", classifier.labels().name(c), t[c]);
+        }
+        out.printf("mean binary log loss: %.4f -> %.4f (label sets unchanged)%n",
+                Calibration.multiLabelLogLoss(s.truthSets(), s.raw(), null),
+                Calibration.multiLabelLogLoss(s.truthSets(), s.raw(), t));
+        classifier.withDecision(classifier.decision().orElseThrow().withTemperatures(t, fittedOn + ": "
+                + s.truthSets().length + " documents")).save(target);
+        out.println("calibrated bundle written to " + target);
+        out.flush();
+        return 0;
+    }
+
+    /** Labels with fewer held-out documents on either side than this keep temperature 1. */
+    static final int MIN_POSITIVES = 5;
 
     /** For an ensemble, how calibrated each network is alone, and with a temperature of its own (nothing is stored). */
     static void members(TextClassifier ensemble, Evaluator.Scored s, PrintWriter out) {

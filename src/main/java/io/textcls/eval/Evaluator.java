@@ -129,11 +129,14 @@ public final class Evaluator {
             return new Scored(sc.ids(), sc.tokens(), sc.truth(), sc.raw(), sc.probabilities(), sc.report(), sc.stats(),
                     sc.emptyDocuments(), null, t.skipped());
         }
-        List<Prediction> preds = classifier.predict(docs);
+        // Label sets are decided on the networks' own probabilities; reported, each label's is calibrated.
+        List<Prediction> preds = classifier.uncalibrated().predict(docs);
+        float[][] raw = new float[preds.size()][];
         float[][] probs = new float[preds.size()][];
         boolean[][] predicted = new boolean[preds.size()][];
         for (int i = 0; i < probs.length; i++) {
-            probs[i] = preds.get(i).probs();
+            raw[i] = preds.get(i).probs();
+            probs[i] = classifier.calibrated(raw[i]);
             predicted[i] = new boolean[known.size()];
             for (String l : preds.get(i).predictedLabels()) {
                 predicted[i][known.indexOf(l)] = true;
@@ -142,7 +145,7 @@ public final class Evaluator {
         float[] thresholds = classifier.decision().orElseThrow().thresholds();
         EvaluationReport report = EvaluationReport.ofMultiLabel(known, sets, probs, predicted, thresholds);
         return new Scored(documents.stream().map(TokenizedDocument::id).toList(),
-                documents.stream().map(TokenizedDocument::tokens).toList(), truth, probs, probs, report, loaded.stats(),
+                documents.stream().map(TokenizedDocument::tokens).toList(), truth, raw, probs, report, loaded.stats(),
                 empty, sets, t.skipped());
     }
 

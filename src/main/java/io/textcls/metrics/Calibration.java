@@ -107,6 +107,114 @@ public final class Calibration {
     }
 
     /**
+     * A multi-label probability (one label's own sigmoid) rescaled by temperature {@code t}:
+     * {@code sigmoid(logit(p) / t)}; order-preserving, the same value for {@code t == 1}.
+     */
+    public static float scaleBinary(float p, double t) {
+        if (t == 1) {
+            return p;
+        }
+        double q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+        return (float) (1 / (1 + Math.exp(-Math.log(q / (1 - q)) / t)));
+    }
+
+    /** Mean binary cross-entropy of one label's probabilities against its truth after rescaling by {@code t}. */
+    public static double binaryLogLoss(boolean[] truth, float[] p, double t) {
+        // From the logit, log(1 + e^-z) and log(1 + e^z), unclamped: convex in 1/T (a clamped log
+        // would flatten it where the rescaled probabilities saturate, and mislead the search).
+        double loss = 0;
+        for (int i = 0; i < truth.length; i++) {
+            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+            double z = Math.log(q / (1 - q)) / t;
+            loss += softplus(truth[i] ? -z : z);
+        }
+        return loss / truth.length;
+    }
+
+    /** {@code log(1 + e^x)} without overflow. */
+    static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+
+    /**
+     * The temperature with the lowest binary log loss for one label's probabilities (a multi-label
+     * classifier's per-label calibration): the same golden-section search over {@code 1/T} as
+     * {@link #fitTemperature}, never worse than 1.
+     */
+    public static double fitBinaryTemperature(boolean[] truth, float[] p) {
+        if (truth.length == 0) {
+            throw new IllegalArgumentException("no documents to fit a temperature on");
+        }
+        double phi = (Math.sqrt(5) - 1) / 2;
+        double a = MIN_INVERSE;
+        double b = MAX_INVERSE;
+        double c = b - phi * (b - a);
+        double d = a + phi * (b - a);
+        double fc = binaryLogLoss(truth, p, 1 / c);
+        double fd = binaryLogLoss(truth, p, 1 / d);
+        for (int i = 0; i < 80 && b - a > 1e-6; i++) {
+            if (fc < fd) {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - phi * (b - a);
+                fc = binaryLogLoss(truth, p, 1 / c);
+            } else {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + phi * (b - a);
+                fd = binaryLogLoss(truth, p, 1 / d);
+            }
+        }
+        double inverse = (a + b) / 2;
+        return binaryLogLoss(truth, p, 1 / inverse) <= binaryLogLoss(truth, p, 1) ? 1 / inverse : 1;
+    }
+
+    /**
+     * Per-label temperatures for a multi-label classifier's probabilities: {@link
+     * #fitBinaryTemperature} for each label with at least {@code minPositives} true and as many
+     * false documents, 1 (none) for the others, too few to fit on.
+     *
+     * @param truth each document's true labels
+     */
+    public static double[] fitLabelTemperatures(int[][] truth, float[][] p, int numLabels, int minPositives) {
+        double[] t = new double[numLabels];
+        for (int c = 0; c < numLabels; c++) {
+            boolean[] y = new boolean[truth.length];
+            float[] q = new float[truth.length];
+            int positives = 0;
+            for (int i = 0; i < truth.length; i++) {
+                for (int l : truth[i]) {
+                    y[i] |= l == c;
+                }
+                positives += y[i] ? 1 : 0;
+                q[i] = p[i][c];
+            }
+            t[c] = positives >= minPositives && truth.length - positives >= minPositives ? fitBinaryTemperature(y, q) : 1;
+        }
+        return t;
+    }
+
+    /** Mean over documents and labels of the binary cross-entropy, each label rescaled by its temperature (null: none). */
+    public static double multiLabelLogLoss(int[][] truth, float[][] p, double[] temperatures) {
+        double loss = 0;
+        int k = p.length == 0 ? 0 : p[0].length;
+        for (int i = 0; i < truth.length; i++) {
+            boolean[] y = new boolean[k];
+            for (int l : truth[i]) {
+                y[l] = true;
+            }
+            for (int c = 0; c < k; c++) {
+                double q = Math.min(1 - 1e-7, Math.max(1e-7, scaleBinary(p[i][c],
+                        temperatures == null ? 1 : temperatures[c])));
+                loss -= y[c] ? Math.log(q) : Math.log(1 - q);
+            }
+        }
+        return loss / Math.max(1, (long) truth.length * k);
+    }
+
+    /**
      * One bin of a reliability diagram: documents whose top probability falls in [lower, upper).
      *
      * @param meanConfidence mean top probability (NaN when empty)

@@ -331,7 +331,16 @@ public final class Trainer {
         MultiLabelFitting.Result fit = MultiLabelFitting.fit(names, data.labels().names(),
                 data.validation().stream().map(TokenizedDocument::id).toList(), data.validationLabelSets(), memberProbs,
                 "validation split: " + data.splitDescription());
-        TextClassifier classifier = networks.withWeights(fit.weights()).withDecision(fit.decision());
+        // Per-label temperatures: each label's reported probability calibrated on the same documents (labels unchanged).
+        double[] temperatures = io.textcls.metrics.Calibration.fitLabelTemperatures(data.validationLabelSets(),
+                fit.probabilities(), data.labels().size(), MultiLabelFitting.MIN_POSITIVES);
+        TextClassifier classifier = networks.withWeights(fit.weights()).withDecision(fit.decision()
+                .withTemperatures(temperatures, "validation split: " + data.splitDescription()));
+        listener.info(String.format("per-label temperatures fitted on the validation split (%s): mean binary log loss "
+                        + "%.4f -> %.4f", temperatureRange(temperatures),
+                io.textcls.metrics.Calibration.multiLabelLogLoss(data.validationLabelSets(), fit.probabilities(), null),
+                io.textcls.metrics.Calibration.multiLabelLogLoss(data.validationLabelSets(), fit.probabilities(),
+                        temperatures)));
         EvaluationReport validation = fit.crossFitted();
         listener.info(String.format("multi-label decision fitted on the validation split%s: per-label thresholds "
                         + "(%d labels with at least %d documents each, a shared one for the rest), %s; validation "
@@ -355,7 +364,9 @@ public final class Trainer {
         mixing.put("crossFittedMacroF1", validation.macroF1());
         mixing.put("fittedMicroF1", fit.fitted().microF1());
         double seconds = (System.nanoTime() - start) / 1e9;
-        ModelCard card = card(trained, data, results, validation, selfTest(classifier, data), seconds, null, mixing);
+        // The self-test records the networks' own probabilities, as for single-label classifiers.
+        ModelCard card = card(trained, data, results, validation, selfTest(classifier.uncalibrated(), data), seconds,
+                null, mixing);
         TextClassifier saved = classifier.withCard(card);
         saved.save(bundle);
         Checkpoint.deleteTree(ckptRoot);
@@ -365,6 +376,13 @@ public final class Trainer {
                 validation.macroF1(), seconds / 60));
         return new TrainingResult(bundle, saved, results.stream().map(Trainer::summary).toList(), validation, seconds,
                 data.report());
+    }
+
+    /** The range of per-label temperatures, for the log. */
+    static String temperatureRange(double[] t) {
+        double lo = java.util.Arrays.stream(t).min().orElse(1), hi = java.util.Arrays.stream(t).max().orElse(1);
+        long fitted = java.util.Arrays.stream(t).filter(x -> x != 1).count();
+        return String.format("%d of %d labels, %.3f to %.3f", fitted, t.length, lo, hi);
     }
 
     private static int countAtLeast(int[][] sets, int numLabels, int min) {

@@ -428,11 +428,17 @@ class MultiLabelTrainingTest {
         for (String[] clear : CLEAR) {
             assertEquals(labelsOf(clear[1]), c.classify(clear[0]).predictedLabels(), clear[0]);
         }
-        // The ensemble's probabilities are its members' sigmoids mixed with its weights.
+        // The ensemble's own probabilities are its members' sigmoids mixed with its weights (what is
+        // reported is each label's calibrated by its temperature; the label sets are decided on these).
         List<String> texts = someTexts(20, 9);
         List<TextClassifier.EncodedText> enc = texts.stream().map(c::encode).toList();
         float[][][] members = c.memberProbabilities(enc);
-        List<Prediction> preds = c.predict(enc);
+        List<Prediction> preds = c.uncalibrated().predict(enc);
+        List<Prediction> reported = c.predict(enc);
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(preds.get(i).predictedLabels(), reported.get(i).predictedLabels());
+            assertArrayEquals(c.calibrated(preds.get(i).probs()), reported.get(i).probs(), 0f);
+        }
         for (int i = 0; i < texts.size(); i++) {
             for (int l = 0; l < 3; l++) {
                 double want = w.weight(0) * members[0][i][l] + w.weight(1) * members[1][i][l];
