@@ -51,7 +51,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--html", description = {"Also write a self-contained HTML report to this file: metrics with "
-            + "95 % intervals, confusion heat map, ROC and PR curves, calibration, training curves, explained errors."})
+            + "95 % intervals, confusion heat map, ROC and PR curves, calibration, training curves, explained errors "
+            + "(multi-label: per-label thresholds and scores, each label's PR and ROC curves, no confusion matrix)."})
     Path html;
 
     @Option(names = "--raw-probabilities", description = "Score with the networks' own probabilities, ignoring the "
@@ -98,10 +99,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new TextclsException(model + " records no held-out validation documents (it was trained with "
                         + "--validation <folder>: evaluate on that folder instead)");
             }
-        }
-        if (html != null && classifier.multiLabel()) {
-            throw new TextclsException("--html draws single-label reports only for now; leave it out for a multi-label "
-                    + "classifier (--report writes every multi-label figure as JSON)");
         }
         Evaluator.Scored scored = Evaluator.score(classifier, data, labels, threads, only, columns, table.skipBadRows);
         Evaluator.Result r = new Evaluator.Result(scored.report(), scored.stats(), scored.emptyDocuments());

@@ -245,7 +245,7 @@ public record EvaluationReport(List<String> labels, int documents, double accura
     }
 
     /** {@code num / den}, or 0 when {@code den} is 0 (scikit-learn's zero_division=0). */
-    private static double ratio(long num, long den) {
+    static double ratio(long num, long den) {
         return den == 0 ? 0 : (double) num / den;
     }
 
@@ -254,7 +254,7 @@ public record EvaluationReport(List<String> labels, int documents, double accura
      * l of |true labels with score ≥ score(l)| / |labels with score ≥ score(l)|; 1 when no label or
      * every label is true. O(k log k).
      */
-    private static double rankingPrecision(boolean[] y, int trueCount, float[] scores) {
+    static double rankingPrecision(boolean[] y, int trueCount, float[] scores) {
         int k = scores.length;
         if (trueCount == 0 || trueCount == k) {
             return 1;

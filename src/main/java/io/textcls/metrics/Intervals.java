@@ -81,7 +81,7 @@ public final class Intervals {
         return sum / labels;
     }
 
-    private static Interval percentile(double value, double[] samples, int count) {
+    static Interval percentile(double value, double[] samples, int count) {
         double[] s = Arrays.copyOf(samples, count);
         Arrays.sort(s);
         return new Interval(value, s[(int) Math.floor(0.025 * (count - 1))], s[(int) Math.ceil(0.975 * (count - 1))]);

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * {@code evaluate --html}: one self-contained HTML page about a classifier on labeled documents
  * (metrics with 95 % intervals, confusion heat map, ROC and precision-recall curves, reliability
  * before and after its temperature, confidence and length breakdowns, training curves from the
- * model card, explained errors and correct predictions). The charts are drawn in the page by
+ * model card, explained errors and correct predictions); for a multi-label classifier, its own
+ * figures ({@link MultiLabelReport}). The charts are drawn in the page by
  * Apache ECharts, whose script (from its WebJar on the class path) is embedded in the file, so it
  * opens offline and fetches nothing.
  */
@@ -78,6 +79,9 @@ public final class HtmlReport {
 
     static String render(TextClassifier classifier, Evaluator.Scored s, String title, Options o,
                          Consumer<String> progress) throws IOException {
+        if (s.truthSets() != null) {
+            return MultiLabelReport.render(classifier, s, title, o, progress);
+        }
         List<String> labels = classifier.labels().names();
         int[] truth = s.truth();
         float[][] p = s.probabilities();
@@ -132,21 +136,7 @@ public final class HtmlReport {
         String correctHtml = examples(classifier, s, sample, o);
 
         StringBuilder h = new StringBuilder(1 << 20);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>textcls report: ")
-                .append(TokenHtml.escape(title)).append("</title>\n")
-                // First script: every error or console.error is recorded, so a check can tell.
-                .append("<script>window.__reportErrors=[];function __reportError(m){window.__reportErrors.push(String(m));"
-                        + "var d=document.documentElement;d.setAttribute('data-report-errors',String(window.__reportErrors"
-                        + ".length));d.setAttribute('data-report-last-error',String(m));if(d.hasAttribute("
-                        + "'data-report-status')){d.setAttribute('data-report-status','errors');}}"
-                        // Capture phase: also an image, script or style sheet that fails to load.
-                        + "window.addEventListener('error',function(e){__reportError(e.message||('cannot load '+"
-                        + "(e.target&&(e.target.src||e.target.href))));},true);"
-                        + "(function(){var ce=console.error;console.error=function(){__reportError(Array.prototype.join.call("
-                        + "arguments,' '));return ce.apply(console,arguments);};})();</script>\n")
-                .append("<style>").append(resource("report.css")).append("</style>\n</head><body>\n");
-        h.append("<h1>textcls evaluation report</h1>\n<div class=\"muted\">").append(TokenHtml.escape(title))
-                .append(" · written ").append(Instant.now().toString()).append("</div>\n");
+        head(h, title);
 
         h.append("<h2 id=\"summary\">Summary</h2>\n<div class=\"metrics\">");
         metric(h, "accuracy", summary.accuracy(), "Wilson");
@@ -215,19 +205,43 @@ public final class HtmlReport {
                 + "predicted label when the token is left out (long documents: windows of a few tokens at a time; an "
                 + "ensemble: the weighted mean of its networks). Hover a token for its value.</p>\n");
 
+        tail(h, data);
+        return h.toString();
+    }
+
+    /** The page's head (with the first script, which records every error), its style and its title lines. */
+    static void head(StringBuilder h, String title) {
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>textcls report: ")
+                .append(TokenHtml.escape(title)).append("</title>\n")
+                // First script: every error or console.error is recorded, so a check can tell.
+                .append("<script>window.__reportErrors=[];function __reportError(m){window.__reportErrors.push(String(m));"
+                        + "var d=document.documentElement;d.setAttribute('data-report-errors',String(window.__reportErrors"
+                        + ".length));d.setAttribute('data-report-last-error',String(m));if(d.hasAttribute("
+                        + "'data-report-status')){d.setAttribute('data-report-status','errors');}}"
+                        // Capture phase: also an image, script or style sheet that fails to load.
+                        + "window.addEventListener('error',function(e){__reportError(e.message||('cannot load '+"
+                        + "(e.target&&(e.target.src||e.target.href))));},true);"
+                        + "(function(){var ce=console.error;console.error=function(){__reportError(Array.prototype.join.call("
+                        + "arguments,' '));return ce.apply(console,arguments);};})();</script>\n")
+                .append("<style>").append(resource("report.css")).append("</style>\n</head><body>\n");
+        h.append("<h1>textcls evaluation report</h1>\n<div class=\"muted\">").append(TokenHtml.escape(title))
+                .append(" · written ").append(Instant.now().toString()).append("</div>\n");
+    }
+
+    /** The data block, the chart library and the page's script; closes the page. */
+    static void tail(StringBuilder h, ObjectNode data) throws IOException {
         h.append("<script id=\"report-data\" type=\"application/json\">")
                 .append(Json.MAPPER.writer().writeValueAsString(data).replace("</", "<\\/")).append("</script>\n");
         h.append("<script>").append(echarts()).append("</script>\n");
         h.append("<script>").append(resource("report.js")).append("</script>\n</body></html>\n");
-        return h.toString();
     }
 
-    private static void metric(StringBuilder h, String name, Intervals.Interval i, String how) {
+    static void metric(StringBuilder h, String name, Intervals.Interval i, String how) {
         h.append(String.format(Locale.ROOT, "<div class=\"metric\">%s<b>%.4f</b><span class=\"muted\">95 %% %s: "
                 + "%.4f – %.4f</span></div>", name, i.value(), how, i.lower(), i.upper()));
     }
 
-    private static void provenance(StringBuilder h, TextClassifier c) throws IOException {
+    static void provenance(StringBuilder h, TextClassifier c) throws IOException {
         ModelCard card = c.card();
         JsonNode corpus = card == null ? null : card.corpus();
         h.append("<h3>Model and training data</h3><table>");
@@ -251,7 +265,7 @@ public final class HtmlReport {
                 .append("</pre></details>\n");
     }
 
-    private static void row(StringBuilder h, String k, String v) {
+    static void row(StringBuilder h, String k, String v) {
         h.append("<tr><th class=\"l\">").append(TokenHtml.escape(k)).append("</th><td class=\"l\">")
                 .append(TokenHtml.escape(v)).append("</td></tr>");
     }
@@ -328,7 +342,7 @@ public final class HtmlReport {
     }
 
     /** Per network, its epochs from the model card; returns how many networks have a history. */
-    private static int training(ArrayNode out, ModelCard card) {
+    static int training(ArrayNode out, ModelCard card) {
         JsonNode nets = card == null || card.result() == null ? null : card.result().get("networks");
         if (nets == null || !nets.isArray()) {
             return 0;
