@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * recall, F1, support, predicted count, ROC-AUC, average precision), each label's precision-recall
  * and ROC curves of its own probability against its 0/1 truth with its threshold marked (a label
  * selector), labels per document, micro-F1 by length, training curves and explained documents. No
- * confusion matrix and no reliability diagram: labels are not exclusive, and there is no temperature.
+ * confusion matrix and no reliability diagram: labels are not exclusive.
  */
 final class MultiLabelReport {
     private MultiLabelReport() {
@@ -44,7 +44,10 @@ final class MultiLabelReport {
         MultiLabelDecision decision = classifier.decision().orElseThrow(() -> new TextclsException(
                 "the multi-label classifier has no per-label thresholds (multilabel.json)"));
         float[] thresholds = decision.thresholds();
-        boolean[][] predicted = decision.decideAll(p);
+        // Label sets are decided on the networks' own probabilities (reported ones may be calibrated per label);
+        // a label's curves are the same for either, its ranking of the documents being the same.
+        float[][] raw = s.raw();
+        boolean[][] predicted = decision.decideAll(raw);
         boolean[][] y = new boolean[n][k];
         for (int i = 0; i < n; i++) {
             for (int c : truth[i]) {
@@ -86,11 +89,11 @@ final class MultiLabelReport {
             long positives = 0;
             for (int i = 0; i < n; i++) {
                 binary[i] = y[i][c] ? 1 : 0;
-                twoWay[i][0] = 1 - p[i][c];
-                twoWay[i][1] = p[i][c];
+                twoWay[i][0] = 1 - raw[i][c];
+                twoWay[i][1] = raw[i][c];
                 positives += binary[i];
                 count += predicted[i][c] ? 1 : 0;
-                if (p[i][c] >= thresholds[c]) {
+                if (raw[i][c] >= thresholds[c]) {
                     tpAt += binary[i];
                     fpAt += 1 - binary[i];
                 }
@@ -166,8 +169,9 @@ final class MultiLabelReport {
                 + "percentile bootstrap (%d resamples of the documents) for the others. Micro precision %.4f, micro "
                 + "recall %.4f, mean binary log loss %.4f. LRAP: label ranking average precision.</p>\n",
                 o.resamples(), report.microPrecision(), report.microRecall(), report.logLoss()));
-        h.append("<p class=\"muted\">Multi-label: each label's probability is its own (one sigmoid per label, no "
-                + "temperature); a label is predicted when its probability reaches its threshold (fitted on ")
+        h.append("<p class=\"muted\">Multi-label: each label's probability is its own (one sigmoid per label"
+                + (decision.temperatures() == null ? "" : ", reported after its own temperature")
+                + "); a label is predicted when the networks' probability of it reaches its threshold (fitted on ")
                 .append(TokenHtml.escape(decision.fittedOn() == null ? "the validation split" : decision.fittedOn()))
                 .append(")").append(decision.atLeastOne() ? ", and a document that no label reaches gets its most "
                         + "probable one" : "").append(". No confusion matrix and no reliability diagram: labels are "
