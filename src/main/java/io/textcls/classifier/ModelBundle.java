@@ -232,7 +232,7 @@ public final class ModelBundle {
         entries.put(VOCABULARY, lines(c.vocabulary().tokens()));
         entries.put(PIPELINE, Json.MAPPER.writeValueAsBytes(c.pipeline()));
         if (c.recipe() != null) {
-            entries.put(RECIPE, Recipes.toJson(c.recipe()).getBytes(StandardCharsets.UTF_8));
+            entries.put(RECIPE, recipeJson(c.recipe(), c.decision() != null).getBytes(StandardCharsets.UTF_8));
         }
         entries.put(CARD, Json.MAPPER.writeValueAsBytes(c.card()));
         if (c.temperature() != null) {
@@ -461,6 +461,33 @@ public final class ModelBundle {
                     + "together; retrain or copy the bundle again");
         }
         return new Member(entry.name(), spec, weights);
+    }
+
+    /**
+     * The recipe as a single-label bundle stores it: without the fields added for multi-label data
+     * where they hold what a recipe without them means ({@code task} single-label, {@code
+     * training.minSteps} auto), so that builds from before them, which refuse fields they do not
+     * know, still read it; {@link #olderFields} and the default recipe put them back.
+     */
+    static String recipeJson(Recipe r, boolean multiLabel) {
+        String json = Recipes.toJson(r);
+        if (multiLabel) {
+            return json;
+        }
+        try {
+            JsonNode tree = Json.MAPPER.readTree(json);
+            if (tree instanceof ObjectNode o && Recipe.SINGLE_LABEL.equals(r.task())) {
+                o.remove("task");
+                if (o.path("training") instanceof ObjectNode t
+                        && r.training().minSteps() == Recipe.Training.AUTO_MIN_STEPS) {
+                    t.remove("minSteps");
+                }
+                return Json.MAPPER.writeValueAsString(o);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

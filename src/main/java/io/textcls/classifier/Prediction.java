@@ -10,8 +10,9 @@ import java.util.Map;
  * <p>A single-label classifier predicts one label ({@link #label()}), and its probabilities sum
  * to 1. A multi-label classifier ({@link #multiLabel()}) predicts a set of labels ({@link
  * #predictedLabels()}: every label whose probability reaches its threshold, possibly none), and
- * each label's probability is its own; {@link #label()} is then the most probable label, whether
- * or not it is in the set.
+ * each label's probability is its own (calibrated per label where the classifier has
+ * temperatures: the set and {@link #label()} are decided on the networks' own); {@link #label()}
+ * is then the label the networks find most probable, whether or not it is in the set.
  *
  * @param label the most probable label
  * @param labels all labels, in output order

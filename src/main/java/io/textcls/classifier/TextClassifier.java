@@ -194,8 +194,9 @@ public final class TextClassifier {
                         set.add(names.get(c));
                     }
                 }
-                out.add(new Prediction(names.get(argmax(p)), names, p, docs.get(i).tokens(), docs.get(i).truncated(),
-                        set, true));
+                // "label" is the networks' most probable label, as the at-least-one rule takes it.
+                out.add(new Prediction(names.get(argmax(probs[i])), names, p, docs.get(i).tokens(),
+                        docs.get(i).truncated(), set, true));
                 continue;
             }
             float[] p = temperature == 1 ? probs[i] : Calibration.scale(probs[i], temperature);

@@ -43,6 +43,12 @@ public final class SequenceBatches {
      */
     public static DataSetIterator iterator(List<int[]> sequences, int[] labels, int numLabels, int batchSize,
                                            boolean perDocumentLabels) {
+        return iterator(sequences, labels, numLabels, batchSize, perDocumentLabels, null);
+    }
+
+    private static SequenceRecordReaderDataSetIterator iterator(List<int[]> sequences, int[] labels, int numLabels,
+                                                                int batchSize, boolean perDocumentLabels,
+                                                                Runnable onReset) {
         List<List<List<Writable>>> features = new AbstractList<>() {
             @Override
             public List<List<Writable>> get(int index) {
@@ -80,9 +86,27 @@ public final class SequenceBatches {
                 return sequences.size();
             }
         };
-        SequenceRecordReaderDataSetIterator it = new SequenceRecordReaderDataSetIterator(
-                new CollectionSequenceRecordReader(features), new CollectionSequenceRecordReader(labelSeqs), batchSize,
-                numLabels, false, SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END);
+        return dataVec(features, labelSeqs, numLabels, batchSize, perDocumentLabels, null);
+    }
+
+    /** The DataVec iterator over lazily made writables; {@code onReset} runs after every reset (null: nothing). */
+    private static SequenceRecordReaderDataSetIterator dataVec(List<List<List<Writable>>> features,
+                                                               List<List<List<Writable>>> labelSeqs, int numLabels,
+                                                               int batchSize, boolean perDocumentLabels,
+                                                               Runnable onReset) {
+        SequenceRecordReaderDataSetIterator it = onReset == null
+                ? new SequenceRecordReaderDataSetIterator(new CollectionSequenceRecordReader(features),
+                        new CollectionSequenceRecordReader(labelSeqs), batchSize, numLabels, false,
+                        SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END)
+                : new SequenceRecordReaderDataSetIterator(new CollectionSequenceRecordReader(features),
+                        new CollectionSequenceRecordReader(labelSeqs), batchSize, numLabels, false,
+                        SequenceRecordReaderDataSetIterator.AlignmentMode.ALIGN_END) {
+                    @Override
+                    public void reset() {
+                        super.reset();
+                        onReset.run();
+                    }
+                };
         if (perDocumentLabels) {
             // Each row's one-hot sits at its own last real step, zeros elsewhere: summing over time
             // gives the per-document one-hot.
@@ -97,16 +121,17 @@ public final class SequenceBatches {
     /**
      * Multi-label batches: as {@link #iterator(List, int[], int, int, boolean)}, but each document's
      * labels are its label set as 0/1 targets ({@code [batch, labels]} per document, or at each
-     * row's last real step for a network read there), for one sigmoid per label. Batches must be
-     * read once, in order: the targets are matched to rows by position.
+     * row's last real step for a network read there), for one sigmoid per label. The targets are
+     * matched to rows by position: batches are read in order, and a reset starts over.
      *
      * @param labelSets label indices per sequence (possibly empty)
      */
     public static DataSetIterator multiLabelIterator(List<int[]> sequences, int[][] labelSets, int numLabels,
                                                      int batchSize, boolean perDocumentLabels) {
-        SequenceRecordReaderDataSetIterator it = (SequenceRecordReaderDataSetIterator) iterator(sequences, null,
-                Math.max(2, numLabels), batchSize, false); // placeholder one-hots, replaced below
         int[] next = {0};
+        // Placeholder one-hots, replaced below; a reset starts the targets over with the rows.
+        SequenceRecordReaderDataSetIterator it = iterator(sequences, null, Math.max(2, numLabels), batchSize, false,
+                () -> next[0] = 0);
         it.setPreProcessor(ds -> {
             int b = (int) ds.getFeatures().size(0);
             int first = next[0];

@@ -219,12 +219,14 @@ public record Recipe(
             @Doc(value = "Minutes: do not start an epoch expected to end past this (0 = no limit).",
                     flag = "time-limit") double timeLimitMinutes,
             @Doc(value = "Least optimizer steps over the training split: a small split gets more epochs than "
-                    + "training.epochs (and patience as many times more), so the schedule spans at least this many "
-                    + "steps (0 = off; -1 = auto: "
+                    + "training.epochs (at most 10 times as many; patience as many times more), so the schedule spans "
+                    + "at least this many steps (0 = off; -1 = auto: "
                     + MULTI_LABEL_MIN_STEPS + " for multi-label data, off for single-label).", flag = "min-steps")
             Integer minSteps) {
         /** {@link #minSteps} auto's value for multi-label data (measured on SemEval's tweets: docs/results.md). */
         public static final int MULTI_LABEL_MIN_STEPS = 1000;
+        /** The most times {@link #minSteps} multiplies the epochs (a tiny table gets no more). */
+        public static final int MAX_STRETCH = 10;
         /** {@link #minSteps}: decided by the task. */
         public static final int AUTO_MIN_STEPS = -1;
 
@@ -243,7 +245,7 @@ public record Recipe(
             if (least <= 0 || stepsPerEpoch <= 0) {
                 return epochs;
             }
-            return (int) Math.max(epochs, Math.min(1000, (least + stepsPerEpoch - 1) / stepsPerEpoch));
+            return (int) Math.max(epochs, Math.min((long) MAX_STRETCH * epochs, (least + stepsPerEpoch - 1) / stepsPerEpoch));
         }
 
         /** This training with another number of epochs. */
@@ -297,8 +299,8 @@ public record Recipe(
                     + "ngram-mean.v1 (the bag-of-n-grams baseline) or ngram-nb.v1 (naive-Bayes-weighted n-grams).",
                     flag = "architecture") String architecture,
             @Doc(value = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1; word-pair hash "
-                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1, fewer with many labels: "
-                    + "buckets x labels stays within 4,194,304).", flag = "hidden-size")
+                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1; for multi-label data "
+                    + "fewer with many labels: buckets x labels within 4,194,304, at least 65,536 buckets).", flag = "hidden-size")
             int hiddenSize,
             @Doc(value = "Stacked LSTM (or convolution) layers.", flag = "layers") int layers,
             @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
@@ -352,9 +354,9 @@ public record Recipe(
             return pretrained && embeddings.vectors() != null && Architectures.takesVectors(architecture);
         }
 
-        NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize) {
-            int size = Architectures.NGRAM_NB_V1.equals(architecture) ? naiveBayesBuckets(hiddenSize, numLabels)
-                    : hiddenSize;
+        NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize, boolean multiLabel) {
+            int size = multiLabel && Architectures.NGRAM_NB_V1.equals(architecture)
+                    ? naiveBayesBuckets(hiddenSize, numLabels) : hiddenSize;
             return spec(name, architecture, vocabularySize, embeddingSize, size, numLabels, dropout,
                     embeddingDropout, layers, pooling);
         }
@@ -365,10 +367,11 @@ public record Recipe(
         public static final int NAIVE_BAYES_MIN_BUCKETS = 1 << 16;
 
         /**
-         * The hash buckets of an {@code ngram-nb.v1} network for {@code numLabels} labels: {@code
-         * buckets}, or with many labels the largest power of two that keeps buckets x labels within
-         * {@value #NAIVE_BAYES_MAX_CELLS} (at least {@value #NAIVE_BAYES_MIN_BUCKETS}). Two labels keep
-         * 2,097,152 buckets; 11 get 262,144, 90 get 65,536.
+         * The hash buckets of a multi-label {@code ngram-nb.v1} network for {@code numLabels} labels:
+         * {@code buckets}, or with many labels the largest power of two that keeps buckets x labels
+         * within {@value #NAIVE_BAYES_MAX_CELLS}, but at least {@value #NAIVE_BAYES_MIN_BUCKETS}. Two
+         * labels keep 2,097,152 buckets; 11 get 262,144, 90 get 65,536. Single-label networks keep
+         * theirs.
          */
         public static int naiveBayesBuckets(int buckets, int numLabels) {
             if ((long) buckets * numLabels <= NAIVE_BAYES_MAX_CELLS) {
@@ -453,7 +456,8 @@ public record Recipe(
 
     /** The network spec of one of the networks, for a vocabulary and label count. */
     public NetworkSpec networkSpec(Network network, int vocabularySize, int numLabels) {
-        return network.spec(vocabularySize, numLabels, network.embeddingWidth(embeddings)).withMultiLabel(multiLabel());
+        return network.spec(vocabularySize, numLabels, network.embeddingWidth(embeddings), multiLabel())
+                .withMultiLabel(multiLabel());
     }
 
     /**

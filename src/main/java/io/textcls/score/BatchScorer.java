@@ -155,7 +155,8 @@ public final class BatchScorer {
         Path out = o.output();
         // With the temperature used (none with --raw-probabilities): a resume writes the same probabilities.
         String fingerprint = fingerprint(model, o) + classifier.temperature().map(t -> "/T=" + t.temperature())
-                .orElse("");
+                .orElse("") + classifier.decision().map(d -> d.temperatures() == null ? "/raw"
+                        : "/T=" + java.util.Arrays.toString(d.temperatures())).orElse("");
         Journal journal = Journal.resume(out, fingerprint, o.resume());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Tally tally = new Tally(labels, journal);

@@ -134,7 +134,8 @@ final class Api extends Handler.Abstract {
         }
         ex.readBody(o.maxBodyBytes(), o.readTimeoutMs(), body -> {
             ServedModel m = server.model();
-            ClassifyRequest req = ClassifyRequest.parse(body, o.maxTexts(), m.classifier.labels().names());
+            ClassifyRequest req = ClassifyRequest.parse(body, o.maxTexts(), m.classifier.labels().names(),
+                    m.classifier.multiLabel());
             int n = req.texts().size();
             ex.docs = n;
             if (server.options().logText()) {

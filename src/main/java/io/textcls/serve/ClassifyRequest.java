@@ -30,6 +30,11 @@ record ClassifyRequest(List<String> texts, int topK, Double threshold) {
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     static ClassifyRequest parse(byte[] body, int maxTexts, List<String> labels) {
+        return parse(body, maxTexts, labels, false);
+    }
+
+    /** As above, for a classifier that is multi-label (whose per-label thresholds decide: no 'threshold'). */
+    static ClassifyRequest parse(byte[] body, int maxTexts, List<String> labels, boolean multiLabel) {
         JsonNode root = json(body);
         if (!root.isObject()) {
             throw ApiError.badRequest("invalid_request", "the body must be a JSON object such as {\"text\": \"...\"} "
@@ -79,6 +84,10 @@ record ClassifyRequest(List<String> texts, int topK, Double threshold) {
         Double threshold = null;
         JsonNode t = root.get("threshold");
         if (t != null && !t.isNull()) {
+            if (multiLabel) {
+                throw ApiError.badRequest("invalid_threshold", "field 'threshold' is for two-label classifiers; this "
+                        + "one is multi-label: its per-label thresholds, fitted in training, decide the labels");
+            }
             if (labels.size() != 2) {
                 throw ApiError.badRequest("invalid_threshold", "field 'threshold' needs a two-label classifier; this "
                         + "one has " + labels.size() + " labels " + labels);

@@ -17,7 +17,8 @@ import java.util.Random;
  * ({@link MultiLabelThresholds#fit}) and whether every document gets at least one label (kept
  * when it scores better). Reported figures are cross-fitted: each validation document is decided
  * with weights and thresholds fitted on the other {@value EnsembleWeights#FOLDS} folds, so they are
- * measured on documents that did not choose them; what is stored is fitted on all of them.
+ * measured on documents that did not choose them (with fewer than twice as many validation
+ * documents as folds, on the documents themselves); what is stored is fitted on all of them.
  */
 final class MultiLabelFitting {
     /** Labels with fewer validation documents than this share one fallback threshold. */
@@ -41,11 +42,13 @@ final class MultiLabelFitting {
                       float[][][] memberProbs, String fittedOn) {
         int n = truth.length;
         int[] fold = folds(ids);
+        // Too few documents to leave a fold out: the figures are then measured on the documents fitted on.
+        boolean crossFit = n >= 2 * EnsembleWeights.FOLDS;
         Result best = null;
         for (boolean atLeastOne : new boolean[] {false, true}) {
             float[][] crossProbs = new float[n][];
             boolean[][] crossDecided = new boolean[n][];
-            for (int f = 0; f < EnsembleWeights.FOLDS; f++) {
+            for (int f = 0; crossFit && f < EnsembleWeights.FOLDS; f++) {
                 List<Integer> in = new ArrayList<>();
                 List<Integer> out = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -67,8 +70,9 @@ final class MultiLabelFitting {
             float[][] probs = mix(memberProbs, w);
             float[] t = MultiLabelThresholds.fit(truth, probs, labels.size(), MIN_POSITIVES);
             MultiLabelDecision d = new MultiLabelDecision(labels, t, atLeastOne, fittedOn);
-            EvaluationReport cross = EvaluationReport.ofMultiLabel(labels, truth, crossProbs, crossDecided, t);
             EvaluationReport fitted = EvaluationReport.ofMultiLabel(labels, truth, probs, d.decideAll(probs), t);
+            EvaluationReport cross = crossFit
+                    ? EvaluationReport.ofMultiLabel(labels, truth, crossProbs, crossDecided, t) : fitted;
             Result r = new Result(w, d, cross, fitted, probs);
             if (best == null || cross.score() > best.crossFitted().score()) {
                 best = r;

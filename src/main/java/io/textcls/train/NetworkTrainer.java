@@ -210,6 +210,14 @@ final class NetworkTrainer {
         if (!data.multiLabel()) {
             return EvaluationReport.of(names, data.validationLabels(), probs);
         }
+        for (float[] p : probs) {
+            for (float v : p) {
+                if (Float.isNaN(v)) {
+                    throw new TextclsException("a network's validation probabilities are not numbers: it diverged; "
+                            + "lower training.learningRate (--learning-rate) or raise training.clip (--clip)");
+                }
+            }
+        }
         float[] t = MultiLabelThresholds.fit(data.validationLabelSets(), probs, names.size(),
                 MultiLabelFitting.MIN_POSITIVES);
         return EvaluationReport.ofMultiLabel(names, data.validationLabelSets(), probs,

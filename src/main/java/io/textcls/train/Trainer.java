@@ -143,7 +143,8 @@ public final class Trainer {
         OutputLocations.checkWritable(bundle, "the classifier bundle", "--model");
         LabeledText.writeJsonl(documents, table);
         try {
-            TableColumns columns = new TableColumns(TableColumns.TEXT, null, null, "id", null, TableColumns.SEPARATOR);
+            // A separator no label holds: a label with '|' in it stays one label.
+            TableColumns columns = new TableColumns(TableColumns.TEXT, null, null, "id", null, "\u0000");
             return run(recipe, table, bundle, options.withTable(columns, false));
         } finally {
             Files.deleteIfExists(table);

@@ -99,6 +99,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                     src.skipped.size(), dataDir, src.skipped.get(0).line(), src.skipped.get(0).reason()));
         }
         DocumentGroups groups = src.groups;
+        List<TableCorpus.SkippedRow> skipped = new ArrayList<>(src.skipped);
 
         List<TokenizedDocument> nonEmpty = new ArrayList<>();
         int empty = 0;
@@ -120,8 +121,15 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
             CorpusLoader.Loaded valLoaded;
             if (TableCorpus.isTable(valPath)) {
                 validationTable = TableCorpus.open(valPath, reading.columns());
-                valLoaded = validationTable.load(pipeline, threads, labels.names(), multiLabel, reading.skipBadRows(),
-                        null).corpus();
+                TableCorpus.Loaded vt = validationTable.load(pipeline, threads, labels.names(), multiLabel,
+                        reading.skipBadRows(), null);
+                valLoaded = vt.corpus();
+                if (!vt.skipped().isEmpty()) {
+                    listener.info(String.format("skipped %,d bad rows of %s (--skip-bad-rows; first: line %d, %s)",
+                            vt.skipped().size(), valPath, vt.skipped().get(0).line(), vt.skipped().get(0).reason()));
+                    skipped.addAll(vt.skipped().stream().map(r -> new TableCorpus.SkippedRow(r.line(),
+                            valPath.getFileName() + ":" + r.id(), r.reason())).toList());
+                }
             } else {
                 if (multiLabel) {
                     throw new TextclsException("--validation " + valPath + " is a folder, but the training data is "
@@ -197,7 +205,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
         return new TrainingData(dataDir, src.table, loaded, report, labels, multiLabel, textSettings, seqSettings,
                 vocab, List.copyOf(train), List.copyOf(val), validationRoot, validationTable, empty,
                 encode(encoder, train), labelsOf(train), labelSetsOf(train), encode(encoder, val), labelsOf(val),
-                labelSetsOf(val), fingerprint, description, List.copyOf(src.skipped));
+                labelSetsOf(val), fingerprint, description, List.copyOf(skipped));
     }
 
     /** A corpus read: its documents, groups, and what reading met. */
@@ -363,8 +371,8 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 }
                 int s;
                 boolean several = byLabel.get(rarest).size() >= 2;
-                if (several && has[0][rarest] == 0) {
-                    s = 0; // every label with two components or more gets one on each side first
+                if (several && has[0][rarest] == 0 && sizes[c] <= Math.max(1, wantDocs[0])) {
+                    s = 0; // every label with two components or more gets one on each side first (one that fits)
                 } else if (several && has[1][rarest] == 0) {
                     s = 1;
                 } else if (wants[0][rarest] != wants[1][rarest]) {
