@@ -39,11 +39,24 @@ record PseudoLabels(List<TokenizedDocument> docs, List<int[]> sequences, int rea
     static final int CHUNK = 2048;
 
     static PseudoLabels choose(Path folder, TrainingData data, TextClassifier teacher, double threshold, int threads) {
+        return choose(folder, data, teacher, threshold, threads, 1, 0);
+    }
+
+    /**
+     * As above, reading a seeded random {@code fraction} of the unlabeled documents (1: all of
+     * them): a labeled corpus cut by {@code split.sample} has its unlabeled documents cut in the same
+     * proportion.
+     */
+    static PseudoLabels choose(Path folder, TrainingData data, TextClassifier teacher, double threshold, int threads,
+                               double fraction, long seed) {
         Path abs = folder.toAbsolutePath().normalize();
         if (abs.getParent() == null) {
             throw new TextclsException("selfTraining.unlabeled (--unlabeled): " + folder + " has no parent folder");
         }
         FolderCorpus corpus = FolderCorpus.scan(abs.getParent(), List.of(abs.getFileName().toString()));
+        if (fraction < 1) {
+            corpus = corpus.sample((int) Math.max(1, Math.round(corpus.entries().size() * fraction)), seed);
+        }
         CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, new TextPipeline(data.textSettings()), threads,
                 TextFiles.DEFAULT_MAX_BYTES);
         Set<Long> labeled = new HashSet<>();

@@ -229,8 +229,13 @@ public final class Trainer {
                     validationProbabilities(teacher, data));
             listener.info(String.format("teacher: validation accuracy %.4f, log loss %.4f", teacherValidation.accuracy(),
                     teacherValidation.logLoss()));
+            double fraction = unlabeledFraction(resolved, corpus);
+            if (fraction < 1) {
+                listener.info(String.format("split.sample %d: self-training reads the same share, %.1f %%, of the "
+                        + "unlabeled documents", resolved.split().sample(), 100 * fraction));
+            }
             PseudoLabels pseudo = PseudoLabels.choose(unlabeled, data, teacher, resolved.selfTraining().threshold(),
-                    options.threads());
+                    options.threads(), fraction, resolved.seed());
             listener.info(String.format("pseudo-labels: %,d of %,d unlabeled documents at probability >= %.2f; %,d "
                             + "kept to hold each label's share (%s); the student trains on %,d documents",
                     pseudo.confident(), pseudo.read(), resolved.selfTraining().threshold(), pseudo.size(),
@@ -310,6 +315,20 @@ public final class Trainer {
                     t.batchSize(), stepsPerEpoch * epochs));
         }
         return r;
+    }
+
+    /**
+     * The share of the unlabeled documents self-training reads: all, or with {@code split.sample}
+     * the share of the labeled documents the sample kept (a quick run stays quick).
+     */
+    static double unlabeledFraction(Recipe recipe, Path corpus) {
+        if (recipe.split().sample() <= 0 || io.textcls.corpus.TableCorpus.isTable(corpus)) {
+            return 1;
+        }
+        io.textcls.corpus.FolderCorpus all = io.textcls.corpus.FolderCorpus.scan(corpus, recipe.split().labels());
+        int total = all.entries().size();
+        int kept = all.sample(recipe.split().sample(), recipe.seed()).entries().size();
+        return total == 0 ? 1 : Math.min(1, (double) kept / total);
     }
 
     /** Where the rows a table's reading skipped are listed: {@code <bundle>.skipped.csv}. */

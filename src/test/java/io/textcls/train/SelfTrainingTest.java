@@ -59,6 +59,16 @@ class SelfTrainingTest {
     }
 
     @Test
+    void aSampledCorpusSelfTrainsOnTheSameShareOfItsUnlabeledDocuments() throws Exception {
+        Path data = TestCorpora.write(dir.resolve("s"), 40, 3); // 40 documents of each of 3 labels
+        assertEquals(1.0, Trainer.unlabeledFraction(TinyTraining.recipe(1), data), "no sample: all of them");
+        assertEquals(0.25, Trainer.unlabeledFraction(TinyTraining.recipe(1, "sample=10"), data), 1e-12,
+                "10 of 40 per label");
+        assertEquals(1.0, Trainer.unlabeledFraction(TinyTraining.recipe(1, "sample=100"), data),
+                "a sample larger than the corpus keeps all");
+    }
+
+    @Test
     void theFolderIsNoneAutoOrOneThatExists() throws Exception {
         Path data = TestCorpora.write(dir.resolve("d"), 2, 1);
         assertNull(new Recipe.SelfTraining("none", 0.9, 0).folder(data));
@@ -130,6 +140,11 @@ class SelfTrainingTest {
             assertTrue(!labeled.contains(x.contentHash()) && x.tokens().length > 0, x.id());
             assertTrue(x.id().startsWith("unsup/u"), x.id());
         }
+        // A fraction of the unlabeled folder (split.sample's share): a seeded, repeatable subset.
+        PseudoLabels half = PseudoLabels.choose(unsup, d, teacher, 0.0, 1, 0.5, 7);
+        assertEquals(46, half.read());
+        assertEquals(half.read(), PseudoLabels.choose(unsup, d, teacher, 0.0, 1, 0.5, 7).read());
+        assertEquals(half.fingerprint(), PseudoLabels.choose(unsup, d, teacher, 0.0, 1, 0.5, 7).fingerprint());
         TrainingData student = d.withPseudoLabeled(p);
         assertEquals(d.train().size() + p.size(), student.trainSequences().size());
         assertEquals(d.validation(), student.validation());
