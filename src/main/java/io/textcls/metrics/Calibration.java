@@ -79,31 +79,39 @@ public final class Calibration {
         if (truth.length == 0) {
             throw new IllegalArgumentException("no documents to fit a temperature on");
         }
+        return bestTemperature(t -> logLoss(truth, p, t));
+    }
+
+    /**
+     * The temperature {@code T} with the lowest loss: a golden-section search over {@code 1/T} in
+     * [{@value #MIN_INVERSE}, {@value #MAX_INVERSE}] (the losses here are convex in {@code 1/T});
+     * never worse than leaving the probabilities as they are ({@code T = 1}).
+     */
+    private static double bestTemperature(java.util.function.DoubleUnaryOperator lossAt) {
         double phi = (Math.sqrt(5) - 1) / 2;
         double a = MIN_INVERSE;
         double b = MAX_INVERSE;
         double c = b - phi * (b - a);
         double d = a + phi * (b - a);
-        double fc = logLoss(truth, p, 1 / c);
-        double fd = logLoss(truth, p, 1 / d);
+        double fc = lossAt.applyAsDouble(1 / c);
+        double fd = lossAt.applyAsDouble(1 / d);
         for (int i = 0; i < 80 && b - a > 1e-6; i++) {
             if (fc < fd) {
                 b = d;
                 d = c;
                 fd = fc;
                 c = b - phi * (b - a);
-                fc = logLoss(truth, p, 1 / c);
+                fc = lossAt.applyAsDouble(1 / c);
             } else {
                 a = c;
                 c = d;
                 fc = fd;
                 d = a + phi * (b - a);
-                fd = logLoss(truth, p, 1 / d);
+                fd = lossAt.applyAsDouble(1 / d);
             }
         }
         double inverse = (a + b) / 2;
-        // Never worse than leaving the probabilities as they are.
-        return logLoss(truth, p, 1 / inverse) <= logLoss(truth, p, 1) ? 1 / inverse : 1;
+        return lossAt.applyAsDouble(1 / inverse) <= lossAt.applyAsDouble(1) ? 1 / inverse : 1;
     }
 
     /**
@@ -145,30 +153,7 @@ public final class Calibration {
         if (truth.length == 0) {
             throw new IllegalArgumentException("no documents to fit a temperature on");
         }
-        double phi = (Math.sqrt(5) - 1) / 2;
-        double a = MIN_INVERSE;
-        double b = MAX_INVERSE;
-        double c = b - phi * (b - a);
-        double d = a + phi * (b - a);
-        double fc = binaryLogLoss(truth, p, 1 / c);
-        double fd = binaryLogLoss(truth, p, 1 / d);
-        for (int i = 0; i < 80 && b - a > 1e-6; i++) {
-            if (fc < fd) {
-                b = d;
-                d = c;
-                fd = fc;
-                c = b - phi * (b - a);
-                fc = binaryLogLoss(truth, p, 1 / c);
-            } else {
-                a = c;
-                c = d;
-                fc = fd;
-                d = a + phi * (b - a);
-                fd = binaryLogLoss(truth, p, 1 / d);
-            }
-        }
-        double inverse = (a + b) / 2;
-        return binaryLogLoss(truth, p, 1 / inverse) <= binaryLogLoss(truth, p, 1) ? 1 / inverse : 1;
+        return bestTemperature(t -> binaryLogLoss(truth, p, t));
     }
 
     /**

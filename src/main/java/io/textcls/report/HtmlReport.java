@@ -311,16 +311,21 @@ public final class HtmlReport {
         node.putPOJO("wrong", wrong);
     }
 
+    /** The length bucket ({@link #LENGTH_EDGES}) of a document of {@code tokens} tokens. */
+    static int lengthBucket(int tokens) {
+        int b = LENGTH_EDGES.length - 1;
+        while (b > 0 && tokens < LENGTH_EDGES[b]) {
+            b--;
+        }
+        return b;
+    }
+
     private static void lengths(ObjectNode node, int[] truth, float[][] p, List<String[]> tokens) {
         int n = LENGTH_EDGES.length;
         int[] count = new int[n];
         int[] right = new int[n];
         for (int i = 0; i < truth.length; i++) {
-            int len = tokens.get(i).length;
-            int b = n - 1;
-            while (b > 0 && len < LENGTH_EDGES[b]) {
-                b--;
-            }
+            int b = lengthBucket(tokens.get(i).length);
             count[b]++;
             right[b] += EvaluationReport.argmax(p[i]) == truth[i] ? 1 : 0;
         }

@@ -324,11 +324,7 @@ final class MultiLabelReport {
         long[] tp = new long[buckets];
         long[] wrong = new long[buckets];
         for (int i = 0; i < y.length; i++) {
-            int len = tokens.get(i).length;
-            int b = buckets - 1;
-            while (b > 0 && len < edges[b]) {
-                b--;
-            }
+            int b = HtmlReport.lengthBucket(tokens.get(i).length);
             count[b]++;
             for (int c = 0; c < y[i].length; c++) {
                 tp[b] += y[i][c] && predicted[i][c] ? 1 : 0;
