@@ -145,6 +145,16 @@ public final class MultiLabelCorpora {
         return w.toString();
     }
 
+    /**
+     * The tiny multi-label classifier several tests share: an LSTM (max+mean pooling) trained for 6
+     * epochs on {@code documents(300, 41)} written as {@code table} (JSONL), saved as {@code bundle}.
+     */
+    public static Path trainTiny(Path table, Path bundle) throws Exception {
+        write(table, jsonlTable(documents(300, 41)));
+        TinyTraining.train(table, bundle, TinyTraining.recipe(6, "networks.0.architecture=lstm-pool.v1"));
+        return bundle;
+    }
+
     /** Writes text as UTF-8 (gzipped when the name ends in .gz). */
     public static Path write(Path file, String content) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());

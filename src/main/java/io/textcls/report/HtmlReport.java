@@ -329,6 +329,19 @@ public final class HtmlReport {
             count[b]++;
             right[b] += EvaluationReport.argmax(p[i]) == truth[i] ? 1 : 0;
         }
+        double[] accuracy = new double[n];
+        for (int b = 0; b < n; b++) {
+            accuracy[b] = count[b] == 0 ? 0 : (double) right[b] / count[b];
+        }
+        putLengthBuckets(node, count, accuracy);
+    }
+
+    /**
+     * The by-length chart's data: each non-empty bucket's name, figure ({@code accuracy}, whatever
+     * the figure is) and document count, and the chart's floor.
+     */
+    static void putLengthBuckets(ObjectNode node, int[] count, double[] figure) {
+        int n = LENGTH_EDGES.length;
         ArrayNode buckets = node.putArray("buckets");
         ArrayNode acc = node.putArray("accuracy");
         ArrayNode counts = node.putArray("counts");
@@ -338,10 +351,9 @@ public final class HtmlReport {
                 continue;
             }
             buckets.add(b == n - 1 ? LENGTH_EDGES[b] + "+" : LENGTH_EDGES[b] + "-" + (LENGTH_EDGES[b + 1] - 1));
-            double a = (double) right[b] / count[b];
-            acc.add(a);
+            acc.add(figure[b]);
             counts.add(count[b]);
-            min = Math.min(min, a);
+            min = Math.min(min, figure[b]);
         }
         node.put("minAccuracy", Math.max(0, Math.floor(min * 10 - 1) / 10));
     }

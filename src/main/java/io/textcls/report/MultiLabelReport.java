@@ -318,8 +318,7 @@ final class MultiLabelReport {
 
     /** Micro-F1 per length bucket (the single-label report's buckets), with the document counts. */
     private static void lengths(ObjectNode node, boolean[][] y, boolean[][] predicted, List<String[]> tokens) {
-        int[] edges = HtmlReport.LENGTH_EDGES;
-        int buckets = edges.length;
+        int buckets = HtmlReport.LENGTH_EDGES.length;
         int[] count = new int[buckets];
         long[] tp = new long[buckets];
         long[] wrong = new long[buckets];
@@ -332,20 +331,10 @@ final class MultiLabelReport {
             }
         }
         node.put("metric", "micro-F1");
-        ArrayNode names = node.putArray("buckets");
-        ArrayNode values = node.putArray("accuracy");
-        ArrayNode counts = node.putArray("counts");
-        double min = 1;
+        double[] f1 = new double[buckets];
         for (int b = 0; b < buckets; b++) {
-            if (count[b] == 0) {
-                continue;
-            }
-            names.add(b == buckets - 1 ? edges[b] + "+" : edges[b] + "-" + (edges[b + 1] - 1));
-            double f1 = 2 * tp[b] + wrong[b] == 0 ? 0 : 2.0 * tp[b] / (2 * tp[b] + wrong[b]);
-            values.add(f1);
-            counts.add(count[b]);
-            min = Math.min(min, f1);
+            f1[b] = 2 * tp[b] + wrong[b] == 0 ? 0 : 2.0 * tp[b] / (2 * tp[b] + wrong[b]);
         }
-        node.put("minAccuracy", Math.max(0, Math.floor(min * 10 - 1) / 10));
+        HtmlReport.putLengthBuckets(node, count, f1);
     }
 }

@@ -44,35 +44,43 @@ final class MultiLabelFitting {
         int[] fold = folds(ids);
         // Too few documents to leave a fold out: the figures are then measured on the documents fitted on.
         boolean crossFit = n >= 2 * EnsembleWeights.FOLDS;
+        // Weights and thresholds fitted once per fold and once on everything; only the decisions depend on the
+        // at-least-one rule.
+        float[][] crossProbs = new float[n][];
+        float[][] crossThresholds = new float[n][];
+        for (int f = 0; crossFit && f < EnsembleWeights.FOLDS; f++) {
+            List<Integer> in = new ArrayList<>();
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                (fold[i] == f ? out : in).add(i);
+            }
+            if (out.isEmpty() || in.isEmpty()) {
+                continue;
+            }
+            EnsembleWeights w = weights(members, select(truth, in), select(memberProbs, in), "fold");
+            float[][] inProbs = mix(select(memberProbs, in), w);
+            float[] t = MultiLabelThresholds.fit(select(truth, in), inProbs, labels.size(), MIN_POSITIVES);
+            float[][] outProbs = mix(select(memberProbs, out), w);
+            for (int j = 0; j < out.size(); j++) {
+                crossProbs[out.get(j)] = outProbs[j];
+                crossThresholds[out.get(j)] = t;
+            }
+        }
+        EnsembleWeights w = weights(members, truth, memberProbs, fittedOn);
+        float[][] probs = mix(memberProbs, w);
+        float[] t = MultiLabelThresholds.fit(truth, probs, labels.size(), MIN_POSITIVES);
         Result best = null;
         for (boolean atLeastOne : new boolean[] {false, true}) {
-            float[][] crossProbs = new float[n][];
-            boolean[][] crossDecided = new boolean[n][];
-            for (int f = 0; crossFit && f < EnsembleWeights.FOLDS; f++) {
-                List<Integer> in = new ArrayList<>();
-                List<Integer> out = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    (fold[i] == f ? out : in).add(i);
-                }
-                if (out.isEmpty() || in.isEmpty()) {
-                    continue;
-                }
-                EnsembleWeights w = weights(members, select(truth, in), select(memberProbs, in), "fold");
-                float[][] inProbs = mix(select(memberProbs, in), w);
-                float[] t = MultiLabelThresholds.fit(select(truth, in), inProbs, labels.size(), MIN_POSITIVES);
-                float[][] outProbs = mix(select(memberProbs, out), w);
-                for (int j = 0; j < out.size(); j++) {
-                    crossProbs[out.get(j)] = outProbs[j];
-                    crossDecided[out.get(j)] = MultiLabelThresholds.decide(outProbs[j], t, atLeastOne);
-                }
-            }
-            EnsembleWeights w = weights(members, truth, memberProbs, fittedOn);
-            float[][] probs = mix(memberProbs, w);
-            float[] t = MultiLabelThresholds.fit(truth, probs, labels.size(), MIN_POSITIVES);
             MultiLabelDecision d = new MultiLabelDecision(labels, t, atLeastOne, fittedOn);
             EvaluationReport fitted = EvaluationReport.ofMultiLabel(labels, truth, probs, d.decideAll(probs), t);
-            EvaluationReport cross = crossFit
-                    ? EvaluationReport.ofMultiLabel(labels, truth, crossProbs, crossDecided, t) : fitted;
+            EvaluationReport cross = fitted;
+            if (crossFit) {
+                boolean[][] crossDecided = new boolean[n][];
+                for (int i = 0; i < n; i++) {
+                    crossDecided[i] = MultiLabelThresholds.decide(crossProbs[i], crossThresholds[i], atLeastOne);
+                }
+                cross = EvaluationReport.ofMultiLabel(labels, truth, crossProbs, crossDecided, t);
+            }
             Result r = new Result(w, d, cross, fitted, probs);
             if (best == null || cross.score() > best.crossFitted().score()) {
                 best = r;

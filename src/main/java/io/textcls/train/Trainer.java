@@ -428,24 +428,23 @@ public final class Trainer {
     /** As above, for one network of the recipe. */
     static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[] labels, int vocabularySize,
                                 int numLabels) {
-        long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
-        NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
-        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
-        List<int[]> inputs = Architectures.inputIds(spec, seqs);
-        int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
-        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, null, lengths, numLabels);
+        return timeEpoch(recipe, n, seqs, labels, null, vocabularySize, numLabels);
     }
 
     /** As above, for multi-label documents ({@code labelSets}: each document's labels). */
     static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[][] labelSets,
                                 int vocabularySize, int numLabels) {
+        return timeEpoch(recipe, n, seqs, new int[seqs.size()], labelSets, vocabularySize, numLabels);
+    }
+
+    private static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[] labels,
+                                        int[][] labelSets, int vocabularySize, int numLabels) {
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
         NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
         MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
-        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, new int[seqs.size()], labelSets, lengths,
-                numLabels);
+        return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, labelSets, lengths, numLabels);
     }
 
     /**

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.MultiLabelCorpora;
-import io.textcls.TinyTraining;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.util.Json;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +39,7 @@ class MultiLabelReportCliTest {
 
     @BeforeAll
     static void trainAndReport() throws Exception {
-        Path train = MultiLabelCorpora.write(dir.resolve("train.jsonl"),
-                MultiLabelCorpora.jsonlTable(MultiLabelCorpora.documents(300, 41)));
-        model = dir.resolve("ml.zip");
-        TinyTraining.train(train, model, TinyTraining.recipe(6, "networks.0.architecture=lstm-pool.v1"));
+        model = MultiLabelCorpora.trainTiny(dir.resolve("train.jsonl"), dir.resolve("ml.zip"));
         classifier = TextClassifier.load(model);
         assertTrue(classifier.multiLabel());
         Path test = MultiLabelCorpora.write(dir.resolve("test.jsonl"),

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.MultiLabelCorpora;
-import io.textcls.TinyTraining;
 import io.textcls.classifier.MultiLabelDecision;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
@@ -44,10 +43,7 @@ class MultiLabelServeTest {
 
     @BeforeAll
     static void trainAndStart() throws Exception {
-        Path data = MultiLabelCorpora.write(dir.resolve("train.jsonl"),
-                MultiLabelCorpora.jsonlTable(MultiLabelCorpora.documents(300, 41)));
-        bundle = dir.resolve("ml.zip");
-        TinyTraining.train(data, bundle, TinyTraining.recipe(6, "networks.0.architecture=lstm-pool.v1"));
+        bundle = MultiLabelCorpora.trainTiny(dir.resolve("train.jsonl"), dir.resolve("ml.zip"));
         classifier = TextClassifier.load(bundle);
         assertTrue(classifier.multiLabel());
         server = Server.start(classifier, options().withBundle(bundle));

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.MultiLabelCorpora;
 import io.textcls.TestCorpora;
-import io.textcls.TinyTraining;
 import io.textcls.TextclsException;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.TextClassifier;
@@ -281,10 +280,7 @@ class SparkScoreJobTest {
      */
     @Test
     void aMultiLabelBundleWritesScoresLabelSets() throws Exception {
-        Path train = MultiLabelCorpora.write(dir.resolve("ml-train.jsonl"),
-                MultiLabelCorpora.jsonlTable(MultiLabelCorpora.documents(300, 41)));
-        Path ml = dir.resolve("ml.zip");
-        TinyTraining.train(train, ml, TinyTraining.recipe(6, "networks.0.architecture=lstm-pool.v1"));
+        Path ml = MultiLabelCorpora.trainTiny(dir.resolve("ml-train.jsonl"), dir.resolve("ml.zip"));
         TextClassifier classifier = TextClassifier.load(ml);
         assertTrue(classifier.multiLabel());
 
