@@ -126,14 +126,9 @@ public final class HtmlReport {
             (EvaluationReport.argmax(p[i]) == truth[i] ? right : wrong).add(i);
         }
         wrong.sort(Comparator.comparingDouble((Integer i) -> -p[i][EvaluationReport.argmax(p[i])]));
-        List<Integer> errors = wrong.subList(0, Math.min(o.errors(), wrong.size()));
-        Collections.shuffle(right, new Random(o.seed()));
-        List<Integer> sample = new ArrayList<>(right.subList(0, Math.min(o.correct(), right.size())));
-        Collections.sort(sample);
-        progress.accept("report: explaining " + errors.size() + " errors and " + sample.size()
-                + " correct predictions by occlusion");
-        String errorsHtml = examples(classifier, s, errors, o);
-        String correctHtml = examples(classifier, s, sample, o);
+        Examples ex = Examples.pick(wrong, right, o, progress);
+        String errorsHtml = examples(classifier, s, ex.errors(), o);
+        String correctHtml = examples(classifier, s, ex.correct(), o);
 
         StringBuilder h = new StringBuilder(1 << 20);
         head(h, title);
@@ -309,6 +304,22 @@ public final class HtmlReport {
         }
         node.putPOJO("correct", correct);
         node.putPOJO("wrong", wrong);
+    }
+
+    /**
+     * The documents a report explains: the most confident errors ({@code wrong}, most confident
+     * first) and a seeded sample of the correct predictions, in document order.
+     */
+    record Examples(List<Integer> errors, List<Integer> correct) {
+        static Examples pick(List<Integer> wrong, List<Integer> right, Options o, Consumer<String> progress) {
+            List<Integer> errors = wrong.subList(0, Math.min(o.errors(), wrong.size()));
+            Collections.shuffle(right, new Random(o.seed()));
+            List<Integer> sample = new ArrayList<>(right.subList(0, Math.min(o.correct(), right.size())));
+            Collections.sort(sample);
+            progress.accept("report: explaining " + errors.size() + " errors and " + sample.size()
+                    + " correct predictions by occlusion");
+            return new Examples(errors, sample);
+        }
     }
 
     /** The length bucket ({@link #LENGTH_EDGES}) of a document of {@code tokens} tokens. */

@@ -14,11 +14,9 @@ import io.textcls.util.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -141,14 +139,9 @@ final class MultiLabelReport {
             (worst < 0 ? right : wrong).add(i);
         }
         wrong.sort(Comparator.comparingDouble((Integer i) -> -confidence[i]));
-        List<Integer> errors = wrong.subList(0, Math.min(o.errors(), wrong.size()));
-        Collections.shuffle(right, new Random(o.seed()));
-        List<Integer> sample = new ArrayList<>(right.subList(0, Math.min(o.correct(), right.size())));
-        Collections.sort(sample);
-        progress.accept("report: explaining " + errors.size() + " errors and " + sample.size()
-                + " correct predictions by occlusion");
-        String errorsHtml = examples(classifier, s, errors, predicted, o);
-        String correctHtml = examples(classifier, s, sample, predicted, o);
+        HtmlReport.Examples ex = HtmlReport.Examples.pick(wrong, right, o, progress);
+        String errorsHtml = examples(classifier, s, ex.errors(), predicted, o);
+        String correctHtml = examples(classifier, s, ex.correct(), predicted, o);
 
         StringBuilder h = new StringBuilder(1 << 20);
         HtmlReport.head(h, title);
