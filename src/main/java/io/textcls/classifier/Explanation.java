@@ -18,11 +18,22 @@ import java.util.stream.IntStream;
  * @param attributions per token, per label (output order): probability drop when it is left out
  * @param read whether the classifier reads each token
  * @param window how many consecutive read tokens were left out together
+ * @param shown each token as the text wrote it (before lower-casing or case folding), for display;
+ *     the tokens themselves where not known
  */
 public record Explanation(Prediction prediction, List<String> tokens, float[][] attributions, boolean[] read,
-                          int window) {
+                          int window, List<String> shown) {
+    /** An explanation that shows the tokens themselves. */
+    public Explanation(Prediction prediction, List<String> tokens, float[][] attributions, boolean[] read, int window) {
+        this(prediction, tokens, attributions, read, window, null);
+    }
+
     public Explanation {
         tokens = List.copyOf(tokens);
+        shown = shown == null ? tokens : List.copyOf(shown);
+        if (shown.size() != tokens.size()) {
+            throw new IllegalArgumentException(tokens.size() + " tokens but " + shown.size() + " shown forms");
+        }
         float[][] a = new float[attributions.length][];
         for (int i = 0; i < a.length; i++) {
             a[i] = attributions[i].clone();
@@ -33,6 +44,11 @@ public record Explanation(Prediction prediction, List<String> tokens, float[][] 
             throw new IllegalArgumentException(tokens.size() + " tokens but " + attributions.length
                     + " attributions and " + read.length + " read flags");
         }
+    }
+
+    /** This explanation, showing each token as {@code surfaces} (index for index) says it was written. */
+    public Explanation withShown(List<String> surfaces) {
+        return new Explanation(prediction, tokens, attributions, read, window, surfaces);
     }
 
     /** Token {@code i}'s attribution toward label {@code label} (output order). */

@@ -242,7 +242,8 @@ public final class TextClassifier {
      * left out (an ensemble's: its weighted mean of its networks'). A few batched passes per document.
      */
     public Explanation explain(String text) {
-        return explainTokens(pipeline.tokens(text), 1);
+        TextPipeline.Tokenized t = pipeline.tokenize(text);
+        return explainTokens(t.tokens(), 1).withShown(t.surfaces());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.textcls.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
+import io.textcls.text.TextPipeline;
 import io.textcls.classifier.Explanation;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TextFiles;
@@ -114,7 +115,8 @@ public final class ExplainCommand implements Callable<Integer> {
                         + labels + ")");
             }
         }
-        Explanation e = classifier.explainTokens(classifier.pipeline().tokens(text), window);
+        TextPipeline.Tokenized tokenized = classifier.pipeline().tokenize(text);
+        Explanation e = classifier.explainTokens(tokenized.tokens(), window).withShown(tokenized.surfaces());
         int k = toward >= 0 ? toward : e.predictedIndex();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -150,6 +152,7 @@ public final class ExplainCommand implements Callable<Integer> {
         for (int i = 0; i < e.tokens().size(); i++) {
             ObjectNode t = tokens.addObject();
             t.put("token", e.tokens().get(i));
+            t.put("shown", e.shown().get(i));
             t.put("read", read[i]);
             ObjectNode a = t.putObject("attribution");
             for (int k = 0; k < labels.size(); k++) {
@@ -180,7 +183,7 @@ public final class ExplainCommand implements Callable<Integer> {
         if (colours) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < a.length; i++) {
-                line.append(i == 0 ? "" : " ").append(read[i] ? ansi(a[i] / max) : "\u001b[2m").append(e.tokens().get(i))
+                line.append(i == 0 ? "" : " ").append(read[i] ? ansi(a[i] / max) : "\u001b[2m").append(e.shown().get(i))
                         .append("\u001b[0m");
             }
             sb.append(line).append('\n');
@@ -190,7 +193,7 @@ public final class ExplainCommand implements Callable<Integer> {
         sb.append("most for ").append(labels.get(k)).append(":");
         for (int i : order) {
             if (a[i] > 0) {
-                sb.append(String.format(Locale.ROOT, " %s %+.4f", e.tokens().get(i), a[i]));
+                sb.append(String.format(Locale.ROOT, " %s %+.4f", e.shown().get(i), a[i]));
             }
         }
         sb.append('\n');
@@ -203,7 +206,7 @@ public final class ExplainCommand implements Callable<Integer> {
         against.sort((x, y) -> Float.compare(a[x], a[y]));
         sb.append("most against ").append(labels.get(k)).append(":");
         for (int i : against.subList(0, Math.min(top, against.size()))) {
-            sb.append(String.format(Locale.ROOT, " %s %+.4f", e.tokens().get(i), a[i]));
+            sb.append(String.format(Locale.ROOT, " %s %+.4f", e.shown().get(i), a[i]));
         }
         return sb.append('\n').toString();
     }

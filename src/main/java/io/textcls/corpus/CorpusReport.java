@@ -1,5 +1,6 @@
 package io.textcls.corpus;
 
+import io.textcls.text.Scripts;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -10,10 +11,14 @@ import java.util.Map;
  * duplicate documents, token-length percentiles and how many documents the length cap cuts.
  *
  * @param crossLabelDuplicates documents whose text also appears under another label (conflicting labels)
+ * @param scripts the scripts of the tokens' letters ({@link Scripts#toText}), counted on up to
+ *     {@value #SCRIPT_SAMPLE} documents spread over the corpus
  */
 public record CorpusReport(List<String> labels, int[] perLabel, int documents, int empty, int duplicates,
                            int crossLabelDuplicates, int[] lengthPercentiles, int maxLength, int overCap, int cap,
-                           CorpusLoader.Stats stats, int hiddenSkipped) {
+                           CorpusLoader.Stats stats, int hiddenSkipped, String scripts) {
+    /** Most documents whose scripts are counted. */
+    public static final int SCRIPT_SAMPLE = 5_000;
     /** Percentiles reported, in order. */
     public static final int[] PERCENTILES = {50, 90, 99};
 
@@ -53,8 +58,15 @@ public record CorpusReport(List<String> labels, int[] perLabel, int documents, i
             pct[i] = percentile(lengths, PERCENTILES[i]);
         }
         int max = lengths.length == 0 ? 0 : lengths[lengths.length - 1];
+        Scripts scripts = new Scripts();
+        int n = Math.min(SCRIPT_SAMPLE, docs.size());
+        for (int i = 0; i < n; i++) {
+            for (String t : docs.get((int) ((long) i * docs.size() / n)).tokens()) {
+                scripts.add(t);
+            }
+        }
         return new CorpusReport(loaded.labels(), perLabel, docs.size(), empty, dups, cross, pct, max, over, cap,
-                loaded.stats(), loaded.hiddenSkipped());
+                loaded.stats(), loaded.hiddenSkipped(), scripts.toText());
     }
 
     static int percentile(int[] sorted, int p) {
@@ -73,6 +85,7 @@ public record CorpusReport(List<String> labels, int[] perLabel, int documents, i
             sb.append(i == 0 ? " (" : ", ").append(labels.get(i)).append(' ').append(String.format("%,d", perLabel[i]));
         }
         sb.append(labels.isEmpty() ? "" : ")").append('\n');
+        sb.append("  scripts (letters): ").append(scripts).append('\n');
         sb.append(String.format("  empty: %d, exact duplicates: %d (%d under a different label)%n", empty, duplicates,
                 crossLabelDuplicates));
         sb.append("  tokens per document: ");

@@ -265,13 +265,23 @@ public final class TableCorpus {
      * @return how many rows had no text
      */
     public static long forEachText(Path file, String textColumn, java.util.function.Consumer<String> action) {
+        return forEachText(file, textColumn, t -> {
+            action.accept(t);
+            return true;
+        });
+    }
+
+    /** As {@link #forEachText(Path, String, java.util.function.Consumer)}, stopping when {@code action} returns false. */
+    public static long forEachText(Path file, String textColumn, java.util.function.Predicate<String> action) {
         long missing = 0;
         try (TableSource src = TableSource.open(file)) {
             TableSource.Raw raw;
             while ((raw = src.next()) != null) {
                 JsonNode t = raw.problem() != null ? null : raw.fields().get(textColumn);
                 if (t != null && t.isTextual()) {
-                    action.accept(t.asText());
+                    if (!action.test(t.asText())) {
+                        break;
+                    }
                 } else {
                     missing++;
                 }

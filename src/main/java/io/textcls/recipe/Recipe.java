@@ -127,7 +127,11 @@ public record Recipe(
 
     /** How text becomes the id sequences the networks read. */
     public record Text(
-            @Doc("Versioned tokenizer name.") String tokenizer,
+            @Doc(value = "Versioned tokenizer name: opennlp-en-ud-ewt-tokens-1.3 (OpenNLP's English tokenizer), "
+                    + "icu-79.1-words (ICU4J's Unicode word segmentation, with dictionaries for Chinese, Japanese, Thai, "
+                    + "Lao, Khmer and Burmese), icu-79.1-cjk-chars (the same with Chinese and Japanese as characters), "
+                    + "or auto (chosen from the scripts of the corpus's letters: see docs/languages.md).",
+                    flag = "tokenizer") String tokenizer,
             @Doc("Lower-case tokens after tokenizing.") boolean lowercase,
             @Doc("Replace markup such as <br /> with spaces and decode common entities.") boolean stripHtml,
             @Doc("The longest run of non-space characters given to the tokenizer; a longer one becomes one unknown "
@@ -151,7 +155,12 @@ public record Recipe(
             }
         }
 
-        /** The text pipeline settings saved in the bundle. */
+        /** Whether the tokenizer is still to be chosen from the corpus ({@code auto}). */
+        public boolean autoTokenizer() {
+            return io.textcls.text.TokenizerModels.AUTO.equals(tokenizer);
+        }
+
+        /** The text pipeline settings saved in the bundle (the tokenizer chosen, not {@code auto}). */
         public TextPipelineSettings pipeline() {
             return new TextPipelineSettings(tokenizer, lowercase, stripHtml, maxRunChars);
         }
@@ -299,8 +308,8 @@ public record Recipe(
                     + "ngram-mean.v1 (the bag-of-n-grams baseline) or ngram-nb.v1 (naive-Bayes-weighted n-grams).",
                     flag = "architecture") String architecture,
             @Doc(value = "LSTM units (per direction for bilstm-pool.v1; filters for cnn-pool.v1; word-pair hash "
-                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1; for multi-label data "
-                    + "fewer with many labels: buckets x labels within 4,194,304, at least 65,536 buckets).", flag = "hidden-size")
+                    + "buckets for ngram-mean.v1, word pair and triple buckets for ngram-nb.v1; fewer "
+                    + "with many labels: buckets x labels within 4,194,304, at least 65,536 buckets).", flag = "hidden-size")
             int hiddenSize,
             @Doc(value = "Stacked LSTM (or convolution) layers.", flag = "layers") int layers,
             @Doc(value = "For the *-pool architectures: max, mean or maxmean (both) over the real time steps; "
@@ -355,7 +364,7 @@ public record Recipe(
         }
 
         NetworkSpec spec(int vocabularySize, int numLabels, int embeddingSize, boolean multiLabel) {
-            int size = multiLabel && Architectures.NGRAM_NB_V1.equals(architecture)
+            int size = Architectures.NGRAM_NB_V1.equals(architecture)
                     ? naiveBayesBuckets(hiddenSize, numLabels) : hiddenSize;
             return spec(name, architecture, vocabularySize, embeddingSize, size, numLabels, dropout,
                     embeddingDropout, layers, pooling);
@@ -370,8 +379,9 @@ public record Recipe(
          * The hash buckets of a multi-label {@code ngram-nb.v1} network for {@code numLabels} labels:
          * {@code buckets}, or with many labels the largest power of two that keeps buckets x labels
          * within {@value #NAIVE_BAYES_MAX_CELLS}, but at least {@value #NAIVE_BAYES_MIN_BUCKETS}. Two
-         * labels keep 2,097,152 buckets; 11 get 262,144, 90 get 65,536. Single-label networks keep
-         * theirs.
+         * labels keep 2,097,152 buckets; 11 get 262,144, 20 get 131,072, 90 get 65,536. Single-label
+         * and multi-label data alike: the member's size stays near 2 x 4,194,304 weights however many
+         * labels there are (at 20 labels, 2,097,152 buckets made a 97 MB bundle).
          */
         public static int naiveBayesBuckets(int buckets, int numLabels) {
             if ((long) buckets * numLabels <= NAIVE_BAYES_MAX_CELLS) {

@@ -42,7 +42,7 @@ public final class TokenHtml {
         for (float v : a) {
             max = Math.max(max, Math.abs(v));
         }
-        List<String> tokens = e.tokens();
+        List<String> tokens = e.shown();
         StringBuilder sb = new StringBuilder("<div class=\"tokens\">");
         for (int i = 0; i < tokens.size(); i++) {
             String t = escape(tokens.get(i));
@@ -81,7 +81,7 @@ public final class TokenHtml {
             if (e.attribution(i, label) <= 0) {
                 break;
             }
-            sb.append(sb.length() == 0 ? "" : ", ").append(escape(e.tokens().get(i))).append(' ')
+            sb.append(sb.length() == 0 ? "" : ", ").append(escape(e.shown().get(i))).append(' ')
                     .append(String.format(Locale.ROOT, "%+.3f", e.attribution(i, label)));
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package io.textcls.text;
 
+import com.ibm.icu.text.Normalizer2;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +9,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The one text-to-tokens path: markup removal, Unicode normalization, OpenNLP tokenization and
- * lower-casing. Training, evaluation, scoring and the Java API all tokenize through an instance
+ * The one text-to-tokens path: markup removal, Unicode normalization (NFKC), tokenization (OpenNLP's
+ * English tokenizer, or ICU4J's Unicode word segmentation: {@link TokenizerModels}) and lower-casing
+ * (for ICU, NFKC case folding). Training, evaluation, scoring and the Java API all tokenize through an instance
  * built from the {@link TextPipelineSettings} saved in the classifier bundle, so serving-time
  * tokens match training-time tokens.
  *
@@ -48,13 +50,43 @@ public final class TextPipeline {
      */
     public static final String OVERLONG_RUN = "<unk>";
 
+    private static final Normalizer2 ICU_NFKC = Normalizer2.getNFKCInstance();
+
     private final TextPipelineSettings settings;
+    private final boolean icu;
     private final ThreadLocal<OpenNlpTokenizer> tokenizer;
+    private final ThreadLocal<IcuTokenizer> icuTokenizer;
 
     public TextPipeline(TextPipelineSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         TokenizerModels.check(settings.tokenizer());
-        this.tokenizer = ThreadLocal.withInitial(() -> new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer())));
+        this.icu = TokenizerModels.isIcu(settings.tokenizer());
+        IcuTokenizer.Mode mode = TokenizerModels.ICU_CJK_CHARS.equals(settings.tokenizer())
+                ? IcuTokenizer.Mode.CJK_CHARS : IcuTokenizer.Mode.WORDS;
+        this.tokenizer = icu ? null
+                : ThreadLocal.withInitial(() -> new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer())));
+        this.icuTokenizer = icu ? ThreadLocal.withInitial(() -> new IcuTokenizer(mode, settings.lowercase())) : null;
+    }
+
+    /**
+     * Tokens and the same tokens as the text wrote them (after markup removal and NFKC, before
+     * lower-casing or case folding), index for index: what {@code explain} and the reports show.
+     */
+    public record Tokenized(List<String> tokens, List<String> surfaces) {
+    }
+
+    /** {@link #tokens} with each token's surface form. */
+    public Tokenized tokenize(String raw) {
+        List<String> out = new ArrayList<>();
+        List<String> surfaces = new ArrayList<>();
+        collect(normalize(raw), out, surfaces);
+        return new Tokenized(out, surfaces);
+    }
+
+    /** How an overlong run is shown: its first characters. */
+    static String overlongSurface(String run) {
+        int cut = run.offsetByCodePoints(0, Math.min(24, run.codePointCount(0, run.length())));
+        return run.substring(0, cut) + "…";
     }
 
     public TextPipelineSettings settings() {
@@ -76,7 +108,9 @@ public final class TextPipeline {
                 default -> " ";
             });
         }
-        s = Normalizer.normalize(s, Normalizer.Form.NFKC);
+        // ICU's NFKC for the ICU tokenizers (its Unicode version is pinned with the tokenizer's name);
+        // the JDK's for OpenNLP, as bundles made with it always had.
+        s = icu ? ICU_NFKC.normalize(s) : Normalizer.normalize(s, Normalizer.Form.NFKC);
         StringBuilder out = new StringBuilder(s.length());
         boolean space = true; // drops leading whitespace
         for (int i = 0; i < s.length(); i++) {
@@ -114,27 +148,44 @@ public final class TextPipeline {
         if (normalized.isEmpty()) {
             return List.of();
         }
-        int limit = settings.effectiveMaxRunChars();
         List<String> out = new ArrayList<>();
+        collect(normalized, out, null);
+        return out;
+    }
+
+    /**
+     * Appends the tokens of normalized text to {@code out}, and their surface forms to {@code
+     * surfaces} unless it is null. The ICU tokenizers are linear in any text: for them the limit
+     * applies to each token (a longer one becomes {@link #OVERLONG_RUN}), since a run without
+     * spaces is an ordinary sentence in Chinese or Thai.
+     */
+    private void collect(String normalized, List<String> out, List<String> surfaces) {
+        int limit = settings.effectiveMaxRunChars();
+        if (icu) {
+            icuTokenizer.get().tokenize(normalized, limit, out, surfaces);
+            return;
+        }
         int from = 0; // start of the text not yet tokenized
         int run = 0; // start of the current run
         int n = normalized.length();
         for (int i = 0; i <= n; i++) {
             if (i == n || isSpace(normalized.charAt(i))) {
                 if (i - run > limit) {
-                    tokenize(normalized.substring(from, run), out);
+                    tokenize(normalized.substring(from, run), out, surfaces);
                     out.add(OVERLONG_RUN);
+                    if (surfaces != null) {
+                        surfaces.add(overlongSurface(normalized.substring(run, i)));
+                    }
                     from = i;
                 }
                 run = i + 1;
             }
         }
-        tokenize(from == 0 ? normalized : normalized.substring(from), out);
-        return out;
+        tokenize(from == 0 ? normalized : normalized.substring(from), out, surfaces);
     }
 
     /** Appends the tokens of a text with no run over the limit. */
-    private void tokenize(String text, List<String> out) {
+    private void tokenize(String text, List<String> out, List<String> surfaces) {
         if (text.isBlank()) {
             return;
         }
@@ -142,6 +193,9 @@ public final class TextPipeline {
             String tok = settings.lowercase() ? t.toLowerCase(Locale.ROOT) : t;
             if (!tok.isEmpty()) {
                 out.add(tok);
+                if (surfaces != null) {
+                    surfaces.add(t);
+                }
             }
         }
     }

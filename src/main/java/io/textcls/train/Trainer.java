@@ -11,6 +11,7 @@ import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
+import io.textcls.corpus.CorpusScripts;
 import io.textcls.corpus.LabeledText;
 import io.textcls.corpus.TableColumns;
 import io.textcls.corpus.TableCorpus;
@@ -23,6 +24,8 @@ import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
+import io.textcls.text.Scripts;
+import io.textcls.text.TextPipeline;
 import io.textcls.util.OutputLocations;
 import io.textcls.util.Json;
 import java.io.IOException;
@@ -157,7 +160,7 @@ public final class Trainer {
         OutputLocations.checkWritable(bundle, "the classifier bundle", "--model");
         TextClassifier.warnIfOpenMpSpins();
         Listener listener = synchronizedListener(options.listener());
-        Recipe resolved = resolve(recipe);
+        Recipe resolved = chooseTokenizer(resolve(recipe), corpus, options.columns(), listener);
         Path ckptRoot = Checkpoint.root(bundle);
         if (Files.exists(ckptRoot.resolve(Checkpoint.STATE))) {
             throw new TextclsException(ckptRoot + " holds a checkpoint of an older textcls (one network, not one folder "
@@ -288,7 +291,8 @@ public final class Trainer {
 
     /**
      * The recipe as the data decides it, each choice said: the task ({@code auto}: multi-label when
-     * the documents carry label sets) and the epochs ({@code training.minSteps}: a small training
+     * the documents carry label sets), the length cap (short texts: {@link TrainingData#fittedLength})
+     * and the epochs ({@code training.minSteps}: a small training
      * split gets enough epochs for the schedule to span that many steps).
      */
     static Recipe adapt(Recipe recipe, TrainingData data, Listener listener) {
@@ -300,6 +304,9 @@ public final class Trainer {
             }
             r = r.withTask(task);
             listener.info("task: " + task + " (decided by the data; --task sets it)");
+        }
+        if (data.sequenceSettings().maxLength() != r.text().maxLength()) { // short texts: said when read
+            r = Recipes.with(r, "text.maxLength", String.valueOf(data.sequenceSettings().maxLength()));
         }
         Recipe.Training t = r.training();
         long stepsPerEpoch = (data.trainSequences().size() + t.batchSize() - 1) / t.batchSize();
@@ -315,6 +322,23 @@ public final class Trainer {
                     t.batchSize(), stepsPerEpoch * epochs));
         }
         return r;
+    }
+
+    /**
+     * The recipe with its tokenizer chosen: {@code auto} becomes the tokenizer the corpus's scripts
+     * call for ({@link Scripts#choose}), counted on a sample of its raw texts, and the choice is said.
+     * A named tokenizer is checked (known, and its library's version the one on the classpath).
+     */
+    public static Recipe chooseTokenizer(Recipe recipe, Path corpus, TableColumns columns, Listener listener) {
+        if (!recipe.text().autoTokenizer()) {
+            new TextPipeline(recipe.text().pipeline()); // fails now on an unknown tokenizer, before any reading
+            return recipe;
+        }
+        Scripts scripts = CorpusScripts.sample(corpus, columns);
+        Scripts.Choice choice = scripts.choose();
+        listener.info(String.format("tokenizer: %s (auto, from %,d sampled documents; scripts %s: %s; --tokenizer "
+                + "sets it)", choice.tokenizer(), scripts.documents(), scripts.toText(), choice.reason()));
+        return Recipes.with(recipe, "text.tokenizer", choice.tokenizer());
     }
 
     /**

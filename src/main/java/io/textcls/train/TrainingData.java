@@ -85,6 +85,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
 
     /** Reads a folder tree or a table as the recipe says, reporting to {@code listener}. */
     static TrainingData prepare(Path dataDir, Recipe recipe, Reading reading, int threads, Trainer.Listener listener) {
+        recipe = Trainer.chooseTokenizer(recipe, dataDir, reading.columns(), listener);
         TextPipelineSettings textSettings = recipe.text().pipeline();
         TextPipeline pipeline = new TextPipeline(textSettings);
         Source src = TableCorpus.isTable(dataDir) ? table(dataDir, recipe, reading, pipeline, threads, listener)
@@ -195,7 +196,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 empty > 0 ? " (" + empty + " empty left out)" : ""));
 
         Vocabulary vocab = vocabulary(train, recipe.vocabulary(), groups);
-        SequenceSettings seqSettings = recipe.text().sequence();
+        SequenceSettings seqSettings = fittedLength(recipe.text().sequence(), report, listener);
         SequenceEncoder encoder = new SequenceEncoder(vocab, seqSettings);
         int minGroups = recipe.vocabulary().minGroups();
         listener.info(String.format("vocabulary: %,d ids (min count %d%s, training split only)", vocab.size(),
@@ -206,6 +207,27 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 vocab, List.copyOf(train), List.copyOf(val), validationRoot, validationTable, empty,
                 encode(encoder, train), labelsOf(train), labelSetsOf(train), encode(encoder, val), labelsOf(val),
                 labelSetsOf(val), fingerprint, description, List.copyOf(skipped));
+    }
+
+    /** The least length cap {@link #fittedLength} sets. */
+    static final int MIN_FITTED_LENGTH = 64;
+
+    /**
+     * The length cap for this corpus: the recipe's, or for short texts the 99th percentile of the
+     * token counts (rounded up to a multiple of 8, at least {@value #MIN_FITTED_LENGTH}) where that
+     * is lower. The networks then never carry a recipe's room for long reviews (600 tokens) into
+     * tweets or short reviews: a one-in-a-hundred long document is cut, not made the length every
+     * scoring request may cost. Said when it changes the cap.
+     */
+    static SequenceSettings fittedLength(SequenceSettings s, CorpusReport report, Trainer.Listener listener) {
+        int p99 = report.lengthPercentiles()[2];
+        int fitted = Math.max(MIN_FITTED_LENGTH, (p99 + 7) / 8 * 8);
+        if (report.documents() == 0 || fitted >= s.maxLength()) {
+            return s;
+        }
+        listener.info(String.format("text.maxLength: %d instead of %d (short texts: 99%% of the documents have at "
+                + "most %d tokens)", fitted, s.maxLength(), p99));
+        return new SequenceSettings(fitted, s.truncation());
     }
 
     /** A corpus read: its documents, groups, and what reading met. */
