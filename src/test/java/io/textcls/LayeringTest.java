@@ -86,6 +86,9 @@ class LayeringTest {
                 if (src.contains("import opennlp.") && !pkg.equals("text")) {
                     problems.add(rel + " uses OpenNLP outside text");
                 }
+                if (src.contains("com.ibm.icu.") && !pkg.equals("text")) {
+                    problems.add(rel + " uses ICU4J outside text");
+                }
                 if (src.contains("picocli.") && !pkg.equals("cli") && !pkg.equals("spark")) {
                     problems.add(rel + " uses picocli outside cli and the Spark job's command line");
                 }

@@ -466,7 +466,7 @@ public final class ModelBundle {
     /**
      * The recipe as a single-label bundle stores it: without the fields added for multi-label data
      * where they hold what a recipe without them means ({@code task} single-label, {@code
-     * training.minSteps} auto), so that builds from before them, which refuse fields they do not
+     * training.minSteps} auto, {@code training.balance} false), so that builds from before them, which refuse fields they do not
      * know, still read it; {@link #olderFields} and the default recipe put them back.
      */
     static String recipeJson(Recipe r, boolean multiLabel) {
@@ -481,6 +481,9 @@ public final class ModelBundle {
                 if (o.path("training") instanceof ObjectNode t
                         && r.training().minSteps() == Recipe.Training.AUTO_MIN_STEPS) {
                     t.remove("minSteps");
+                }
+                if (o.path("training") instanceof ObjectNode t && !r.training().balance()) {
+                    t.remove("balance");
                 }
                 return Json.MAPPER.writeValueAsString(o);
             }

@@ -91,7 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
             n = d.networks().stream().filter(x -> x.name().equals(network)).findFirst().orElseThrow(() ->
                     new TextclsException("recipe " + recipe + " has no network '" + network + "'"));
         }
-        d = d.only(n);
+        d = io.textcls.train.Trainer.chooseTokenizer(d.only(n), data, io.textcls.corpus.TableColumns.defaults(),
+                line -> {
+                    out.println(line);
+                    out.flush();
+                });
         TextPipeline pipeline = new TextPipeline(d.text().pipeline());
         FolderCorpus corpus = FolderCorpus.scan(data, List.of());
         List<CorpusEntry> all = corpus.entries();

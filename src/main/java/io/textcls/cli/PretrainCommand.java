@@ -30,6 +30,10 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--text-column", description = "Tables: the column (JSONL: field) holding the text.")
     String textColumn = io.textcls.corpus.TableColumns.TEXT;
 
+    @Option(names = "--tokenizer", description = "auto (chosen from the scripts of the first --data, as train "
+            + "chooses), opennlp-en-ud-ewt-tokens-1.3, icu-79.1-words or icu-79.1-cjk-chars: the one train will use.")
+    String tokenizer = io.textcls.text.TokenizerModels.AUTO;
+
     @Option(names = "--out", required = true, description = "Vectors file to write (word2vec text format).")
     Path out;
 
@@ -65,7 +69,7 @@ public final class PretrainCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Word2VecPretrainer.Settings s = new Word2VecPretrainer.Settings(dimension, window, negative, minCount, epochs,
                 sampling, learningRate, seed, threads);
-        Word2VecPretrainer.Result r = Word2VecPretrainer.run(data, out, s, textColumn, line -> {
+        Word2VecPretrainer.Result r = Word2VecPretrainer.run(data, out, s, textColumn, tokenizer, line -> {
             w.println(line);
             w.flush();
         });

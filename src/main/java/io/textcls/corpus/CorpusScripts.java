@@ -20,17 +20,37 @@ public final class CorpusScripts {
 
     /** Counts the scripts of a folder tree's or a table's texts ({@code columns} name a table's text column). */
     public static Scripts sample(Path data, TableColumns columns) {
+        if (TableCorpus.isTable(data)) {
+            return sampleTable(data, TableCorpus.open(data, columns).columns().text());
+        }
+        return sampleEntries(FolderCorpus.scan(data, List.of()).entries());
+    }
+
+    /** Counts the scripts of a table's {@code textColumn} (labels, if any, not read). */
+    public static Scripts sampleTable(Path table, String textColumn) {
         Scripts scripts = new Scripts();
         long[] chars = {0};
-        if (TableCorpus.isTable(data)) {
-            TableCorpus.forEachText(data, columns.text(), t -> {
-                scripts.add(t);
-                chars[0] += t.length();
-                return chars[0] < SAMPLE_CHARS;
-            });
-            return scripts;
+        TableCorpus.forEachText(table, textColumn, t -> {
+            scripts.add(t);
+            chars[0] += t.length();
+            return chars[0] < SAMPLE_CHARS;
+        });
+        return scripts;
+    }
+
+    /** Counts the scripts of the text files anywhere under {@code folder} (a folder of unlabeled documents). */
+    public static Scripts sampleFiles(Path folder) {
+        Path abs = folder.toAbsolutePath().normalize();
+        if (abs.getParent() == null) {
+            return new Scripts();
         }
-        List<CorpusEntry> entries = FolderCorpus.scan(data, List.of()).entries();
+        // read as the one "label" of its parent, which lists it recursively (as pretrain reads it)
+        return sampleEntries(FolderCorpus.scan(abs.getParent(), List.of(abs.getFileName().toString())).entries());
+    }
+
+    private static Scripts sampleEntries(List<CorpusEntry> entries) {
+        Scripts scripts = new Scripts();
+        long[] chars = {0};
         int n = Math.min(SAMPLE_FILES, entries.size());
         for (int i = 0; i < n && chars[0] < SAMPLE_CHARS; i++) {
             CorpusEntry e = entries.get((int) ((long) i * entries.size() / n));

@@ -106,7 +106,8 @@ public final class TableCorpus {
 
     /** The columns with the label column chosen and "*" expanded, checked against those the table has. */
     static TableColumns resolve(Path file, TableColumns c, List<String> have) {
-        require(file, have, c.text(), "text");
+        String text = textColumn(file, c, have);
+        c = new TableColumns(text, c.label(), c.labelColumns(), c.id(), c.group(), c.labelSeparator());
         String label = null;
         List<String> labelColumns = null;
         if (!c.wide()) {
@@ -158,6 +159,35 @@ public final class TableCorpus {
             require(file, have, c.group(), "group");
         }
         return new TableColumns(c.text(), label, labelColumns, c.id(), c.group(), c.labelSeparator());
+    }
+
+    /**
+     * The text column: the one named, or where the default ({@value TableColumns#TEXT}) is not in a
+     * long-format table, the one column that is none of the label ({@value TableColumns#LABEL} or
+     * {@value TableColumns#LABELS}), id and group columns: a {@code label,review} table needs no
+     * option.
+     */
+    private static String textColumn(Path file, TableColumns c, List<String> have) {
+        if (have.contains(c.text()) || c.wide() || !TableColumns.TEXT.equals(c.text())) {
+            require(file, have, c.text(), "text");
+            return c.text();
+        }
+        Set<String> others = new HashSet<>();
+        others.add("");
+        others.add(c.label() != null ? c.label() : have.contains(TableColumns.LABEL) ? TableColumns.LABEL
+                : TableColumns.LABELS);
+        if (c.id() != null) {
+            others.add(c.id());
+        }
+        if (c.group() != null) {
+            others.add(c.group());
+        }
+        List<String> rest = have.stream().filter(h -> !others.contains(h)).distinct().toList();
+        if (rest.size() != 1) {
+            throw new TextclsException(file + " has no text column '" + TableColumns.TEXT + "'; its columns: " + have
+                    + ": name the one holding the text (--text-column)");
+        }
+        return rest.get(0);
     }
 
     private static void require(Path file, List<String> have, String column, String role) {

@@ -8,6 +8,9 @@ import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.text.TextPipeline;
 import io.textcls.text.TextPipelineSettings;
+import io.textcls.text.Scripts;
+import io.textcls.text.TokenizerModels;
+import io.textcls.corpus.CorpusScripts;
 import io.textcls.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,10 +85,33 @@ public final class Word2VecPretrainer {
      */
     public static Result run(List<Path> folders, Path out, Settings s, String textColumn, Consumer<String> log)
             throws java.io.IOException {
+        return run(folders, out, s, textColumn, TextPipelineSettings.defaults().tokenizer(), log);
+    }
+
+    /**
+     * As {@link #run(List, Path, Settings, String, Consumer)} with a tokenizer: one of {@link
+     * TokenizerModels#KNOWN}, or {@code auto} to choose from the first path's scripts as {@code
+     * train} does (a corpus's vectors and its classifier then tokenize alike).
+     */
+    public static Result run(List<Path> folders, Path out, Settings s, String textColumn, String tokenizer,
+                             Consumer<String> log) throws java.io.IOException {
         if (folders.isEmpty()) {
             throw new TextclsException("pretrain needs at least one --data folder or table");
         }
-        TextPipeline pipeline = new TextPipeline(TextPipelineSettings.defaults());
+        String chosen = tokenizer;
+        if (TokenizerModels.AUTO.equals(tokenizer)) {
+            Path first = folders.get(0).toAbsolutePath().normalize();
+            Scripts scripts = TableCorpus.isTable(first) && Files.isRegularFile(first)
+                    ? CorpusScripts.sampleTable(first, textColumn)
+                    : Files.isDirectory(first) ? CorpusScripts.sampleFiles(first) : new Scripts();
+            Scripts.Choice choice = scripts.choose();
+            chosen = choice.tokenizer();
+            log.accept(String.format("tokenizer: %s (auto: scripts %s: %s; --tokenizer sets it, and train's must be "
+                    + "the same)", chosen, scripts.toText(), choice.reason()));
+        }
+        TextPipelineSettings defaults = TextPipelineSettings.defaults();
+        TextPipeline pipeline = new TextPipeline(new TextPipelineSettings(chosen, defaults.lowercase(),
+                defaults.stripHtml(), defaults.maxRunChars()));
         long t0 = System.nanoTime();
         List<String> sentences = new ArrayList<>();
         long tokens = 0;

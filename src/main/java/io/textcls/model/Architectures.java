@@ -30,7 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -289,7 +291,7 @@ public final class Architectures {
             layers.add(lstm(width, spec, i));
             width = spec.hiddenSize();
         }
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(loss(spec))
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(loss(spec, opt))
                 .activation(outputActivation(spec))
                 .nIn(width)
                 .nOut(spec.numLabels())
@@ -308,7 +310,7 @@ public final class Architectures {
             layers.add(lstm(width, spec, i));
             width = spec.hiddenSize();
         }
-        return pooledOutput(layers, width, spec);
+        return pooledOutput(layers, width, spec, opt);
     }
 
     private static List<Layer> bilstmPoolV1(NetworkSpec spec, Optimization opt) {
@@ -320,7 +322,7 @@ public final class Architectures {
                     : new KernelBidirectional(Bidirectional.Mode.CONCAT, lstm(width, spec, i)));
             width = 2 * spec.hiddenSize();
         }
-        return pooledOutput(layers, width, spec);
+        return pooledOutput(layers, width, spec, opt);
     }
 
     private static List<Layer> gruPool(NetworkSpec spec, Optimization opt, boolean bidirectional) {
@@ -331,7 +333,7 @@ public final class Architectures {
             layers.add(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, gru) : gru);
             width = (bidirectional ? 2 : 1) * spec.hiddenSize();
         }
-        return pooledOutput(layers, width, spec);
+        return pooledOutput(layers, width, spec, opt);
     }
 
     private static List<Layer> cnnPoolV1(NetworkSpec spec, Optimization opt) {
@@ -345,7 +347,7 @@ public final class Architectures {
                     .rnnDataFormat(RNNFormat.NCW), width, spec, i));
             width = spec.hiddenSize();
         }
-        return pooledOutput(layers, width, spec);
+        return pooledOutput(layers, width, spec, opt);
     }
 
     private static List<Layer> ngramMeanV1(NetworkSpec spec, Optimization opt) {
@@ -354,7 +356,7 @@ public final class Architectures {
                     + " layer(s) and pooling '" + spec.pooling() + "'");
         }
         List<Layer> layers = new ArrayList<>(List.of(embedding(spec, opt)));
-        return pooledOutput(layers, spec.embeddingSize(), spec);
+        return pooledOutput(layers, spec.embeddingSize(), spec, opt);
     }
 
     private static List<Layer> ngramNbV1(NetworkSpec spec, Optimization opt) {
@@ -365,15 +367,25 @@ public final class Architectures {
                     + ", embedding dropout " + spec.embeddingDropout());
         }
         return List.of(new NgramBag.Builder().nIn(embeddingRows(spec)).nOut(spec.numLabels()).build(),
-                new LossLayer.Builder(loss(spec)).activation(outputActivation(spec)).build());
+                new LossLayer.Builder(loss(spec, opt)).activation(outputActivation(spec)).build());
     }
 
     /**
      * The output's loss: cross-entropy over one softmax (MCXENT), or for a multi-label network the
      * binary cross-entropy of each label's own sigmoid (XENT), summed over the labels.
      */
-    private static LossFunctions.LossFunction loss(NetworkSpec spec) {
-        return spec.sigmoid() ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT;
+    private static ILossFunction loss(NetworkSpec spec, Optimization opt) {
+        if (spec.sigmoid()) {
+            return LossFunctions.LossFunction.XENT.getILossFunction();
+        }
+        if (opt.labelWeights() != null) {
+            if (opt.labelWeights().length != spec.numLabels()) {
+                throw new TextclsException(opt.labelWeights().length + " label weights for " + spec.numLabels()
+                        + " labels");
+            }
+            return new LossMCXENT(Nd4j.createFromArray(opt.labelWeights()).reshape(1, spec.numLabels()));
+        }
+        return LossFunctions.LossFunction.MCXENT.getILossFunction();
     }
 
     private static Activation outputActivation(NetworkSpec spec) {
@@ -411,7 +423,7 @@ public final class Architectures {
         return b.build();
     }
 
-    private static List<Layer> pooledOutput(List<Layer> layers, int width, NetworkSpec spec) {
+    private static List<Layer> pooledOutput(List<Layer> layers, int width, NetworkSpec spec, Optimization opt) {
         if (NetworkSpec.MAX_MEAN.equals(spec.pooling())) {
             layers.add(new MaxMeanPooling());
             width *= 2;
@@ -419,7 +431,7 @@ public final class Architectures {
             layers.add(new GlobalPoolingLayer.Builder(NetworkSpec.MEAN.equals(spec.pooling()) ? PoolingType.AVG
                     : PoolingType.MAX).collapseDimensions(true).build());
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(loss(spec))
+        OutputLayer.Builder out = new OutputLayer.Builder(loss(spec, opt))
                 .activation(outputActivation(spec))
                 .nIn(width)
                 .nOut(spec.numLabels());

@@ -14,9 +14,10 @@ import io.textcls.TextclsException;
  * @param totalSteps steps the schedule spans (the most epochs times steps per epoch); unused for
  *     {@link Schedule#CONSTANT}
  * @param freezeEmbeddings keep the embedding layer's weights fixed (pretrained vectors used as they are)
+ * @param labelWeights for a softmax output, each label's weight in the cross-entropy (null: all 1)
  */
 public record Optimization(double learningRate, double weightDecay, double gradientClip, long seed,
-                           Schedule schedule, long totalSteps, boolean freezeEmbeddings) {
+                           Schedule schedule, long totalSteps, boolean freezeEmbeddings, float[] labelWeights) {
     /** Learning-rate schedules, by the name the CLI takes. */
     public enum Schedule {
         /** The same step size throughout. */
@@ -40,6 +41,18 @@ public record Optimization(double learningRate, double weightDecay, double gradi
         if (schedule != Schedule.CONSTANT && totalSteps < 1) {
             throw new TextclsException("a " + schedule + " learning-rate schedule needs the number of training steps");
         }
+    }
+
+    /** Without label weights: every document counts the same in the loss. */
+    public Optimization(double learningRate, double weightDecay, double gradientClip, long seed, Schedule schedule,
+                        long totalSteps, boolean freezeEmbeddings) {
+        this(learningRate, weightDecay, gradientClip, seed, schedule, totalSteps, freezeEmbeddings, null);
+    }
+
+    /** These settings with each label's documents weighed in the loss as {@code weights} says (null: equally). */
+    public Optimization withLabelWeights(float[] weights) {
+        return new Optimization(learningRate, weightDecay, gradientClip, seed, schedule, totalSteps, freezeEmbeddings,
+                weights == null ? null : weights.clone());
     }
 
     /** Constant step size, embeddings trained. */

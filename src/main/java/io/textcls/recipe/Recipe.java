@@ -231,7 +231,11 @@ public record Recipe(
                     + "training.epochs (at most 10 times as many; patience as many times more), so the schedule spans "
                     + "at least this many steps (0 = off; -1 = auto: "
                     + MULTI_LABEL_MIN_STEPS + " for multi-label data, off for single-label).", flag = "min-steps")
-            Integer minSteps) {
+            Integer minSteps,
+            @Doc(value = "Single-label data: weigh each label's documents in the loss by n / (labels x that label's "
+                    + "count), so that a rare label counts as much as a common one (for macro-F1 on skewed labels).",
+                    flag = "balance")
+            Boolean balance) {
         /** {@link #minSteps} auto's value for multi-label data (measured on SemEval's tweets: docs/results.md). */
         public static final int MULTI_LABEL_MIN_STEPS = 1000;
         /** The most times {@link #minSteps} multiplies the epochs (a tiny table gets no more). */
@@ -242,7 +246,7 @@ public record Recipe(
         /** Without a least number of steps (recipes written before it existed read as 0: off). */
         public Training(int epochs, int patience, int batchSize, double learningRate, Optimization.Schedule schedule,
                         double weightDecay, double clip, double timeLimitMinutes) {
-            this(epochs, patience, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes, 0);
+            this(epochs, patience, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes, 0, false);
         }
 
         /**
@@ -260,7 +264,7 @@ public record Recipe(
         /** This training with another number of epochs. */
         public Training withEpochs(int e) {
             return new Training(e, patience, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes,
-                    minSteps);
+                    minSteps, balance);
         }
 
         /**
@@ -270,11 +274,12 @@ public record Recipe(
         public Training stretchedTo(int e) {
             int p = (int) Math.max(patience, Math.ceil((double) patience * e / epochs));
             return new Training(e, p, batchSize, learningRate, schedule, weightDecay, clip, timeLimitMinutes,
-                    minSteps);
+                    minSteps, balance);
         }
 
         public Training {
             minSteps = minSteps == null ? 0 : minSteps;
+            balance = balance != null && balance;
             if (minSteps < AUTO_MIN_STEPS) {
                 throw new TextclsException("training.minSteps (--min-steps) must be >= 0, or -1 for auto, got "
                         + minSteps);
@@ -417,15 +422,18 @@ public record Recipe(
 
     /**
      * This recipe without what the data decides when training starts: the task (as {@code auto}),
-     * and where {@code training.minSteps} may stretch them, the epochs and patience. For checking a
-     * checkpoint before the corpus is read.
+     * where {@code training.minSteps} may stretch them, the epochs and patience, and the length cap
+     * (short texts lower it). For checking a checkpoint before the corpus is read.
      */
     public Recipe beforeData() {
         Training t = training.minSteps() == 0 ? training
                 : new Training(1, 1, training.batchSize(), training.learningRate(), training.schedule(),
-                training.weightDecay(), training.clip(), training.timeLimitMinutes(), training.minSteps());
-        return new Recipe(name, description, seed, AUTO_TASK, split, text, vocabulary, embeddings, t, selfTraining,
-                networks);
+                training.weightDecay(), training.clip(), training.timeLimitMinutes(), training.minSteps(),
+                training.balance());
+        Text anyLength = new Text(text.tokenizer(), text.lowercase(), text.stripHtml(), text.maxRunChars(), 1,
+                text.truncation());
+        return new Recipe(name, description, seed, AUTO_TASK, split, anyLength, vocabulary, embeddings, t,
+                selfTraining, networks);
     }
 
     /** This recipe with another task. */
@@ -481,6 +489,25 @@ public record Recipe(
     }
 
     /**
+     * The loss weight of each label for {@code training.balance}: n / (labels x count), from the
+     * training split's label counts (a label without documents gets 1); null without balance.
+     */
+    public float[] labelWeights(int[] counts) {
+        if (!training.balance()) {
+            return null;
+        }
+        long n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        float[] w = new float[counts.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = counts[i] == 0 ? 1f : (float) ((double) n / ((double) counts.length * counts[i]));
+        }
+        return w;
+    }
+
+    /**
      * The recipe a self-training student trains with: {@code selfTraining.epochs} passes when set.
      */
     public Recipe student() {
@@ -505,7 +532,7 @@ public record Recipe(
     public Recipe resultDefining() {
         Training t = new Training(training.schedule() == Optimization.Schedule.CONSTANT ? 1 : training.epochs(), 1,
                 training.batchSize(), training.learningRate(), training.schedule(), training.weightDecay(),
-                training.clip(), 0, training.minSteps());
+                training.clip(), 0, training.minSteps(), training.balance());
         return new Recipe("", "", seed, task, split, text, vocabulary, embeddings, t, selfTraining, networks);
     }
 }

@@ -110,6 +110,20 @@ final class NetworkTrainer {
         long stepsPerEpoch = (data.trainSequences().size() + recipe.training().batchSize() - 1)
                 / recipe.training().batchSize();
         Optimization opt = recipe.optimization(network, stepsPerEpoch);
+        if (!data.multiLabel() && recipe.training().balance()) {
+            int[] counts = new int[data.labels().size()];
+            for (int l : data.trainLabels()) {
+                counts[l]++;
+            }
+            float[] w = recipe.labelWeights(counts);
+            opt = opt.withLabelWeights(w);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < w.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(data.labels().names().get(i))
+                        .append(String.format(java.util.Locale.ROOT, " %.3f", w[i]));
+            }
+            listener.info("training.balance: label weights in the loss " + sb);
+        }
         Checkpoint.State state;
         MultiLayerNetwork net;
         if (prior != null) {

@@ -305,6 +305,10 @@ public final class Trainer {
             r = r.withTask(task);
             listener.info("task: " + task + " (decided by the data; --task sets it)");
         }
+        if (data.multiLabel() && r.training().balance()) {
+            throw new TextclsException("training.balance (--balance) weighs single-label data's labels; this data is "
+                    + "multi-label, where each label's threshold is fitted for its F1 already: leave --balance out");
+        }
         if (data.sequenceSettings().maxLength() != r.text().maxLength()) { // short texts: said when read
             r = Recipes.with(r, "text.maxLength", String.valueOf(data.sequenceSettings().maxLength()));
         }

@@ -64,6 +64,42 @@ class ReportBrowserTest {
     }
 
     @Test
+    void aChineseJapaneseAndThaiReportRendersWithFontsForItsScripts() throws Exception {
+        for (String lang : java.util.List.of("zh", "ja", "th")) {
+            Process p = new ProcessBuilder("fc-list", ":lang=" + lang).redirectErrorStream(true).start();
+            String fonts = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            assertTrue(!fonts.isBlank(), "no font for :lang=" + lang + " (Chromium would draw boxes): apt-get install "
+                    + "fonts-noto-cjk fonts-thai-tlwg, as .ci/run does");
+        }
+        StringBuilder csv = new StringBuilder("label,text\n");
+        String[][] phrases = {{"酒店很干净，服务非常好", "とても良いホテルでした", "โรงแรมสะอาดมาก"},
+                {"房间太脏了，服务很差", "部屋が汚かった", "ห้องสกปรกมาก"}};
+        for (int i = 0; i < 12; i++) {
+            for (int l = 0; l < 2; l++) {
+                // every document in the three scripts, so that whichever the report shows has all three
+                csv.append(l == 0 ? "good," : "bad,").append(phrases[l][i % 3]).append(' ')
+                        .append(phrases[l][(i + 1) % 3]).append(' ').append(phrases[l][(i + 2) % 3])
+                        .append(i % 2 == 0 ? "！" : "。").append('\n');
+            }
+        }
+        Path table = Files.writeString(dir.resolve("cjk.csv"), csv.toString());
+        Path bundle = dir.resolve("cjk.zip");
+        io.textcls.TinyTraining.train(table, bundle, io.textcls.TinyTraining.recipe(6, "text.tokenizer=auto"));
+        Path page = dir.resolve("cjk.html");
+        CliTest.Run r = CliTest.run("evaluate", "--model", bundle.toString(), "--data", table.toString(), "--html",
+                page.toString());
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(page);
+        // Chinese and Japanese as characters (icu-79.1-cjk-chars), Thai as words
+        assertTrue(html.contains(">酒<") && html.contains(">ホ<") && html.contains(">ห้อง<"),
+                "the report shows the documents' own text");
+        CliTest.Run c = check(page, dir.resolve("cjk.png"));
+        assertEquals(0, c.code(), c.out());
+        assertTrue(c.out().contains("no console message"), c.out());
+    }
+
+    @Test
     void aConsoleErrorOrAFetchFailsTheCheck() throws Exception {
         String page = Files.readString(html);
         Path broken = Files.writeString(dir.resolve("broken.html"),

@@ -428,7 +428,13 @@ class TableCorpusTest {
     void missingColumnsNameTheFileTheColumnAndTheColumnsItHas() throws Exception {
         Path p = file("c.csv", "body,label,id\nx,a,1\n");
         TextclsException text = assertThrows(TextclsException.class, () -> TableCorpus.open(p, null));
-        assertEquals(p + " has no text column 'text'; its columns: [body, label, id]", text.getMessage());
+        assertEquals(p + " has no text column 'text'; its columns: [body, label, id]: name the one holding the text "
+                + "(--text-column)", text.getMessage());
+        // without an id column named, body and id could both be the text; with it, body is the only one left
+        assertEquals("body", TableCorpus.open(p, new TableColumns(null, null, null, "id", null, null)).columns().text());
+        Path review = file("r.csv", "label,review\n1,很好吃\n0,太难吃了\n");
+        assertEquals("review", TableCorpus.open(review, null).columns().text());
+        assertEquals("label", TableCorpus.open(review, null).columns().label());
         TextclsException group = assertThrows(TextclsException.class,
                 () -> TableCorpus.open(p, new TableColumns("body", null, null, "id", "movie", "|")));
         assertEquals(p + " has no group column 'movie'; its columns: [body, label, id]", group.getMessage());
