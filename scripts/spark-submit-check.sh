@@ -57,4 +57,36 @@ if ! diff -q "$work/want.csv" "$work/got.csv" >/dev/null; then
 fi
 errs="$(cat "$work"/job.csv.errors.csv/part-*.csv | grep -c binary.txt)"
 [ "$errs" -eq 1 ] || { echo "FAIL: binary.txt not in the errors output" >&2; exit 1; }
-echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(( $(stat -c %s "$jar") / 1048576 )) MiB); $(( $(wc -l < "$work/got.csv") - 1 )) rows equal to score's, 1 error row"
+
+# A Chinese bundle (the ICU tokenizer) on Spark's classpath, which brings an ICU4J of its own: the
+# shaded jar's relocated, pinned ICU must tokenize exactly as textcls.jar does.
+zh=(很好吃 太难吃了 送餐很快 等了两个小时 味道不错 再也不点了 分量很足 服务太差)
+printf 'label,text\n' > "$work/zh.csv"
+mkdir -p "$work/zh/a"
+for i in $(seq 1 120); do
+  l=$(( i % 2 )); s="${zh[$(( (i * 3) % 4 * 2 + l ))]}，${zh[$(( (i * 5 + 1) % 4 * 2 + l ))]}"
+  printf '%s,%s\n' "$l" "$s" >> "$work/zh.csv"
+  printf '%s\n' "$s" > "$work/zh/a/$i.txt"
+done
+TEXTCLS_JAR="$here/target/textcls.jar" scripts/textcls train --data "$work/zh.csv" --recipe ngram-nb --epochs 1 \
+  --hidden-size 4096 --model "$work/zh.zip" > "$work/zh-train.log" 2>&1 \
+  || { tail -20 "$work/zh-train.log" >&2; echo "FAIL: training the Chinese bundle" >&2; exit 1; }
+grep -q "icu-" "$work/zh-train.log" || { echo "FAIL: the Chinese bundle does not use the ICU tokenizer" >&2; exit 1; }
+TEXTCLS_JAR="$here/target/textcls.jar" scripts/textcls score --model "$work/zh.zip" --input "$work/zh" \
+  --output "$work/zh-score.csv" --top-k 1 >/dev/null
+set +e
+java -Xmx2g @scripts/spark-jvm.options -cp "$(cat target/spark-dist-classpath.txt)" \
+  org.apache.spark.deploy.SparkSubmit --master 'local[2]' --class io.textcls.spark.ScoreJob \
+  --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
+  "$jar" --model "$work/zh.zip" --input "$work/zh" --output "$work/zh-job.csv" --top-k 1 > "$work/zh-job.log" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || { tail -40 "$work/zh-job.log" >&2; echo "FAIL: the Chinese bundle's job exited with $rc" >&2; exit 1; }
+norm < "$work/zh-score.csv" > "$work/zh-want.csv"
+{ head -1 "$work/zh-want.csv"; for p in "$work"/zh-job.csv/part-*.csv; do tail -n +2 "$p"; done; } | norm > "$work/zh-got.csv"
+if ! diff -q "$work/zh-want.csv" "$work/zh-got.csv" >/dev/null; then
+  diff "$work/zh-want.csv" "$work/zh-got.csv" | head -20 >&2
+  echo "FAIL: the Chinese bundle's job rows differ from score's" >&2
+  exit 1
+fi
+echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(( $(stat -c %s "$jar") / 1048576 )) MiB); $(( $(wc -l < "$work/got.csv") - 1 )) rows equal to score's, 1 error row; a Chinese (ICU) bundle's $(( $(wc -l < "$work/zh-got.csv") - 1 )) rows equal to score's"
