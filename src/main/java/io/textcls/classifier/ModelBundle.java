@@ -471,19 +471,20 @@ public final class ModelBundle {
      */
     static String recipeJson(Recipe r, boolean multiLabel) {
         String json = Recipes.toJson(r);
-        if (multiLabel) {
-            return json;
-        }
         try {
             JsonNode tree = Json.MAPPER.readTree(json);
+            if (tree instanceof ObjectNode o && o.path("training") instanceof ObjectNode t && !r.training().balance()) {
+                t.remove("balance");
+                json = Json.MAPPER.writeValueAsString(o);
+            }
+            if (multiLabel) {
+                return json;
+            }
             if (tree instanceof ObjectNode o && Recipe.SINGLE_LABEL.equals(r.task())) {
                 o.remove("task");
                 if (o.path("training") instanceof ObjectNode t
                         && r.training().minSteps() == Recipe.Training.AUTO_MIN_STEPS) {
                     t.remove("minSteps");
-                }
-                if (o.path("training") instanceof ObjectNode t && !r.training().balance()) {
-                    t.remove("balance");
                 }
                 return Json.MAPPER.writeValueAsString(o);
             }

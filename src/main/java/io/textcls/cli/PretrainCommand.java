@@ -31,7 +31,9 @@ public final class PretrainCommand implements Callable<Integer> {
     String textColumn = io.textcls.corpus.TableColumns.TEXT;
 
     @Option(names = "--tokenizer", description = "auto (chosen from the scripts of the first --data, as train "
-            + "chooses), opennlp-en-ud-ewt-tokens-1.3, icu-79.1-words or icu-79.1-cjk-chars: the one train will use.")
+            + "chooses), " + io.textcls.text.TokenizerModels.OPENNLP_EN_UD_EWT_1_3 + ", "
+            + io.textcls.text.TokenizerModels.ICU_WORDS + " or " + io.textcls.text.TokenizerModels.ICU_CJK_CHARS
+            + ": the one train will use.")
     String tokenizer = io.textcls.text.TokenizerModels.AUTO;
 
     @Option(names = "--out", required = true, description = "Vectors file to write (word2vec text format).")

@@ -10,10 +10,12 @@ import java.util.List;
  * full: what {@code auto} chooses the tokenizer from, before anything is tokenized.
  */
 public final class CorpusScripts {
-    /** Most documents of a folder tree read (spread evenly over its sorted files, so over its labels). */
+    /** Most documents of a folder tree read (spread evenly over its sorted files, so over its labels; {@value #FILE_CHARS} characters of each at most). */
     static final int SAMPLE_FILES = 2_000;
     /** Most characters counted. */
     static final long SAMPLE_CHARS = 5_000_000;
+    /** Most characters counted of one file, so that long documents do not end the walk over the labels early. */
+    static final int FILE_CHARS = (int) (SAMPLE_CHARS / SAMPLE_FILES);
 
     private CorpusScripts() {
     }
@@ -26,7 +28,7 @@ public final class CorpusScripts {
         return sampleEntries(FolderCorpus.scan(data, List.of()).entries());
     }
 
-    /** Counts the scripts of a table's {@code textColumn} (labels, if any, not read). */
+    /** Counts the scripts of a table's {@code textColumn} (labels, if any, not read), its first {@value #SAMPLE_CHARS} characters. */
     public static Scripts sampleTable(Path table, String textColumn) {
         Scripts scripts = new Scripts();
         long[] chars = {0};
@@ -57,8 +59,9 @@ public final class CorpusScripts {
             try {
                 TextFiles.Content c = TextFiles.read(e.file(), TextFiles.DEFAULT_MAX_BYTES);
                 if (!c.binary()) {
-                    scripts.add(c.text());
-                    chars[0] += c.text().length();
+                    String t = c.text().length() > FILE_CHARS ? c.text().substring(0, FILE_CHARS) : c.text();
+                    scripts.add(t);
+                    chars[0] += t.length();
                 }
             } catch (IOException ex) {
                 // left for reading the corpus to report, with every other unreadable file

@@ -6,6 +6,7 @@ import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
 import io.textcls.text.TextPipelineSettings;
+import io.textcls.text.TokenizerModels;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -127,16 +128,19 @@ public record Recipe(
 
     /** How text becomes the id sequences the networks read. */
     public record Text(
-            @Doc(value = "Versioned tokenizer name: opennlp-en-ud-ewt-tokens-1.3 (OpenNLP's English tokenizer), "
-                    + "icu-79.1-words (ICU4J's Unicode word segmentation, with dictionaries for Chinese, Japanese, Thai, "
-                    + "Lao, Khmer and Burmese), icu-79.1-cjk-chars (the same with Chinese and Japanese as characters), "
-                    + "or auto (chosen from the scripts of the corpus's letters: see docs/languages.md).",
-                    flag = "tokenizer") String tokenizer,
-            @Doc("Lower-case tokens after tokenizing.") boolean lowercase,
+            @Doc(value = "Versioned tokenizer name: " + TokenizerModels.OPENNLP_EN_UD_EWT_1_3 + " (OpenNLP's English "
+                    + "tokenizer), " + TokenizerModels.ICU_WORDS + " (ICU4J's Unicode word segmentation, with "
+                    + "dictionaries for Chinese, Japanese, Thai, Lao, Khmer and Burmese), " + TokenizerModels.ICU_CJK_CHARS
+                    + " (the same with Chinese and Japanese as characters), or auto (chosen from the scripts of the "
+                    + "corpus's letters: see docs/languages.md).", flag = "tokenizer") String tokenizer,
+            @Doc("Lower-case tokens after tokenizing (the ICU tokenizers: NFKC case folding).") boolean lowercase,
             @Doc("Replace markup such as <br /> with spaces and decode common entities.") boolean stripHtml,
-            @Doc("The longest run of non-space characters given to the tokenizer; a longer one becomes one unknown "
-                    + "token (the tokenizer's cost grows with the square of a run's length).") int maxRunChars,
-            @Doc(value = "Most tokens per document fed to the networks.", flag = "max-length") int maxLength,
+            @Doc("The longest run of non-space characters given to OpenNLP's tokenizer (its cost grows with the square "
+                    + "of a run's length), and for the ICU tokenizers the longest token; a longer one becomes one unknown "
+                    + "token.") int maxRunChars,
+            @Doc(value = "Most tokens per document fed to the networks; 0 = auto: the corpus's 99th-percentile "
+                    + "token count rounded up to a multiple of 8, at least 64 and at most 600.", flag = "max-length")
+            int maxLength,
             @Doc(value = "Which tokens of a longer document are kept: HEAD, TAIL or HEAD_TAIL (the first third "
                     + "and the last two thirds).", flag = "truncate") SequenceSettings.Truncation truncation) {
         public Text {
@@ -144,8 +148,9 @@ public record Recipe(
                 throw new TextclsException("text.tokenizer must name a tokenizer, e.g. '" + TextPipelineSettings.defaults()
                         .tokenizer() + "'");
             }
-            if (maxLength < 1) {
-                throw new TextclsException("text.maxLength (--max-length) must be at least 1 token, got " + maxLength);
+            if (maxLength < 0) {
+                throw new TextclsException("text.maxLength (--max-length) must be at least 1 token, or 0 for auto, got "
+                        + maxLength);
             }
             if (maxRunChars < 1) {
                 throw new TextclsException("text.maxRunChars must be at least 1 character, got " + maxRunChars);
@@ -157,7 +162,7 @@ public record Recipe(
 
         /** Whether the tokenizer is still to be chosen from the corpus ({@code auto}). */
         public boolean autoTokenizer() {
-            return io.textcls.text.TokenizerModels.AUTO.equals(tokenizer);
+            return TokenizerModels.AUTO.equals(tokenizer);
         }
 
         /** The text pipeline settings saved in the bundle (the tokenizer chosen, not {@code auto}). */
@@ -165,9 +170,21 @@ public record Recipe(
             return new TextPipelineSettings(tokenizer, lowercase, stripHtml, maxRunChars);
         }
 
-        /** The sequence settings saved in the bundle. */
+        /** {@link #maxLength} 0: fitted to the corpus ({@code TrainingData.fittedLength}). */
+        public static final int AUTO_MAX_LENGTH = 0;
+        /** The most tokens {@link #AUTO_MAX_LENGTH} takes: room for a long review's first 200 and last 400. */
+        public static final int AUTO_LONGEST = 600;
+        /** The fewest tokens {@link #AUTO_MAX_LENGTH} takes. */
+        public static final int AUTO_SHORTEST = 64;
+
+        /** Whether the length cap is fitted to the corpus ({@code maxLength} 0). */
+        public boolean autoLength() {
+            return maxLength == AUTO_MAX_LENGTH;
+        }
+
+        /** The sequence settings saved in the bundle; with {@code maxLength} auto, the most it can be. */
         public SequenceSettings sequence() {
-            return new SequenceSettings(maxLength, truncation);
+            return new SequenceSettings(autoLength() ? AUTO_LONGEST : maxLength, truncation);
         }
     }
 

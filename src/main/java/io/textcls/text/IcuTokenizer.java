@@ -59,7 +59,7 @@ final class IcuTokenizer {
                 }
                 continue;
             }
-            if (mode == Mode.CJK_CHARS && isCjk(text.codePointAt(start))) {
+            if (mode == Mode.CJK_CHARS && isCjk(text, start, end)) {
                 for (int i = start; i < end; ) {
                     int cp = text.codePointAt(i);
                     int next = i + Character.charCount(cp);
@@ -70,10 +70,11 @@ final class IcuTokenizer {
                 add(text.substring(start, end), tokens, surfaces);
             }
         }
+        words.setText(""); // the iterator, kept per thread, holds no document between calls
     }
 
     private void add(String segment, List<String> tokens, List<String> surfaces) {
-        String token = fold ? withoutSpaces(FOLD.normalize(segment)) : segment;
+        String token = withoutSpaces(fold ? FOLD.normalize(segment) : segment);
         if (token.isEmpty()) {
             return; // a segment of default-ignorable characters only
         }
@@ -83,10 +84,21 @@ final class IcuTokenizer {
         }
     }
 
-    /** Han, Hiragana or Katakana: a segment starting with one is split into characters. */
-    static boolean isCjk(int codePoint) {
-        int s = UScript.getScript(codePoint);
-        return s == UScript.HAN || s == UScript.HIRAGANA || s == UScript.KATAKANA;
+    /**
+     * Whether a segment is Han, Hiragana or Katakana, by its first character of a script of its
+     * own (Japanese's long-vowel mark ー, script Common, can start a katakana word): such a
+     * segment is split into characters.
+     */
+    static boolean isCjk(String text, int start, int end) {
+        for (int i = start; i < end; ) {
+            int cp = text.codePointAt(i);
+            int s = UScript.getScript(cp);
+            if (s != UScript.COMMON && s != UScript.INHERITED) {
+                return s == UScript.HAN || s == UScript.HIRAGANA || s == UScript.KATAKANA;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private static boolean isBlank(String text, int start, int end) {

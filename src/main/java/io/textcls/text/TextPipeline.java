@@ -50,7 +50,10 @@ public final class TextPipeline {
      */
     public static final String OVERLONG_RUN = "<unk>";
 
-    private static final Normalizer2 ICU_NFKC = Normalizer2.getNFKCInstance();
+    /** ICU's NFKC, loaded only by the ICU tokenizers' pipelines. */
+    private static final class IcuNfkc {
+        static final Normalizer2 INSTANCE = Normalizer2.getNFKCInstance();
+    }
 
     private final TextPipelineSettings settings;
     private final boolean icu;
@@ -70,7 +73,7 @@ public final class TextPipeline {
 
     /**
      * Tokens and the same tokens as the text wrote them (after markup removal and NFKC, before
-     * lower-casing or case folding), index for index: what {@code explain} and the reports show.
+     * lower-casing or case folding), index for index: what {@code explain} shows.
      */
     public record Tokenized(List<String> tokens, List<String> surfaces) {
     }
@@ -110,7 +113,7 @@ public final class TextPipeline {
         }
         // ICU's NFKC for the ICU tokenizers (its Unicode version is pinned with the tokenizer's name);
         // the JDK's for OpenNLP, as bundles made with it always had.
-        s = icu ? ICU_NFKC.normalize(s) : Normalizer.normalize(s, Normalizer.Form.NFKC);
+        s = icu ? IcuNfkc.INSTANCE.normalize(s) : Normalizer.normalize(s, Normalizer.Form.NFKC);
         StringBuilder out = new StringBuilder(s.length());
         boolean space = true; // drops leading whitespace
         for (int i = 0; i < s.length(); i++) {

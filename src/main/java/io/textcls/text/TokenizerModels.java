@@ -63,17 +63,18 @@ public final class TokenizerModels {
             throw new TextclsException("tokenizer 'auto' is decided when training reads the corpus; a text pipeline "
                     + "needs one of " + KNOWN);
         }
-        if (isIcu(name) && !KNOWN.contains(name)) {
-            String[] parts = name.split("-");
-            String version = parts.length > 1 ? parts[1] : "?";
-            throw new TextclsException("tokenizer '" + name + "' was made with ICU4J " + version + ", but this textcls "
-                    + "tokenizes with ICU4J " + ICU_VERSION + ": word breaks and normalization differ between ICU "
-                    + "versions, so the bundle would not see the tokens it was trained on. Retrain it with this "
+        String[] parts = name.split("-");
+        if (isIcu(name) && !KNOWN.contains(name) && parts.length > 2 && parts[1].matches("\\d+\\.\\d+")
+                && !parts[1].equals(ICU_VERSION)) {
+            throw new TextclsException("tokenizer '" + name + "' was made with ICU4J " + parts[1] + ", but this "
+                    + "textcls tokenizes with ICU4J " + ICU_VERSION + ": word breaks and normalization differ between "
+                    + "ICU versions, so the bundle would not see the tokens it was trained on. Retrain it with this "
                     + "textcls, or score it with the textcls version that made it");
         }
         if (!KNOWN.contains(name)) {
-            throw new TextclsException("unknown tokenizer '" + name + "': this build knows " + KNOWN
-                    + ". The bundle or settings were made by another textcls version; retrain or upgrade.");
+            throw new TextclsException("unknown tokenizer '" + name + "' (text.tokenizer, --tokenizer): this build knows "
+                    + AUTO + " and " + KNOWN + "; a bundle naming it was made by another textcls version (retrain, "
+                    + "or upgrade)");
         }
         if (isIcu(name) && !ICU_VERSION.equals(icuRuntimeVersion())) {
             throw new TextclsException("tokenizer '" + name + "' needs ICU4J " + ICU_VERSION + ", but the classpath has "

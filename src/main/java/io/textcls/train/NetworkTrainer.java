@@ -130,6 +130,12 @@ final class NetworkTrainer {
             listener.info("resuming from " + ckpt.dir() + " after epoch " + prior.history().size());
             state = prior;
             net = ckpt.loadLast(prior);
+            long expected = Architectures.parameterCount(spec);
+            if (net.numParams() != expected) {
+                throw new TextclsException("the checkpoint in " + ckpt.dir() + " holds a network of " + net.numParams()
+                        + " parameters, but this textcls builds " + spec.architecture() + " with " + expected + " for "
+                        + "this recipe and data (an older textcls sized it otherwise): delete the folder to start again");
+            }
         } else {
             state = new Checkpoint.State(recipe.only(network).resultDefining(), data.fingerprint(), List.of(), 0, -1,
                     Double.MAX_VALUE, null, 0, null, null, null);

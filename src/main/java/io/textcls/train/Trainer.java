@@ -291,7 +291,7 @@ public final class Trainer {
 
     /**
      * The recipe as the data decides it, each choice said: the task ({@code auto}: multi-label when
-     * the documents carry label sets), the length cap (short texts: {@link TrainingData#fittedLength})
+     * the documents carry label sets), the length cap ({@code text.maxLength} auto: {@link TrainingData#fittedLength})
      * and the epochs ({@code training.minSteps}: a small training
      * split gets enough epochs for the schedule to span that many steps).
      */
@@ -309,7 +309,7 @@ public final class Trainer {
             throw new TextclsException("training.balance (--balance) weighs single-label data's labels; this data is "
                     + "multi-label, where each label's threshold is fitted for its F1 already: leave --balance out");
         }
-        if (data.sequenceSettings().maxLength() != r.text().maxLength()) { // short texts: said when read
+        if (data.sequenceSettings().maxLength() != r.text().maxLength()) { // auto: said when read
             r = Recipes.with(r, "text.maxLength", String.valueOf(data.sequenceSettings().maxLength()));
         }
         Recipe.Training t = r.training();

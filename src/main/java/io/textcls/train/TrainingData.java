@@ -93,8 +93,18 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
         CorpusLoader.Loaded loaded = src.loaded;
         LabelSet labels = new LabelSet(loaded.labels());
         boolean multiLabel = src.multiLabel;
-        CorpusReport report = CorpusReport.of(loaded, recipe.text().maxLength());
+        SequenceSettings seqSettings = recipe.text().sequence();
+        CorpusReport report = CorpusReport.of(loaded, seqSettings.maxLength());
+        if (recipe.text().autoLength()) {
+            seqSettings = fittedLength(seqSettings, report);
+            report = CorpusReport.of(loaded, seqSettings.maxLength());
+        }
         listener.info(report.toText().stripTrailing());
+        if (recipe.text().autoLength()) {
+            listener.info(String.format("text.maxLength: %d (auto: 99%% of the documents have at most %d tokens; "
+                            + "at least %d, at most %d; --max-length sets it)", seqSettings.maxLength(),
+                    report.lengthPercentiles()[2], Recipe.Text.AUTO_SHORTEST, Recipe.Text.AUTO_LONGEST));
+        }
         if (!src.skipped.isEmpty()) {
             listener.info(String.format("skipped %,d bad rows of %s (--skip-bad-rows; first: line %d, %s)",
                     src.skipped.size(), dataDir, src.skipped.get(0).line(), src.skipped.get(0).reason()));
@@ -196,7 +206,6 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 empty > 0 ? " (" + empty + " empty left out)" : ""));
 
         Vocabulary vocab = vocabulary(train, recipe.vocabulary(), groups);
-        SequenceSettings seqSettings = fittedLength(recipe.text().sequence(), report, listener);
         SequenceEncoder encoder = new SequenceEncoder(vocab, seqSettings);
         int minGroups = recipe.vocabulary().minGroups();
         listener.info(String.format("vocabulary: %,d ids (min count %d%s, training split only)", vocab.size(),
@@ -209,24 +218,19 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
                 labelSetsOf(val), fingerprint, description, List.copyOf(skipped));
     }
 
-    /** The least length cap {@link #fittedLength} sets. */
-    static final int MIN_FITTED_LENGTH = 64;
-
     /**
-     * The length cap for this corpus: the recipe's, or for short texts the 99th percentile of the
-     * token counts (rounded up to a multiple of 8, at least {@value #MIN_FITTED_LENGTH}) where that
-     * is lower. The networks then never carry a recipe's room for long reviews (600 tokens) into
-     * tweets or short reviews: a one-in-a-hundred long document is cut, not made the length every
-     * scoring request may cost. Said when it changes the cap.
+     * The length cap {@code text.maxLength} auto takes for this corpus: the 99th percentile of the
+     * token counts, rounded up to a multiple of 8, at least {@link Recipe.Text#AUTO_SHORTEST} and at
+     * most {@code s}'s ({@link Recipe.Text#AUTO_LONGEST}). Long reviews keep room for their first 200
+     * and last 400 tokens; tweets and short reviews do not carry that room, so a one-in-a-hundred
+     * long document is cut rather than made the length every scoring request may cost.
      */
-    static SequenceSettings fittedLength(SequenceSettings s, CorpusReport report, Trainer.Listener listener) {
+    static SequenceSettings fittedLength(SequenceSettings s, CorpusReport report) {
         int p99 = report.lengthPercentiles()[2];
-        int fitted = Math.max(MIN_FITTED_LENGTH, (p99 + 7) / 8 * 8);
+        int fitted = Math.max(Recipe.Text.AUTO_SHORTEST, (p99 + 7) / 8 * 8);
         if (report.documents() == 0 || fitted >= s.maxLength()) {
             return s;
         }
-        listener.info(String.format("text.maxLength: %d instead of %d (short texts: 99%% of the documents have at "
-                + "most %d tokens)", fitted, s.maxLength(), p99));
         return new SequenceSettings(fitted, s.truncation());
     }
 
@@ -273,9 +277,9 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
         };
         TableCorpus.Loaded t = table.load(pipeline, threads, recipe.split().labels(), task, reading.skipBadRows(), null);
         CorpusLoader.Loaded loaded = t.corpus();
-        listener.info(String.format("table %s: %,d rows, %,d documents kept (%s); %,d tokens, %,d distinct: about "
-                        + "%,d MB held in memory", file, t.rows(), loaded.documents().size(),
-                t.multiLabel() ? "multi-label" : "single-label", t.tokens(), t.distinctTokens(),
+        listener.info(String.format("table %s: %,d rows, %,d documents kept (%s; text column '%s'); %,d tokens, %,d "
+                        + "distinct: about %,d MB held in memory", file, t.rows(), loaded.documents().size(),
+                t.multiLabel() ? "multi-label" : "single-label", table.columns().text(), t.tokens(), t.distinctTokens(),
                 heldBytes(loaded.documents().size(), t.tokens(), t.distinctTokens()) >> 20));
         List<String> ids = loaded.documents().stream().map(TokenizedDocument::id).toList();
         DocumentGroups groups = DocumentGroups.ofTable(recipe.split().groups(), ids, t.groups(), file.toString());

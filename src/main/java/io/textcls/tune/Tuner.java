@@ -188,7 +188,9 @@ public final class Tuner {
             long t0 = System.nanoTime();
             // resume: a trial killed with the search continues from its last epoch checkpoint.
             Trainer.Options options = Trainer.Options.defaults().withResume(resume).withListener(line -> {
-                if (line.contains("epoch ") && line.contains(": train loss")) {
+                // epochs, and what the data decided (the tokenizer, the length cap, the task)
+                if (line.contains("epoch ") && line.contains(": train loss") || line.startsWith("tokenizer: ")
+                        || line.startsWith("text.maxLength: ") || line.startsWith("task: ")) {
                     log.accept("  " + line);
                 }
             }).withTable(columns, skipBadRows);

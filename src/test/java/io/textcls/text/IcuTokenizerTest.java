@@ -112,6 +112,22 @@ class IcuTokenizerTest {
     }
 
     @Test
+    void tokensNeverHoldSpacesWithoutCaseFoldingEither() {
+        TextPipeline unfolded = new TextPipeline(new TextPipelineSettings(TokenizerModels.ICU_WORDS, false, true));
+        assertEquals(List.of("Straße", "ABC"), unfolded.tokens("Straße ＡＢＣ"));
+        for (String tok : unfolded.tokens("a\u00a8b \u00a8 \u203e")) {
+            assertFalse(tok.isEmpty());
+            assertTrue(tok.chars().noneMatch(Character::isWhitespace), "'" + tok + "'");
+        }
+    }
+
+    @Test
+    void aKatakanaWordStartingWithTheLongVowelMarkIsSplitToo() {
+        List<String> t = CHARS.tokens("ーラーメン");
+        assertTrue(t.size() > 1 && t.contains("ラ") && t.contains("メ"), t.toString());
+    }
+
+    @Test
     void theLibraryVersionIsPinnedInTheName() {
         assertEquals(TokenizerModels.ICU_VERSION, TokenizerModels.icuRuntimeVersion());
         assertEquals("icu-" + TokenizerModels.ICU_VERSION + "-words", TokenizerModels.ICU_WORDS);
@@ -121,6 +137,11 @@ class IcuTokenizerTest {
                 e.getMessage());
         TextclsException auto = assertThrows(TextclsException.class, () -> pipeline(TokenizerModels.AUTO));
         assertTrue(auto.getMessage().contains("auto"), auto.getMessage());
+        for (String bad : List.of("icu-words", "icu-" + TokenizerModels.ICU_VERSION + "-word", "opennlp")) {
+            TextclsException u = assertThrows(TextclsException.class, () -> pipeline(bad));
+            assertTrue(u.getMessage().startsWith("unknown tokenizer '" + bad + "' (text.tokenizer, --tokenizer)")
+                    && u.getMessage().contains(TokenizerModels.ICU_CJK_CHARS), u.getMessage());
+        }
     }
 
     @Test
