@@ -277,7 +277,7 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
         };
         TableCorpus.Loaded t = table.load(pipeline, threads, recipe.split().labels(), task, reading.skipBadRows(), null);
         CorpusLoader.Loaded loaded = t.corpus();
-        listener.info(String.format("table %s: %,d rows, %,d documents kept (%s; text column '%s'); %,d tokens, %,d "
+        listener.info(String.format("table %s: %,d rows, %,d documents kept (%s), text column '%s'; %,d tokens, %,d "
                         + "distinct: about %,d MB held in memory", file, t.rows(), loaded.documents().size(),
                 t.multiLabel() ? "multi-label" : "single-label", table.columns().text(), t.tokens(), t.distinctTokens(),
                 heldBytes(loaded.documents().size(), t.tokens(), t.distinctTokens()) >> 20));

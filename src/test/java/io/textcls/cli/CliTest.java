@@ -127,7 +127,7 @@ class CliTest {
         Run r = run("train", "--help");
         assertEquals(0, r.code());
         String help = r.out().replaceAll("\\s+", " ");
-        assertTrue(help.contains("--max-length") && help.contains("imdb-default: 600"), r.out());
+        assertTrue(help.contains("--max-length") && help.contains("imdb-default: 0"), r.out());
         assertTrue(help.contains("--architecture") && help.contains("lstm64 lstm-pool.v1, cnn cnn-pool"), r.out());
         assertTrue(help.contains("--recipe") && help.contains("Default: imdb-default"), r.out());
         assertTrue(run("score", "--help").out().contains("Default: *.txt"));
