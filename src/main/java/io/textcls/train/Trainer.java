@@ -314,14 +314,14 @@ public final class Trainer {
         }
         Recipe.Training t = r.training();
         long stepsPerEpoch = (data.trainSequences().size() + t.batchSize() - 1) / t.batchSize();
-        int epochs = t.epochsFor(stepsPerEpoch, data.multiLabel());
+        int epochs = t.epochsFor(stepsPerEpoch);
         if (epochs != t.epochs()) {
             Recipe.Training stretched = t.stretchedTo(epochs);
             r = Recipes.with(Recipes.with(r, "training.epochs", String.valueOf(epochs)), "training.patience",
                     String.valueOf(stretched.patience()));
             listener.info(String.format("training.minSteps %s: %d epochs instead of %d, patience %d (%,d steps of %d "
                             + "documents per epoch; %,d in all)", t.minSteps() == Recipe.Training.AUTO_MIN_STEPS
-                            ? "auto (" + Recipe.Training.MULTI_LABEL_MIN_STEPS + " for multi-label data)"
+                            ? "auto (" + Recipe.Training.AUTO_STEPS + ")"
                             : String.valueOf(t.minSteps()), epochs, t.epochs(), stretched.patience(), stepsPerEpoch,
                     t.batchSize(), stepsPerEpoch * epochs));
         }
