@@ -65,16 +65,20 @@ public final class Recipes {
 
     /**
      * The linear baseline to report beside {@code recipe}: the built-in {@value #BASELINE} recipe on
-     * {@code recipe}'s split and seed (so the same validation documents) and its tokenizer, with the
-     * baseline's own length, vocabulary, schedule and network.
+     * {@code recipe}'s split and seed (so the same validation documents), its tokenizer and its least
+     * number of steps, with the baseline's own length, vocabulary, schedule and network.
      */
     public static Recipe baselineFor(Recipe recipe) {
         Recipe b = load(BASELINE);
         Recipe.Text t = recipe.text();
         Recipe.Text text = new Recipe.Text(t.tokenizer(), t.lowercase(), t.stripHtml(), t.maxRunChars(),
                 b.text().maxLength(), b.text().truncation());
+        Recipe.Training bt = b.training();
+        Recipe.Training training = new Recipe.Training(bt.epochs(), bt.patience(), bt.batchSize(), bt.learningRate(),
+                bt.schedule(), bt.weightDecay(), bt.clip(), bt.timeLimitMinutes(), recipe.training().minSteps(),
+                bt.balance());
         return new Recipe(b.name(), b.description(), recipe.seed(), recipe.task(), recipe.split(), text, b.vocabulary(),
-                b.embeddings(), b.training(), b.selfTraining(), b.networks());
+                b.embeddings(), training, b.selfTraining(), b.networks());
     }
 
     /** A built-in recipe by name, or a recipe file by path. */

@@ -44,7 +44,7 @@ class CliTest {
     static void trainThroughTheCli() throws Exception {
         data = TestCorpora.write(dir.resolve("data"), 40, 4);
         model = dir.resolve("m.zip");
-        Run r = run("train", "--data", data.toString(), "--model", model.toString(), "--epochs", "8",
+        Run r = run("train", "--data", data.toString(), "--model", model.toString(), "--epochs", "8", "--min-steps", "0",
                 "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
                 "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16", "--validation-fraction", "0.2");
         assertEquals(0, r.code(), r.err());
@@ -79,7 +79,7 @@ class CliTest {
     void trainsWithAValidationFolder() throws Exception {
         Path val = TestCorpora.write(dir.resolve("val"), 10, 99);
         Path m = dir.resolve("with-val.zip");
-        Run r = run("train", "--data", data.toString(), "--validation", val.toString(), "--model", m.toString(),
+        Run r = run("train", "--data", data.toString(), "--validation", val.toString(), "--model", m.toString(), "--min-steps", "0",
                 "--epochs", "2", "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size",
                 "16", "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16");
         assertEquals(0, r.code(), r.err());
@@ -97,7 +97,7 @@ class CliTest {
     @Test
     void dryRunChecksEverythingAndTrainsNothing() throws Exception {
         Path m = dir.resolve("dry.zip");
-        Run r = run("train", "--data", data.toString(), "--model", m.toString(), "--recipe", "lstm", "--epochs", "2",
+        Run r = run("train", "--data", data.toString(), "--model", m.toString(), "--recipe", "lstm", "--epochs", "2", "--min-steps", "0",
                 "--dry-run");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"epochs\" : 2") && r.out().contains("dry run: 120 documents"), r.out());
@@ -153,7 +153,7 @@ class CliTest {
         assertTrue(t.out().contains("start from") && t.out().contains("embeddingSize=8"), t.out());
 
         Path table = dir.resolve("tune.csv");
-        Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8",
+        Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8", "--min-steps", "0",
                 "--set", "epochs=1", "--set", "max-length=20", "--set", "sample=20");
         assertEquals(0, tune.code(), tune.err());
         assertEquals(4, Files.readAllLines(table).size(), "header, the linear baseline and two trials");
@@ -250,7 +250,7 @@ class CliTest {
     @Test
     void ensembleOfTwoRecipesThenInspectAndEvaluate() throws Exception {
         Path pooled = dir.resolve("pooled.zip");
-        Run t = run("train", "--data", data.toString(), "--model", pooled.toString(), "--epochs", "4",
+        Run t = run("train", "--data", data.toString(), "--model", pooled.toString(), "--epochs", "4", "--min-steps", "0",
                 "--recipe", "lstm64",
                 "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
                 "--hidden-size", "16", "--learning-rate", "0.02", "--batch-size", "16", "--validation-fraction", "0.2");
@@ -271,7 +271,7 @@ class CliTest {
         assertEquals(ensTable.substring(0, ensTable.indexOf("confusion")), evTable.substring(0, evTable.indexOf("confusion")));
 
         Path otherSplit = dir.resolve("other.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--model", otherSplit.toString(), "--epochs", "1",
+        assertEquals(0, run("train", "--data", data.toString(), "--model", otherSplit.toString(), "--epochs", "1", "--min-steps", "0",
                 "--seed", "9", "--vocab-size", "200", "--min-count", "1", "--max-length", "20", "--embedding-size", "16",
                 "--hidden-size", "16", "--validation-fraction", "0.2").code());
         Run bad = run("ensemble", "--data", data.toString(), "--model", dir.resolve("bad.zip").toString(), model.toString(),

@@ -38,7 +38,7 @@ class ResumeTest {
                         {"networks": [{"name": "lstm", "architecture": "lstm-pool.v1"},
                                       {"name": "cnn", "architecture": "cnn-pool.v1"}]}""", "test recipe"),
                         List.of("epochs=4", "patience=4", "hidden-size=16", "embedding-size=16", "vocab-size=200",
-                                "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=7")));
+                                "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=7", "min-steps=0")));
     }
 
     @ParameterizedTest
