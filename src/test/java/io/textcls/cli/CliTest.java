@@ -153,8 +153,8 @@ class CliTest {
         assertTrue(t.out().contains("start from") && t.out().contains("embeddingSize=8"), t.out());
 
         Path table = dir.resolve("tune.csv");
-        Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8", "--min-steps", "0",
-                "--set", "epochs=1", "--set", "max-length=20", "--set", "sample=20");
+        Run tune = run("tune", "--data", data.toString(), "--out", table.toString(), "--param", "hidden-size=4,8",
+                "--set", "min-steps=0", "--set", "epochs=1", "--set", "max-length=20", "--set", "sample=20");
         assertEquals(0, tune.code(), tune.err());
         assertEquals(4, Files.readAllLines(table).size(), "header, the linear baseline and two trials");
         assertTrue(tune.out().contains("accuracy") && tune.out().contains("hidden-size"), tune.out());
