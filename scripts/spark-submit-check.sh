@@ -33,28 +33,34 @@ TEXTCLS_JAR="$here/target/textcls.jar" scripts/textcls score --model "$model" --
   --output "$work/score.csv" --top-k 1 >/dev/null || [ $? -eq 3 ]
 
 # spark-submit's own path: SparkSubmit on Spark's classpath, the shaded jar as the application.
-set +e
-java -Xmx2g @scripts/spark-jvm.options -cp "$(cat target/spark-dist-classpath.txt)" \
-  org.apache.spark.deploy.SparkSubmit --master 'local[2]' --class io.textcls.spark.ScoreJob \
-  --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
-  "$jar" --model "$model" --input "$work/in" --output "$work/job.csv" --top-k 1 > "$work/job.log" 2>&1
-rc=$?
-set -e
+submit() { # model input output log: sets rc
+  set +e
+  java -Xmx2g @scripts/spark-jvm.options -cp "$(cat target/spark-dist-classpath.txt)" \
+    org.apache.spark.deploy.SparkSubmit --master 'local[2]' --class io.textcls.spark.ScoreJob \
+    --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
+    "$jar" --model "$1" --input "$2" --output "$3" --top-k 1 > "$4" 2>&1
+  rc=$?
+  set -e
+}
+# Same rows, same order: score's CSV against the job's part files (header once, line ends aside).
+norm() { tr -d '\r'; }
+same_rows() { # score.csv job-output-folder what
+  norm < "$1" > "$1.want"
+  { head -1 "$1.want"; for p in "$2"/part-*.csv; do tail -n +2 "$p"; done; } | norm > "$1.got"
+  if ! diff -q "$1.want" "$1.got" >/dev/null; then
+    diff "$1.want" "$1.got" | head -20 >&2
+    echo "FAIL: $3: the submitted job's rows differ from score's" >&2
+    exit 1
+  fi
+}
+submit "$model" "$work/in" "$work/job.csv" "$work/job.log"
 if [ "$rc" -ne 3 ]; then
   tail -40 "$work/job.log" >&2
   echo "FAIL: the submitted job exited with $rc (3 expected: one binary file in the errors output)" >&2
   exit 1
 fi
 grep "^scored" "$work/job.log"
-# Same rows, same order: score's CSV against the job's part files (header once, line ends aside).
-norm() { tr -d '\r'; }
-norm < "$work/score.csv" > "$work/want.csv"
-{ head -1 "$work/want.csv"; for p in "$work"/job.csv/part-*.csv; do tail -n +2 "$p"; done; } | norm > "$work/got.csv"
-if ! diff -q "$work/want.csv" "$work/got.csv" >/dev/null; then
-  diff "$work/want.csv" "$work/got.csv" | head -20 >&2
-  echo "FAIL: the submitted job's rows differ from score's" >&2
-  exit 1
-fi
+same_rows "$work/score.csv" "$work/job.csv" "the golden ensemble"
 errs="$(cat "$work"/job.csv.errors.csv/part-*.csv | grep -c binary.txt)"
 [ "$errs" -eq 1 ] || { echo "FAIL: binary.txt not in the errors output" >&2; exit 1; }
 
@@ -74,19 +80,7 @@ TEXTCLS_JAR="$here/target/textcls.jar" scripts/textcls train --data "$work/zh.cs
 grep -q "icu-" "$work/zh-train.log" || { echo "FAIL: the Chinese bundle does not use the ICU tokenizer" >&2; exit 1; }
 TEXTCLS_JAR="$here/target/textcls.jar" scripts/textcls score --model "$work/zh.zip" --input "$work/zh" \
   --output "$work/zh-score.csv" --top-k 1 >/dev/null
-set +e
-java -Xmx2g @scripts/spark-jvm.options -cp "$(cat target/spark-dist-classpath.txt)" \
-  org.apache.spark.deploy.SparkSubmit --master 'local[2]' --class io.textcls.spark.ScoreJob \
-  --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
-  "$jar" --model "$work/zh.zip" --input "$work/zh" --output "$work/zh-job.csv" --top-k 1 > "$work/zh-job.log" 2>&1
-rc=$?
-set -e
+submit "$work/zh.zip" "$work/zh" "$work/zh-job.csv" "$work/zh-job.log"
 [ "$rc" -eq 0 ] || { tail -40 "$work/zh-job.log" >&2; echo "FAIL: the Chinese bundle's job exited with $rc" >&2; exit 1; }
-norm < "$work/zh-score.csv" > "$work/zh-want.csv"
-{ head -1 "$work/zh-want.csv"; for p in "$work"/zh-job.csv/part-*.csv; do tail -n +2 "$p"; done; } | norm > "$work/zh-got.csv"
-if ! diff -q "$work/zh-want.csv" "$work/zh-got.csv" >/dev/null; then
-  diff "$work/zh-want.csv" "$work/zh-got.csv" | head -20 >&2
-  echo "FAIL: the Chinese bundle's job rows differ from score's" >&2
-  exit 1
-fi
-echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(( $(stat -c %s "$jar") / 1048576 )) MiB); $(( $(wc -l < "$work/got.csv") - 1 )) rows equal to score's, 1 error row; a Chinese (ICU) bundle's $(( $(wc -l < "$work/zh-got.csv") - 1 )) rows equal to score's"
+same_rows "$work/zh-score.csv" "$work/zh-job.csv" "the Chinese bundle"
+echo "OK: SparkSubmit --master local[2] ran $(basename "$jar") ($(( $(stat -c %s "$jar") / 1048576 )) MiB); $(( $(wc -l < "$work/score.csv.got") - 1 )) rows equal to score's, 1 error row; a Chinese (ICU) bundle's $(( $(wc -l < "$work/zh-score.csv.got") - 1 )) rows equal to score's"
