@@ -34,7 +34,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "A folder, a text file, a CSV/JSONL table, or - for stdin.")
     String input;
 
-    @Option(names = "--output", required = true, description = "Predictions file: .csv or .jsonl.")
+    @Option(names = "--output", required = true, description = "Predictions file: .csv or .jsonl; - for standard "
+            + "output (rows as they are scored, CSV unless --format says otherwise; failures and the summary on "
+            + "standard error).")
     Path output;
 
     @Option(names = "--format", converter = FormatConverter.class,
@@ -87,7 +89,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputFormat fmt = format != null ? format : OutputFormat.of(output);
+        boolean toStdout = ScoreOptions.STDOUT.equals(output.toString());
+        OutputFormat fmt = format != null ? format : toStdout ? OutputFormat.CSV : OutputFormat.of(output);
         ScoreOptions options = new ScoreOptions(input, output, fmt, glob, textColumn, idColumn, topK, threshold,
                 threads, chunk, maxBytes, resume);
         options.check(); // bad options, a missing input and an unwritable output fail before the model loads
@@ -95,10 +98,12 @@ public final class ScoreCommand implements Callable<Integer> {
         if (raw) {
             classifier = classifier.uncalibrated();
         }
-        BatchScorer.Summary s = BatchScorer.score(classifier, model, options, System.in);
-        PrintWriter out = spec.commandLine().getOut();
+        BatchScorer.Summary s = BatchScorer.score(classifier, model, options, System.in, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+        // With the rows on standard output, the summary goes to standard error.
+        PrintWriter out = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
         out.printf("scored %,d documents into %s in %.1f s (%.1f docs/s, %.2f ms/doc); %,d failed, %,d skipped "
-                        + "(hidden, or not matching %s)%s%n", s.scored(), output, s.seconds(), s.docsPerSecond(),
+                        + "(hidden, or not matching %s)%s%n", s.scored(), toStdout ? "standard output" : output, s.seconds(), s.docsPerSecond(),
                 s.scored() == 0 ? 0 : 1000 * s.seconds() / s.scored(), s.failed(), s.skipped(), glob,
                 s.resumedAfter() > 0 ? "; resumed after " + s.resumedAfter() + " inputs" : "");
         out.println("labels: " + s.labelCounts());

@@ -144,6 +144,16 @@ public final class BatchScorer {
      */
     public static Summary score(TextClassifier classifier, Path model, ScoreOptions o, InputStream stdin)
             throws IOException {
+        return score(classifier, model, o, stdin, null, null);
+    }
+
+    /**
+     * As {@link #score(TextClassifier, Path, ScoreOptions, InputStream)}; with {@code --output -}
+     * the rows go to {@code stdout} as each chunk is scored (flushed, in input order) and each
+     * document that cannot be scored to {@code stderr} as {@code error: <id>: <reason>}.
+     */
+    public static Summary score(TextClassifier classifier, Path model, ScoreOptions o, InputStream stdin,
+                                Writer stdout, Writer stderr) throws IOException {
         long t0 = System.nanoTime();
         o.check();
         List<String> labels = classifier.labels().names();
@@ -151,6 +161,12 @@ public final class BatchScorer {
         if (classifier.multiLabel() && o.threshold() != null) {
             throw new TextclsException("--threshold is for two-label classifiers; " + model + " is multi-label: its "
                     + "per-label thresholds, fitted in training, decide the labels column");
+        }
+        if (o.toStdout()) {
+            if (stdout == null || stderr == null) {
+                throw new IllegalArgumentException("--output - needs the standard output and error writers");
+            }
+            return scoreToStream(classifier, o, stdin, stdout, stderr, t0);
         }
         Path out = o.output();
         // With the temperature used (none with --raw-probabilities): a resume writes the same probabilities.
@@ -160,11 +176,7 @@ public final class BatchScorer {
         Journal journal = Journal.resume(out, fingerprint, o.resume());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Tally tally = new Tally(labels, journal);
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
-            Thread t = new Thread(r, "textcls-score");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = workers(o);
         ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
         try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin);
              Outputs outputs = Outputs.open(out, PredictionWriter.create(o.format(), labels, o.topK(), classifier.multiLabel()), journal);
@@ -186,6 +198,62 @@ public final class BatchScorer {
             throw new TextclsException("scoring interrupted; rerun with --resume to continue", e);
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    /** {@code --output -}: rows to {@code stdout} chunk by chunk, failures to {@code stderr}; nothing on disk. */
+    private static Summary scoreToStream(TextClassifier classifier, ScoreOptions o, InputStream stdin, Writer stdout,
+                                         Writer stderr, long t0) throws IOException {
+        List<String> labels = classifier.labels().names();
+        Tally tally = new Tally(labels, null);
+        PredictionWriter rows = PredictionWriter.create(o.format(), labels, o.topK(), classifier.multiLabel());
+        ExecutorService workers = workers(o);
+        ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
+        try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin)) {
+            rows.header(stdout);
+            scoreChunks(source, workers, replicas, o, (chunk, inputs) -> {
+                writeRows(chunk, tally, o.threshold(), rows, stdout,
+                        (id, reason) -> stderr.write("error: " + id + ": " + reason + System.lineSeparator()));
+                tally.consumed += inputs;
+                stdout.flush();
+                stderr.flush();
+            });
+            return new Summary(tally.scored, tally.failed, source.skipped(), tally.counts, tally.seconds(t0), null,
+                    ProcessStats.peakRssBytes(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TextclsException("scoring interrupted", e);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private static ExecutorService workers(ScoreOptions o) {
+        return Executors.newFixedThreadPool(Math.max(1, o.threads()), r -> {
+            Thread t = new Thread(r, "textcls-score");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Where a document that could not be scored is reported. */
+    private interface ErrorSink {
+        void accept(String id, String reason) throws IOException;
+    }
+
+    /** Writes a chunk's rows: predictions with {@code rowWriter}, failures to {@code errors}; counts both. */
+    private static void writeRows(Chunk chunk, Tally tally, Double threshold, PredictionWriter rowWriter, Writer out,
+                                  ErrorSink errors) throws IOException {
+        for (ScoredRow row : chunk.rows()) {
+            if (row.error() != null) {
+                errors.accept(row.id(), row.error());
+                tally.failed++;
+            } else {
+                String label = decide(row.prediction(), threshold);
+                rowWriter.write(out, row.id(), label, row.prediction(), row.flags());
+                tally.counts.merge(label, 1L, Long::sum);
+                tally.scored++;
+            }
         }
     }
 
@@ -296,17 +364,8 @@ public final class BatchScorer {
 
         /** Writes a chunk's rows: predictions to the output, errors to the errors file. */
         void write(Chunk chunk, Tally tally, Double threshold) throws IOException {
-            for (ScoredRow row : chunk.rows()) {
-                if (row.error() != null) {
-                    CSVFormat.RFC4180.printRecord(errW, row.id(), row.error());
-                    tally.failed++;
-                } else {
-                    String label = decide(row.prediction(), threshold);
-                    rowWriter.write(outW, row.id(), label, row.prediction(), row.flags());
-                    tally.counts.merge(label, 1L, Long::sum);
-                    tally.scored++;
-                }
-            }
+            writeRows(chunk, tally, threshold, rowWriter, outW,
+                    (id, reason) -> CSVFormat.RFC4180.printRecord(errW, id, reason));
         }
 
         /** Forces the rows so far to disk and records them, with the counts, in the journal. */

@@ -13,7 +13,7 @@ import java.util.Locale;
  * How to score.
  *
  * @param input a folder, a file, or "-" for standard input
- * @param output the predictions file
+ * @param output the predictions file, or {@code -} for standard output ({@link #toStdout()})
  * @param glob file names scored under a folder
  * @param textColumn text column of a CSV/JSONL input (null: the input is documents, not a table)
  * @param idColumn id column of a CSV/JSONL input (null: row numbers)
@@ -43,6 +43,9 @@ public record ScoreOptions(String input, Path output, OutputFormat format, Strin
      * @throws TextclsException naming the option, the value and what to do
      */
     public void check() {
+        if (format == null && toStdout()) {
+            throw new TextclsException("no output format for standard output: pass --format csv or jsonl");
+        }
         if (format == null) {
             throw new TextclsException("no output format for " + output + ": name it .csv or .jsonl, or pass --format");
         }
@@ -65,6 +68,13 @@ public record ScoreOptions(String input, Path output, OutputFormat format, Strin
                         + "choose another --output");
             }
         }
+        if (toStdout()) {
+            if (resume) {
+                throw new TextclsException("--resume continues an output file; standard output (--output -) cannot be "
+                        + "continued: write to a file to resume");
+            }
+            return;
+        }
         for (Path p : List.of(output, BatchScorer.partialFile(output), BatchScorer.errorsFile(output),
                 BatchScorer.partialFile(BatchScorer.errorsFile(output)), BatchScorer.journalFile(output))) {
             OutputLocations.checkWritable(p, p.equals(output) ? "predictions" : "scoring's working files", "--output");
@@ -72,6 +82,17 @@ public record ScoreOptions(String input, Path output, OutputFormat format, Strin
         if (!resume && Files.exists(BatchScorer.journalFile(output))) {
             throw BatchScorer.interruptedRunLeft(output);
         }
+    }
+
+    /** {@code --output} that means standard output. */
+    public static final String STDOUT = "-";
+
+    /**
+     * Whether the predictions go to standard output ({@code --output -}): written as each chunk is
+     * scored, in input order, with failures on standard error; no journal, so no resume.
+     */
+    public boolean toStdout() {
+        return STDOUT.equals(output.toString());
     }
 
     /** Checks the options that depend on the classifier's labels. */

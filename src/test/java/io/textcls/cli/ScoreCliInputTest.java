@@ -158,4 +158,32 @@ class ScoreCliInputTest {
         assertTrue(r.out().contains("note: 2 empty documents (no words) are included in the metrics, classified with "
                 + "the network's prior"), r.out());
     }
+
+    @Test
+    void outputDashWritesTheRowsToStandardOutputAndTheRestToStandardError() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("stdout-in"));
+        try (var files = Files.list(data.resolve("good"))) {
+            for (Path f : files.sorted().limit(12).toList()) {
+                Files.copy(f, in.resolve(f.getFileName()));
+            }
+        }
+        Files.write(in.resolve("zz-binary.txt"), new byte[] {'a', 0, 'b'});
+        Path file = dir.resolve("stdout-ref.csv");
+        CliTest.Run toFile = run("score", "--model", model.toString(), "--input", in.toString(), "--output",
+                file.toString());
+        assertEquals(3, toFile.code(), toFile.err());
+        CliTest.Run toStdout = run("score", "--model", model.toString(), "--input", in.toString(), "--output", "-");
+        assertEquals(3, toStdout.code(), toStdout.err());
+        assertEquals(Files.readString(file).replace("\r\n", "\n"), toStdout.out().replace("\r\n", "\n"),
+                "the same rows as the file, and nothing else on standard output");
+        assertTrue(toStdout.err().contains("error: zz-binary.txt: ") && toStdout.err().contains("binary"),
+                toStdout.err());
+        assertTrue(toStdout.err().contains("scored 12 documents into standard output"), toStdout.err());
+        assertFalse(Files.exists(dir.resolve("-")), "no file named -");
+        CliTest.Run jsonl = run("score", "--model", model.toString(), "--input", in.toString(), "--output", "-",
+                "--format", "jsonl");
+        assertTrue(jsonl.out().startsWith("{\"id\":"), jsonl.out());
+        failsInOneLine(run("score", "--model", missingModel.toString(), "--input", in.toString(), "--output", "-",
+                "--resume"), "--resume", "standard output");
+    }
 }
