@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true, sortOptions = false,
         description = {"Measure training and scoring throughput of one network of a recipe (median of --runs).",
-                "Used by scripts/bench.sh, which also runs PyTorch on the same sequences."})
+                "Used by bench/bench.sh, which also runs PyTorch on the same sequences."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * Are the explanations faithful? For each held-out document: leave out the {@code k} tokens with
  * the largest attribution toward the predicted label, then {@code k} random read tokens, and
  * compare how much the networks' probability of that label drops. Run by {@code
- * scripts/faithfulness.sh}.
+ * bench/faithfulness.sh}.
  */
 public final class Faithfulness {
     private Faithfulness() {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch side of scripts/bench.sh: the network 'textcls bench' measured, on the same id sequences.
+"""PyTorch side of bench/bench.sh: the network 'textcls bench' measured, on the same id sequences.
 
 The shape comes from the network.json 'textcls bench --export' writes:
 - lstm-last.v1: Embedding -> LSTM -> dropout -> Linear, read at each sequence's last real step;

@@ -5,8 +5,8 @@
 # end (the whole command, JVM and Spark start included), median of several runs alternating the
 # two, with each run's ratio; and whether the job's rows equal score's.
 #
-#   scripts/bench-spark.sh --model models/imdb.zip --unsup 10000 [--runs 3] [--cores 2]
-#   scripts/bench-spark.sh --model models/imdb.zip --input <folder> [--runs 3]
+#   bench/bench-spark.sh --model models/imdb.zip --unsup 10000 [--runs 3] [--cores 2]
+#   bench/bench-spark.sh --model models/imdb.zip --input <folder> [--runs 3]
 #
 # --unsup N copies the first N reviews of data/aclImdb/train/unsup (by name) to a temporary folder.
 set -euo pipefail

@@ -2,8 +2,8 @@
 # Batch-scoring benchmark: docs/s, ms/doc and peak RSS of 'textcls score' on a folder, as the
 # median (min-max) of several runs.
 #
-#   scripts/bench-score.sh --model models/imdb.zip --docs 10000 [--runs 3] [--threads 2]
-#   scripts/bench-score.sh --model models/imdb.zip --input <folder> [--runs 3]
+#   bench/bench-score.sh --model models/imdb.zip --docs 10000 [--runs 3] [--threads 2]
+#   bench/bench-score.sh --model models/imdb.zip --input <folder> [--runs 3]
 #
 # --docs N builds data/bench-N: N IMDB reviews (hard links to data/aclImdb/train/unsup, pos and
 # neg, repeated in numbered subfolders past 75,000), so any size can be tried.

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * The load generator of scripts/bench-serve.sh (loopback only): each request is one review; every
+ * The load generator of bench/bench-serve.sh (loopback only): each request is one review; every
  * answer is checked against score's probabilities for that review. HTTP/1.1 over plain blocking
  * sockets with keep-alive ({@link Conn}), not the JDK's HttpClient: this generator shares the
  * server's two cores, and HttpClient's selector and future machinery took a quarter of a core at
@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * summary line says what the generator took ({@code client_cpu_cores}).
  *
  * <pre>
- * java -cp 'target/lib/*' scripts/ServeLoad.java closed URL DOCS_DIR SCORE_CSV CLIENTS SECONDS MAX_REQUESTS
- * java -cp 'target/lib/*' scripts/ServeLoad.java open   URL DOCS_DIR SCORE_CSV RATE SECONDS MAX_REQUESTS [RSS_PID]
+ * java -cp 'target/lib/*' bench/ServeLoad.java closed URL DOCS_DIR SCORE_CSV CLIENTS SECONDS MAX_REQUESTS
+ * java -cp 'target/lib/*' bench/ServeLoad.java open   URL DOCS_DIR SCORE_CSV RATE SECONDS MAX_REQUESTS [RSS_PID]
  * </pre>
  *
  * closed: CLIENTS clients, each sending its next request when the last is answered. open: requests

@@ -2,7 +2,7 @@
 # End-to-end scoring (read, tokenize, predict) of one bundle with each scoring engine, side by side:
 # the runs of the engines alternate, so a machine that slows down slows all of them alike.
 #
-#   scripts/bench-engines.sh --model models/exp-kernel/imdb-lstm64.zip --docs 10000 [--runs 3] [--engines "fused kernel"]
+#   bench/bench-engines.sh --model models/exp-kernel/imdb-lstm64.zip --docs 10000 [--runs 3] [--engines "fused kernel"]
 #
 # Engines (textcls.inference): kernel (textcls's kernels in Java, the default where the network is
 # an LSTM or GRU), fused (ND4J's fused lstmLayer op, one-layer LSTMs), dl4j (DL4J's layers).
@@ -22,11 +22,11 @@ while [ $# -gt 0 ]; do
 done
 [ -f "$model" ] || { echo "error: give --model <bundle> (got '$model')" >&2; exit 1; }
 # one run first to build data/bench-N and the jar
-scripts/bench-score.sh --model "$model" --docs "$docs" --runs 1 > /dev/null
+bench/bench-score.sh --model "$model" --docs "$docs" --runs 1 > /dev/null
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 for i in $(seq 1 "$runs"); do
   for e in $engines; do
-    TEXTCLS_JAVA_OPTS="-Xmx6g -Dtextcls.inference=$e" scripts/bench-score.sh --model "$model" --docs "$docs" --runs 1 \
+    TEXTCLS_JAVA_OPTS="-Xmx6g -Dtextcls.inference=$e" bench/bench-score.sh --model "$model" --docs "$docs" --runs 1 \
       | grep '^run 1' | sed "s/^run 1/$e run $i/" | tee -a "$out/$e.txt"
   done
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   scripts/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or lstm, bilstm, lstm128, gru64, bigru
+#   bench/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or lstm, bilstm, lstm128, gru64, bigru
 #
 # For each network, named by its built-in one-network recipe (lstm64 and cnn are imdb-default's
 # two networks; lstm is the design card's lstm-last.v1 128 network; bilstm the BiLSTM 64/dir;
@@ -10,7 +10,7 @@
 # synthetic fixed-length sequences. If Debian's python3-torch is installed (apt-get install
 # python3-torch libopenblas0-pthread), PyTorch runs the same network on the exported sequences
 # with 1 and 2 threads and the ratios are printed. Then end-to-end scoring (read, tokenize,
-# predict) of models/imdb.zip with scripts/bench-score.sh, when it exists.
+# predict) of models/imdb.zip with bench/bench-score.sh, when it exists.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -55,7 +55,7 @@ for n in $networks; do
   for run in 1:PASSIVE 2:ACTIVE 2:PASSIVE; do
     threads=${run%:*}; policy=${run#*:}
     echo "== $n: PyTorch, $threads thread(s), OMP_WAIT_POLICY=$policy, same sequences"
-    OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=$policy "$py" scripts/bench_torch.py --dir "$out" --runs "$runs" \
+    OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=$policy "$py" bench/bench_torch.py --dir "$out" --runs "$runs" \
       --threads "$threads" | tee -a "$out/torch$threads.txt"
   done
   echo "== $n: docs/s, medians; ratio = best textcls / best PyTorch (above 1: textcls faster)"
@@ -83,7 +83,7 @@ done
 
 if [ -f models/imdb.zip ]; then
   echo "== end-to-end scoring (read, tokenize, predict) of 10,000 reviews with models/imdb.zip"
-  scripts/bench-score.sh --model models/imdb.zip --docs 10000 --runs "$runs"
+  bench/bench-score.sh --model models/imdb.zip --docs 10000 --runs "$runs"
 else
   echo "== models/imdb.zip missing: end-to-end scoring skipped (scripts/train-imdb.sh makes it)"
 fi

@@ -3,7 +3,7 @@
 
     java -XX:StartFlightRecording=filename=train.jfr,settings=profile -Dtextcls.progress=false \
       -jar target/textcls.jar bench --docs 512 --runs 1 --only train --architecture lstm-pool.v1 --hidden-size 64
-    scripts/jfr-summary.py train.jfr
+    bench/jfr-summary.py train.jfr
 
 Reads the Java and native-method samples of the thread that trains ("main"; the batch-building
 thread is counted apart) and files each under the innermost frame that names a part of the

@@ -2,7 +2,7 @@
 # Faithfulness of textcls explanations: on held-out validation documents of a bundle, the mean drop
 # of the predicted label's probability when its top-5 attributed tokens are left out, against 5
 # random tokens, and their ratio (io.textcls.eval.Faithfulness).
-#   scripts/faithfulness.sh [bundle=models/imdb.zip] [data=data/aclImdb/train] [documents=1000] [k=5] [threads=2]
+#   bench/faithfulness.sh [bundle=models/imdb.zip] [data=data/aclImdb/train] [documents=1000] [k=5] [threads=2]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"

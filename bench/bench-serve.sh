@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of textcls serve against textcls score, side by side in one run, on loopback only.
 #
-#   scripts/bench-serve.sh [--model models/imdb.zip] [--docs 2000] [--seconds 20] [--runs 3] [--soak SECONDS]
+#   bench/bench-serve.sh [--model models/imdb.zip] [--docs 2000] [--seconds 20] [--runs 3] [--soak SECONDS]
 #
 # 1. score against serve: --runs times in turn, `textcls score` on --docs IMDB reviews
 #    (train/unsup, the first by name) and the same model behind `textcls serve` under 32
@@ -21,7 +21,7 @@
 # end. TEXTCLS_JAVA_OPTS sets the JVM options of score and serve; the default here is a fixed,
 # pre-touched 2 GB heap (-Xms2g -Xmx2g -XX:+AlwaysPreTouch), so the soak's RSS does not count the
 # heap's pages as the JVM first touches them (without pre-touch, RSS climbed in steps for minutes as
-# G1 used regions of the fixed heap for the first time). Load generator: scripts/ServeLoad.java (HTTP/1.1 keep-alive over
+# G1 used regions of the fixed heap for the first time). Load generator: bench/ServeLoad.java (HTTP/1.1 keep-alive over
 # blocking sockets), run on the same machine: its CPU time (client_cpu_cores, about 0.06 of a core
 # at 32 clients) counts against the server's, so the ratio to score is conservative.
 set -euo pipefail
@@ -48,7 +48,7 @@ server=""
 cleanup() { [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 scripts/textcls --version >/dev/null # builds the jar if needed
-load() { java -Xmx2g -cp "target/lib/*" scripts/ServeLoad.java "$@"; }
+load() { java -Xmx2g -cp "target/lib/*" bench/ServeLoad.java "$@"; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg)"
