@@ -59,6 +59,12 @@ public final class Main implements Runnable {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOG_CONFIG);
         }
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // Results and messages in UTF-8 whatever the locale: ids, labels and tokens may be in any script.
+        cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out,
+                java.nio.charset.StandardCharsets.UTF_8), true));
+        cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err,
+                java.nio.charset.StandardCharsets.UTF_8), true));
+        System.exit(cl.execute(args));
     }
 }

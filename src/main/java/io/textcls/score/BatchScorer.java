@@ -217,6 +217,11 @@ public final class BatchScorer {
                 tally.consumed += inputs;
                 stdout.flush();
                 stderr.flush();
+                if (stdout instanceof java.io.PrintWriter w && w.checkError()) {
+                    // a PrintWriter never throws: a reader that stopped (| head) or a full disk shows only here
+                    throw new TextclsException("standard output could not be written (its reader stopped, or the "
+                            + "disk behind it is full): scoring stopped after " + tally.consumed + " inputs");
+                }
             });
             return new Summary(tally.scored, tally.failed, source.skipped(), tally.counts, tally.seconds(t0), null,
                     ProcessStats.peakRssBytes(), 0);

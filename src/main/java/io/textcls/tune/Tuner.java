@@ -188,9 +188,10 @@ public final class Tuner {
             long t0 = System.nanoTime();
             // resume: a trial killed with the search continues from its last epoch checkpoint.
             Trainer.Options options = Trainer.Options.defaults().withResume(resume).withListener(line -> {
-                // epochs, and what the data decided (the tokenizer, the length cap, the task)
+                // epochs, and what the data decided (the tokenizer, the length cap, the task, more epochs)
                 if (line.contains("epoch ") && line.contains(": train loss") || line.startsWith("tokenizer: ")
-                        || line.startsWith("text.maxLength: ") || line.startsWith("task: ")) {
+                        || line.startsWith("text.maxLength: ") || line.startsWith("task: ")
+                        || line.startsWith("training.minSteps ")) {
                     log.accept("  " + line);
                 }
             }).withTable(columns, skipBadRows);

@@ -148,7 +148,7 @@ class CliTest {
         assertTrue(mismatch.err().contains("does not match the 8-dimensional vectors"), mismatch.err());
 
         Run t = run("train", "--data", data.toString(), "--model", dir.resolve("v.zip").toString(), "--embeddings",
-                vectors.toString(), "--epochs", "1", "--max-length", "20", "--hidden-size", "8");
+                vectors.toString(), "--epochs", "1", "--min-steps", "0", "--max-length", "20", "--hidden-size", "8");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("start from") && t.out().contains("embeddingSize=8"), t.out());
 

@@ -70,7 +70,8 @@ public final class GoldenBundles {
                   {"name": "lstm", "architecture": "lstm-pool.v1"}, {"name": "cnn", "architecture": "cnn-pool.v1"}]}
                 """, "golden ensemble"), List.of("epochs=3", "patience=3", "hidden-size=16", "embedding-size=16",
                 "vocab-size=200", "min-count=1", "max-length=20", "truncate=TAIL", "validation-fraction=0.2", "seed=7",
-                "learning-rate=0.02", "lr-schedule=CONSTANT", "batch-size=16", "dropout=0.1", "weight-decay=1e-5"));
+                "learning-rate=0.02", "lr-schedule=CONSTANT", "batch-size=16", "dropout=0.1", "weight-decay=1e-5",
+                "min-steps=0"));
         if (args.length == 1 || List.of(args).contains("format3-ensemble")) {
             write(out, "format3-ensemble", ensemble, data);
         }

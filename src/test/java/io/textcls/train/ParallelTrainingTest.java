@@ -35,7 +35,8 @@ class ParallelTrainingTest {
                               {"name": "cnn", "architecture": "cnn-pool.v1"},
                               {"name": "ngram", "architecture": "ngram-mean.v1", "hiddenSize": 32}]}""", "test"),
                 List.of("epochs=2", "networks.lstm.hiddenSize=8", "networks.cnn.hiddenSize=8", "embedding-size=8",
-                        "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=3"));
+                        "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2", "seed=3",
+                        "min-steps=0"));
         List<ModelBundle.Member> parallel = train(r, "parallel.zip", 3);
         List<ModelBundle.Member> serial = train(r, "serial.zip", 1);
         List<String> lines = new java.util.ArrayList<>();
@@ -61,7 +62,7 @@ class ParallelTrainingTest {
                 {"networks": [{"name": "lstm", "architecture": "lstm-pool.v1"},
                               {"name": "ngram", "architecture": "ngram-mean.v1", "hiddenSize": 32}]}""", "test"),
                 List.of("epochs=2", "networks.lstm.hiddenSize=8", "embedding-size=8", "vocab-size=200",
-                        "min-count=1", "max-length=20", "validation-fraction=0.3", "seed=3"));
+                        "min-count=1", "max-length=20", "validation-fraction=0.3", "seed=3", "min-steps=0"));
         Path bundle = dir.resolve("weighted.zip");
         List<String> lines = new java.util.ArrayList<>();
         TrainingResult res = Trainer.run(r, data, bundle, new Trainer.Options(false, 2, 1, lines::add));

@@ -186,7 +186,7 @@ class RecipesTest {
                 {"networks": [{"name": "lstm", "architecture": "lstm-pool.v1"},
                               {"name": "bag", "architecture": "ngram-mean.v1", "embeddingSize": 8, "pretrained": false}]}
                 """, "test"), List.of("epochs=1", "hidden-size=8", "embeddings=" + vectors, "freeze-embeddings=true",
-                "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2"));
+                "vocab-size=200", "min-count=1", "max-length=20", "validation-fraction=0.2", "min-steps=0"));
         TextClassifier c = TinyTraining.train(data, dir.resolve("mixed.zip"), r).classifier();
         ModelBundle.Member lstm = c.members().get(0);
         ModelBundle.Member bag = c.members().get(1);
