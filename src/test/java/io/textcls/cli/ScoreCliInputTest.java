@@ -186,4 +186,24 @@ class ScoreCliInputTest {
         failsInOneLine(run("score", "--model", missingModel.toString(), "--input", in.toString(), "--output", "-",
                 "--resume"), "--resume", "standard output");
     }
+
+    @Test
+    void aStandardOutputThatCannotBeWrittenStopsScoring() throws Exception {
+        io.textcls.classifier.TextClassifier c = io.textcls.classifier.TextClassifier.load(model);
+        io.textcls.score.ScoreOptions o = new io.textcls.score.ScoreOptions(data.toString(), Path.of("-"),
+                io.textcls.score.OutputFormat.CSV, "*.txt", null, null, 0, null, 1, 4,
+                io.textcls.corpus.TextFiles.DEFAULT_MAX_BYTES, false);
+        // a pipe whose reader stopped: every write fails, and a PrintWriter only records it
+        java.io.PrintWriter closed = new java.io.PrintWriter(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        });
+        io.textcls.TextclsException e = org.junit.jupiter.api.Assertions.assertThrows(io.textcls.TextclsException.class,
+                () -> io.textcls.score.BatchScorer.score(c, model, o, System.in, closed,
+                        new java.io.PrintWriter(new java.io.StringWriter())));
+        assertTrue(e.getMessage().startsWith("standard output could not be written")
+                && e.getMessage().contains("stopped after 4 inputs"), e.getMessage());
+    }
 }
