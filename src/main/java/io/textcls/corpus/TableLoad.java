@@ -348,11 +348,10 @@ final class TableLoad {
         if (!n.isTextual()) {
             throw new BadRow("the text field '" + col + "' is " + kind(n) + ", not a string");
         }
-        String text = n.asText();
-        if (text.isBlank()) {
-            throw new BadRow("empty text (column '" + col + "')");
-        }
-        return text;
+        // An empty or blank text is an empty document, as an empty file is in a folder tree: counted in the
+        // corpus report, left out of training, scored with the network's prior by evaluate (an export's
+        // missing review is no reason to stop).
+        return n.asText();
     }
 
     /** The distinct labels of a long-format row, checked; empty for none (fine only in a multi-label table). */

@@ -251,9 +251,9 @@ class TableCliTest {
     }
 
     @Test
-    void emptyTextIsAnErrorNamingTheLine() throws Exception {
-        String csv = "text,labels\nthe team and the coach,sport\n\"   \",money\nthe rain,weather\n";
-        badTable("empty-text.csv", csv, "3", "empty text");
+    void aRowWithTooManyFieldsIsAnErrorNamingTheLine() throws Exception {
+        String csv = "text,labels\nthe team and the coach,sport\nthe bank,money,extra\nthe rain,weather\n";
+        badTable("fields.csv", csv, "3", "the row has 3 fields, the header has 2");
     }
 
     @Test
@@ -285,8 +285,8 @@ class TableCliTest {
 
     @Test
     void aBadRowAfterAQuotedNewlineInACrlfTableIsNamedByItsPhysicalLine() throws Exception {
-        String csv = "text,labels\r\nthe team and the coach,sport\r\n\"the bank\nloan\",money\r\n\"\",weather\r\n";
-        badTable("crlf.csv", csv, "5", "empty text");
+        String csv = "text,labels\r\nthe team and the coach,sport\r\n\"the bank\nloan\",money\r\n\"the\",rain,weather\r\n";
+        badTable("crlf.csv", csv, "5", "the row has 3 fields");
     }
 
     @Test
@@ -320,8 +320,8 @@ class TableCliTest {
                     expectedLines.add(++line + ",x1?,not valid JSON");
                 }
                 case 20 -> {
-                    t.append("{\"id\": \"x2\", \"text\": \"  \", \"labels\": [\"sport\"]}\n");
-                    expectedLines.add(++line + ",x2,empty text");
+                    t.append("{\"id\": \"x2\", \"text\": 7, \"labels\": [\"sport\"]}\n");
+                    expectedLines.add(++line + ",x2,the text field 'text' is a number, not a string");
                 }
                 case 30 -> {
                     t.append("{\"id\": \"d5\", \"text\": \"the bank\", \"labels\": [\"money\"]}\n");
@@ -469,11 +469,11 @@ class TableCliTest {
 
     @Test
     void evaluateStopsAtABadRowOrSkipsAndCountsIt() throws Exception {
-        String t = MultiLabelCorpora.jsonlTable(testDocs.subList(0, 30)) + "{\"text\": \"\", \"labels\": [\"sport\"]}\n"
+        String t = MultiLabelCorpora.jsonlTable(testDocs.subList(0, 30)) + "{\"labels\": [\"sport\"]}\n"
                 + MultiLabelCorpora.jsonlTable(testDocs.subList(30, 40));
         Path table = MultiLabelCorpora.write(dir.resolve("eval-bad.jsonl"), t);
         String err = oneLineError(run("evaluate", "--model", model.toString(), "--data", table.toString()));
-        assertTrue(err.contains(table + ", line 31: empty text"), err);
+        assertTrue(err.contains(table + ", line 31: no text: field 'text' is missing"), err);
         Path report = dir.resolve("eval-bad.json");
         CliTest.Run r = run("evaluate", "--model", model.toString(), "--data", table.toString(), "--skip-bad-rows", "--report",
                 report.toString());

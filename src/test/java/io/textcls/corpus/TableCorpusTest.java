@@ -330,8 +330,6 @@ class TableCorpusTest {
                         "no text: field 'text' is missing"),
                 new Bad("numtext.jsonl", jsonGood + "{\"text\": 5, \"label\": \"a\"}\n" + jsonGood2, d, 2, "2",
                         "the text field 'text' is a number, not a string"),
-                new Bad("blanktext.jsonl", jsonGood + "{\"text\": \" \\t \", \"label\": \"a\"}\n" + jsonGood2, d, 2,
-                        "2", "empty text"),
                 new Bad("nolabel.jsonl", jsonGood + "{\"text\": \"x\"}\n" + jsonGood2, d, 2, "2",
                         "no label: field 'label' is missing"),
                 new Bad("objlabel.jsonl", jsonGood + "{\"text\": \"x\", \"label\": {\"a\": 1}}\n" + jsonGood2, d, 2,
@@ -342,8 +340,6 @@ class TableCorpusTest {
                         "the row has 3 fields, the header has 2"),
                 new Bad("fewer.csv", "id,text,label\nr1,fine,a\nr2,x\nr3,also fine,b\n", withId, 3, "r2",
                         "the row has 2 fields, the header has 3"),
-                new Bad("emptytext.csv", "text,label\nfine,a\n\"\",a\nalso fine,b\n", d, 3, "2",
-                        "empty text (column 'text')"),
                 new Bad("emptylabel.csv", "text,label\nfine,a\nx,\nalso fine,b\n", d, 3, "2", "empty label"),
                 new Bad("separators.csv", "text,label\nfine,a\nx,a||b\nalso fine,b\n", d, 3, "2",
                         "an empty label between separators in 'a||b'"),
@@ -419,9 +415,21 @@ class TableCorpusTest {
 
     @Test
     void skippedRowsComeInFileOrderEvenWhenDecidedAtTheEnd() throws Exception {
-        Path p = file("o.csv", "text,label\nx,\nfine,a\n,a\nalso fine,b\n");
+        Path p = file("o.csv", "text,label\nx,\nfine,a\ny,a,extra\nalso fine,b\n");
         TableCorpus.Loaded l = TableCorpus.open(p, null).load(PIPELINE, 1, List.of(), null, true, null);
         assertEquals(List.of(2L, 4L), l.skipped().stream().map(TableCorpus.SkippedRow::line).toList());
+    }
+
+    @Test
+    void anEmptyTextIsAnEmptyDocumentAsAnEmptyFileIs() throws Exception {
+        Path p = file("empty.csv", "text,label\nfine,a\n\"\",a\n\" \t \",b\nalso fine,b\n");
+        TableCorpus.Loaded l = TableCorpus.open(p, null).load(PIPELINE, 1, List.of(), null, false, null);
+        assertEquals(List.of(), l.skipped());
+        assertEquals(4, l.corpus().documents().size());
+        assertEquals(2, l.corpus().documents().stream().filter(d -> d.tokens().length == 0).count());
+        Path j = file("empty.jsonl", "{\"text\": \"fine\", \"label\": \"a\"}\n{\"text\": \"\", \"label\": \"b\"}\n");
+        assertEquals(2, TableCorpus.open(j, null).load(PIPELINE, 1, List.of(), null, false, null).corpus().documents()
+                .size());
     }
 
     @Test
@@ -630,7 +638,7 @@ class TableCorpusTest {
 
     @Test
     void allRowsBadIsAnError() throws Exception {
-        Path p = file("allbad.csv", "text,label\n,a\n,b\n");
+        Path p = file("allbad.csv", "text,label\nx,a,1\ny,b,2\n");
         TextclsException e = assertThrows(TextclsException.class,
                 () -> load(p, TableColumns.defaults(), true));
         assertTrue(e.getMessage().contains("all 2 rows are bad") && e.getMessage().contains("line 2"),
