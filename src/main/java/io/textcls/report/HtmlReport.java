@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code evaluate --html}: one self-contained HTML page about a classifier on labeled documents
@@ -272,20 +273,32 @@ public final class HtmlReport {
         List<String> labels = c.labels().names();
         StringBuilder h = new StringBuilder();
         for (int i : docs) {
-            List<String> tokens = Arrays.asList(s.tokens().get(i));
-            int read = c.readPositions(tokens.size()).length;
-            int window = Math.max(1, (read + o.maxPasses() - 1) / o.maxPasses());
-            Explanation e = c.explainTokens(tokens, window);
-            int predicted = e.predictedIndex();
-            h.append("<div class=\"doc\"><div class=\"head\"><b>").append(TokenHtml.escape(s.ids().get(i)))
-                    .append("</b> · true <b>").append(TokenHtml.escape(labels.get(s.truth()[i])))
-                    .append("</b>, predicted <b>").append(TokenHtml.escape(e.prediction().label())).append("</b> · ")
-                    .append(TokenHtml.probabilities(labels, s.probabilities()[i])).append(" · ").append(tokens.size())
-                    .append(" tokens").append(window > 1 ? ", windows of " + window : "").append("<br>most for ")
-                    .append(TokenHtml.escape(e.prediction().label())).append(": ").append(TokenHtml.top(e, predicted, 5))
-                    .append("</div>").append(TokenHtml.tokens(e, predicted)).append("</div>\n");
+            explained(h, c, s, i, o, labels.get(s.truth()[i]), e -> e.prediction().label(), "");
         }
         return TokenHtml.legend("the predicted label") + h;
+    }
+
+    /**
+     * One document of a report's examples, explained by occlusion in at most {@code o.maxPasses()}
+     * passes (windows of tokens left out together for long documents): a head with its id, true
+     * and predicted labels, probabilities and length, then its tokens coloured toward the label the
+     * explanation ranks first ({@code topNote} follows that label's name).
+     */
+    static void explained(StringBuilder h, TextClassifier c, Evaluator.Scored s, int i, Options o, String truth,
+                          Function<Explanation, String> predicted, String topNote) {
+        List<String> labels = c.labels().names();
+        List<String> tokens = Arrays.asList(s.tokens().get(i));
+        int read = c.readPositions(tokens.size()).length;
+        int window = Math.max(1, (read + o.maxPasses() - 1) / o.maxPasses());
+        Explanation e = c.explainTokens(tokens, window);
+        int top = e.predictedIndex();
+        h.append("<div class=\"doc\"><div class=\"head\"><b>").append(TokenHtml.escape(s.ids().get(i)))
+                .append("</b> · true <b>").append(TokenHtml.escape(truth))
+                .append("</b>, predicted <b>").append(TokenHtml.escape(predicted.apply(e))).append("</b> · ")
+                .append(TokenHtml.probabilities(labels, s.probabilities()[i])).append(" · ").append(tokens.size())
+                .append(" tokens").append(window > 1 ? ", windows of " + window : "").append("<br>most for ")
+                .append(TokenHtml.escape(labels.get(top))).append(topNote).append(": ").append(TokenHtml.top(e, top, 5))
+                .append("</div>").append(TokenHtml.tokens(e, top)).append("</div>\n");
     }
 
     private static void confidence(ObjectNode node, int[] truth, float[][] p, int labels) {

@@ -3,7 +3,6 @@ package io.textcls.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
-import io.textcls.classifier.Explanation;
 import io.textcls.classifier.MultiLabelDecision;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.eval.Evaluator;
@@ -268,18 +267,8 @@ final class MultiLabelReport {
             for (int l : s.truthSets()[i]) {
                 truth[l] = true;
             }
-            List<String> tokens = Arrays.asList(s.tokens().get(i));
-            int read = c.readPositions(tokens.size()).length;
-            int window = Math.max(1, (read + o.maxPasses() - 1) / o.maxPasses());
-            Explanation e = c.explainTokens(tokens, window);
-            int top = e.predictedIndex();
-            h.append("<div class=\"doc\"><div class=\"head\"><b>").append(TokenHtml.escape(s.ids().get(i)))
-                    .append("</b> · true <b>").append(TokenHtml.escape(set(labels, truth)))
-                    .append("</b>, predicted <b>").append(TokenHtml.escape(set(labels, predicted[i]))).append("</b> · ")
-                    .append(TokenHtml.probabilities(labels, s.probabilities()[i])).append(" · ").append(tokens.size())
-                    .append(" tokens").append(window > 1 ? ", windows of " + window : "").append("<br>most for ")
-                    .append(TokenHtml.escape(labels.get(top))).append(" (the most probable label): ")
-                    .append(TokenHtml.top(e, top, 5)).append("</div>").append(TokenHtml.tokens(e, top)).append("</div>\n");
+            String given = set(labels, predicted[i]);
+            HtmlReport.explained(h, c, s, i, o, set(labels, truth), e -> given, " (the most probable label)");
         }
         return TokenHtml.legend("the most probable label") + h;
     }

@@ -85,7 +85,9 @@ record TrainingData(Path source, TableCorpus table, CorpusLoader.Loaded loaded, 
 
     /** Reads a folder tree or a table as the recipe says, reporting to {@code listener}. */
     static TrainingData prepare(Path dataDir, Recipe recipe, Reading reading, int threads, Trainer.Listener listener) {
-        recipe = Trainer.chooseTokenizer(recipe, dataDir, reading.columns(), listener);
+        if (recipe.text().autoTokenizer()) { // Trainer.run has chosen already; the Java API's other callers may not
+            recipe = Trainer.chooseTokenizer(recipe, dataDir, reading.columns(), listener);
+        }
         TextPipelineSettings textSettings = recipe.text().pipeline();
         TextPipeline pipeline = new TextPipeline(textSettings);
         Source src = TableCorpus.isTable(dataDir) ? table(dataDir, recipe, reading, pipeline, threads, listener)
