@@ -6,6 +6,8 @@ import io.textcls.TextclsException;
 import io.textcls.Versions;
 import io.textcls.encode.SequenceSettings;
 import io.textcls.model.Architectures;
+import io.textcls.model.LegacyWeights;
+import io.textcls.model.NetworkLayout;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.NetworkWeights;
 import io.textcls.recipe.Recipe;
@@ -449,12 +451,12 @@ public final class ModelBundle {
         }
         NetworkWeights weights;
         try {
-            weights = legacy ? Architectures.weightsOfDl4jModel(entries.get(netName))
+            weights = legacy ? LegacyWeights.read(entries.get(netName))
                     : NetworkWeights.fromBytes(entries.get(netName), "entry " + netName);
         } catch (IOException | RuntimeException e) {
             throw new BundleException(file + ": entry " + netName + " cannot be read: " + e.getMessage(), e);
         }
-        long expected = Architectures.parameterCount(spec);
+        long expected = NetworkLayout.parameterCount(spec);
         if (weights.size() != expected) {
             throw new BundleException(file + ": entry " + netName + " holds " + weights.size() + " parameters but "
                     + specName + " (" + spec.architecture() + ") has " + expected + ": the entries do not belong "

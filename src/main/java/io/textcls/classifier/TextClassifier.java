@@ -2,7 +2,7 @@ package io.textcls.classifier;
 
 import io.textcls.encode.SequenceEncoder;
 import io.textcls.metrics.Calibration;
-import io.textcls.model.InferenceEngine;
+import io.textcls.model.inference.NetworkScorer;
 import io.textcls.recipe.Recipe;
 import io.textcls.text.TextPipeline;
 import io.textcls.vocab.LabelSet;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +55,7 @@ public final class TextClassifier {
     private final SequenceEncoder encoder;
     private final int batchSize;
     /** One per network of the bundle (an ensemble has several). */
-    private final List<InferenceEngine> engines;
+    private final List<NetworkScorer> engines;
     /** The temperature predictions are rescaled by (1: none). */
     private final double temperature;
 
@@ -76,7 +76,7 @@ public final class TextClassifier {
         this(contents, engines(contents));
     }
 
-    private TextClassifier(ModelBundle.Contents contents, List<InferenceEngine> engines) {
+    private TextClassifier(ModelBundle.Contents contents, List<NetworkScorer> engines) {
         this.contents = contents;
         this.pipeline = new TextPipeline(contents.pipeline().text());
         this.encoder = new SequenceEncoder(contents.vocabulary(), contents.pipeline().sequence());
@@ -85,21 +85,21 @@ public final class TextClassifier {
         this.temperature = contents.temperature() == null ? 1 : contents.temperature().temperature();
     }
 
-    private static List<InferenceEngine> engines(ModelBundle.Contents contents) {
-        List<InferenceEngine> es = new ArrayList<>();
+    private static List<NetworkScorer> engines(ModelBundle.Contents contents) {
+        List<NetworkScorer> es = new ArrayList<>();
         for (ModelBundle.Member m : contents.members()) {
-            es.add(InferenceEngine.load(m.spec(), m.weights()));
+            es.add(NetworkScorer.of(m.spec(), m.weights()));
         }
         return es;
     }
 
     /**
-     * A classifier a worker thread can run in parallel with this one: it shares what is immutable
-     * and copies the networks that keep per-call state.
+     * A classifier a worker thread can run in parallel with this one. The networks score on
+     * immutable weights with per-thread buffers, so this is the same classifier: kept so that
+     * callers need not know it.
      */
     public TextClassifier replica() {
-        List<InferenceEngine> copies = engines.stream().map(InferenceEngine::replica).toList();
-        return copies.equals(engines) ? this : new TextClassifier(contents, copies);
+        return this;
     }
 
     /** The same classifier (sharing its networks) with another model card. */

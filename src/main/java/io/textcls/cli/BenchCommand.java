@@ -9,11 +9,10 @@ import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.encode.SequenceEncoder;
 import io.textcls.model.Architectures;
-import io.textcls.model.InferenceEngine;
-import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
+import io.textcls.model.dl4j.InferenceEngine;
+import io.textcls.model.kernel.RecurrentKernels;
 import io.textcls.recipe.Recipe;
-import io.textcls.recipe.Recipes;
 import io.textcls.text.TextPipeline;
 import io.textcls.train.Trainer;
 import io.textcls.util.AtomicFiles;
@@ -153,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         Recipe measured = d;
         if (only != Phase.score) {
-            double perToken = RecurrentKernels.trainingFlopsPerToken(shape);
+            double perToken = trainingFlopsPerToken(shape);
             if (perToken > 0) {
                 int threads = RecurrentKernels.threads();
                 double peak = RecurrentKernels.peakGflops(threads);
@@ -242,5 +241,25 @@ public final class BenchCommand implements Callable<Integer> {
             sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /**
+     * Flops per token of a training step's recurrent layers (forward, and backward at twice the
+     * forward: the input and the weight gradients), the products only.
+     */
+    private static double trainingFlopsPerToken(NetworkSpec spec) {
+        String a = spec.architecture();
+        if (!Architectures.recurrent(a)) {
+            return 0;
+        }
+        int gates = Architectures.lstm(a) ? 4 : 3;
+        int dirs = a.startsWith("bi") ? 2 : 1;
+        double flops = 0;
+        int in = spec.embeddingSize();
+        for (int l = 0; l < spec.layers(); l++) {
+            flops += 6.0 * (in + spec.hiddenSize()) * gates * spec.hiddenSize() * dirs;
+            in = dirs * spec.hiddenSize();
+        }
+        return flops;
     }
 }

@@ -30,9 +30,19 @@ public final class Main implements Runnable {
 
     /** A picocli command line with textcls's error handling, for main() and tests. */
     public static CommandLine commandLine() {
+        return commandLine(true);
+    }
+
+    /**
+     * As {@link #commandLine()}, with the recipe-key options of {@code train} and {@code bench}
+     * (read from the default recipe) only when asked for: other commands start without reading it.
+     */
+    static CommandLine commandLine(boolean recipeOptions) {
         CommandLine cl = new CommandLine(new Main());
-        RecipeOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
-        RecipeOptions.addTo(cl.getSubcommands().get("bench").getCommandSpec());
+        if (recipeOptions) {
+            RecipeOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
+            RecipeOptions.addTo(cl.getSubcommands().get("bench").getCommandSpec());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof TextclsException) {
@@ -55,11 +65,21 @@ public final class Main implements Runnable {
     /** The CLI's logging configuration (stderr, quiet libraries); a user's -Dlogback.configurationFile wins. */
     static final String LOG_CONFIG = "io/textcls/cli/logback-cli.xml";
 
+    /** Whether a command line names a command that takes the recipe-key options (or asks for help). */
+    static boolean takesRecipeOptions(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a.equals("train") || a.equals("bench") || a.equals("help");
+            }
+        }
+        return true;
+    }
+
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOG_CONFIG);
         }
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(takesRecipeOptions(args));
         // Results and messages in UTF-8 whatever the locale: ids, labels and tokens may be in any script.
         cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out,
                 java.nio.charset.StandardCharsets.UTF_8), true));

@@ -2,15 +2,16 @@ package io.textcls.train;
 
 import io.textcls.TextclsException;
 import io.textcls.encode.Bucketing;
-import io.textcls.encode.SequenceBatches;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.metrics.MultiLabelThresholds;
 import io.textcls.model.Architectures;
-import io.textcls.model.InferenceEngine;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.NetworkWeights;
 import io.textcls.model.Optimization;
-import io.textcls.model.RnnMasks;
+import io.textcls.model.dl4j.InferenceEngine;
+import io.textcls.model.dl4j.Networks;
+import io.textcls.model.dl4j.RnnMasks;
+import io.textcls.model.dl4j.SequenceBatches;
 import io.textcls.recipe.Recipe;
 import io.textcls.util.Progress;
 import java.io.IOException;
@@ -130,7 +131,7 @@ final class NetworkTrainer {
             listener.info("resuming from " + ckpt.dir() + " after epoch " + prior.history().size());
             state = prior;
             net = ckpt.loadLast(prior);
-            long expected = Architectures.parameterCount(spec);
+            long expected = Networks.parameterCount(spec);
             if (net.numParams() != expected) {
                 throw new TextclsException("the checkpoint in " + ckpt.dir() + " holds a network of " + net.numParams()
                         + " parameters, but this textcls builds " + spec.architecture() + " with " + expected + " for "
@@ -139,9 +140,9 @@ final class NetworkTrainer {
         } else {
             state = new Checkpoint.State(recipe.only(network).resultDefining(), data.fingerprint(), List.of(), 0, -1,
                     Double.MAX_VALUE, null, 0, null, null, null);
-            net = Architectures.build(spec, opt);
+            net = Networks.build(spec, opt);
             if (network.usesVectors(recipe.embeddings())) {
-                int copied = Architectures.setEmbeddings(net, embeddings.get());
+                int copied = Networks.setEmbeddings(net, embeddings.get());
                 listener.info(String.format("embeddings: %,d of %,d vocabulary ids start from %s (%s)", copied,
                         data.vocabulary().size(), recipe.embeddings().vectors(),
                         recipe.embeddings().freeze() ? "frozen" : "fine-tuned"));
@@ -150,8 +151,8 @@ final class NetworkTrainer {
         List<int[]> trainInputs = Architectures.inputIds(spec, data.trainSequences());
         if (prior == null) {
             int kept = data.multiLabel()
-                    ? Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabelSets())
-                    : Architectures.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabels());
+                    ? Networks.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabelSets())
+                    : Networks.setNaiveBayesRatios(net, spec, trainInputs, data.trainLabels());
             if (kept > 0) {
                 listener.info(String.format("naive-Bayes ratios: %,d features in at least 2 training documents", kept));
             }
@@ -213,7 +214,7 @@ final class NetworkTrainer {
         listener.info(String.format("done: best epoch %d (validation %s %.4f), stopped: %s; %.1f min, %.1f "
                 + "training docs/s", state.bestEpoch(), data.multiLabel() ? "micro-F1" : "accuracy",
                 state.bestAccuracy(), state.stopReason(), seconds / 60, docsPerSecond));
-        return new Result(network.name(), spec, Architectures.weights(best), state.bestEpoch(), state.stopReason(),
+        return new Result(network.name(), spec, Networks.weights(best), state.bestEpoch(), state.stopReason(),
                 List.copyOf(history), state.bestReport(), seconds, docsPerSecond);
     }
 
@@ -278,7 +279,7 @@ final class NetworkTrainer {
         int steps = 0;
         String task = String.format("%sepoch %d/%d", recipe.networks().size() > 1 ? network.name() + " " : "", epoch,
                 recipe.training().epochs());
-        Architectures.fuseUpdater(net);
+        Networks.fuseUpdater(net);
         try (Progress progress = Progress.start(task, order.length, "docs", recipe.networks().size() > 1)) {
             boolean masks = RnnMasks.needed(net);
             while (it.hasNext()) {

@@ -1,6 +1,5 @@
 package io.textcls.train;
 
-import java.nio.file.Files;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
@@ -15,20 +14,21 @@ import io.textcls.corpus.CorpusScripts;
 import io.textcls.corpus.LabeledText;
 import io.textcls.corpus.TableColumns;
 import io.textcls.corpus.TableCorpus;
-import io.textcls.corpus.TextFiles;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.embed.WordVectors;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.model.Architectures;
-import io.textcls.model.RecurrentKernels;
 import io.textcls.model.NetworkSpec;
+import io.textcls.model.dl4j.Networks;
+import io.textcls.model.kernel.RecurrentKernels;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import io.textcls.text.Scripts;
 import io.textcls.text.TextPipeline;
-import io.textcls.util.OutputLocations;
 import io.textcls.util.Json;
+import io.textcls.util.OutputLocations;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -469,7 +469,7 @@ public final class Trainer {
                                         int[][] labelSets, int vocabularySize, int numLabels) {
         long steps = (seqs.size() + recipe.training().batchSize() - 1) / recipe.training().batchSize();
         NetworkSpec spec = recipe.networkSpec(n, vocabularySize, numLabels);
-        MultiLayerNetwork net = Architectures.build(spec, recipe.optimization(n, Math.max(1, steps)));
+        MultiLayerNetwork net = Networks.build(spec, recipe.optimization(n, Math.max(1, steps)));
         List<int[]> inputs = Architectures.inputIds(spec, seqs);
         int[] lengths = inputs.stream().mapToInt(s -> s.length).toArray();
         return NetworkTrainer.runEpoch(net, 1, recipe, n, inputs, labels, labelSets, lengths, numLabels);

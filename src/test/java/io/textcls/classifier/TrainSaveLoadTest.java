@@ -9,6 +9,8 @@ import io.textcls.TestCorpora;
 import io.textcls.TinyTraining;
 import io.textcls.eval.Evaluator;
 import io.textcls.train.TrainingResult;
+import io.textcls.model.dl4j.InferenceEngine;
+import io.textcls.model.dl4j.Networks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,30 +76,30 @@ class TrainSaveLoadTest {
     }
 
     @Test
-    void fusedAndDl4jEnginesAgree() {
-        TextClassifier fused = TextClassifier.load(bundle);
-        System.setProperty(io.textcls.model.InferenceEngine.PROPERTY, "dl4j");
-        TextClassifier dl4j;
-        try {
-            dl4j = TextClassifier.load(bundle);
-        } finally {
-            System.clearProperty(io.textcls.model.InferenceEngine.PROPERTY);
-        }
+    void theRuntimeScoresAsDl4jsLayers() {
+        TextClassifier c = TextClassifier.load(bundle);
         Random r = new Random(8);
-        List<String> texts = new ArrayList<>();
+        List<TextClassifier.EncodedText> docs = new ArrayList<>();
+        List<int[]> ids = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            texts.add(TestCorpora.document(r, i % 3));
-        }
-        List<Prediction> a = fused.classifyAll(texts);
-        List<Prediction> b = dl4j.classifyAll(texts);
-        for (int i = 0; i < texts.size(); i++) {
-            assertEquals(b.get(i).label(), a.get(i).label());
-            for (int k = 0; k < 3; k++) {
-                assertEquals(b.get(i).probs()[k], a.get(i).probs()[k], 1e-5);
+            TextClassifier.EncodedText d = c.encode(TestCorpora.document(r, i % 3));
+            if (d.ids().length > 0) {
+                docs.add(d);
+                ids.add(d.ids());
             }
         }
-        assertTrue(dl4j.replica() != dl4j, "the DL4J engine clones its network per worker");
-        assertTrue(fused.replica() == fused, "the fused engine is shared");
+        float[][][] runtime = c.memberProbabilities(docs);
+        for (int m = 0; m < c.members().size(); m++) {
+            ModelBundle.Member member = c.members().get(m);
+            float[][] dl4j = InferenceEngine.of(InferenceEngine.Kind.LAYERS, member.spec(),
+                    Networks.build(member.spec(), member.weights())).probabilities(ids, 16);
+            for (int i = 0; i < ids.size(); i++) {
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(dl4j[i][k], runtime[m][i][k], 1e-5, member.name() + " doc " + i);
+                }
+            }
+        }
+        assertTrue(c.replica() == c, "the runtime's networks are shared between threads");
     }
 
     @Test

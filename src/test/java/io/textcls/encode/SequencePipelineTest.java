@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.textcls.model.dl4j.SequenceBatches;
 import io.textcls.vocab.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -31,7 +31,8 @@ class ServeProcessTest {
     void sighupRefusesABadBundleAndSigtermFinishesTheRequestInFlightThenExitsZero() throws Exception {
         Path bundle = ServerTest.golden("format3-ensemble", dir.resolve("m.zip"));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.textcls.cli.Main", "serve", "--model",
+                "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "io.textcls.cli.Main", "serve", "--model",
                 bundle.toString(), "--port", "0", "--workers", "1", "--max-delay-ms", "1500", "--drain-seconds", "20");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true);

@@ -17,6 +17,7 @@ import io.textcls.embed.WordVectors;
 import io.textcls.model.Architectures;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
+import io.textcls.model.dl4j.Networks;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import java.nio.file.Path;
@@ -128,7 +129,7 @@ class RecipesTest {
     void aFailingBatchSourceEndsTheEpochWithAnErrorInsteadOfHanging() {
         // DL4J's AsyncDataSetIterator waits forever when its source throws; the trainer must not.
         Recipe cfg = tiny(Architectures.LSTM_POOL_V1, 1, "max");
-        MultiLayerNetwork net = Architectures.build(new NetworkSpec(Architectures.LSTM_POOL_V1, 20, 4, 4, 2, 0, 0, 1,
+        MultiLayerNetwork net = Networks.build(new NetworkSpec(Architectures.LSTM_POOL_V1, 20, 4, 4, 2, 0, 0, 1,
                 "max"), new Optimization(0.01, 0, 0, 1));
         List<int[]> seqs = new ArrayList<>();
         int[] labels = new int[40];
@@ -159,7 +160,7 @@ class RecipesTest {
         TinyTraining.train(data, bundle, cfg);
         TextClassifier c = TextClassifier.load(bundle);
         ModelBundle.Member m = c.members().get(0);
-        MultiLayerNetwork net = Architectures.build(m.spec(), m.weights());
+        MultiLayerNetwork net = Networks.build(m.spec(), m.weights());
         INDArray w = net.getLayer(0).getParam("W");
         int id = c.vocabulary().id("superb");
         INDArray want = Nd4j.createFromArray(wv.vectors().get("superb"));
@@ -192,7 +193,7 @@ class RecipesTest {
         ModelBundle.Member bag = c.members().get(1);
         assertEquals(16, lstm.spec().embeddingSize(), "follows the vectors");
         assertEquals(8, bag.spec().embeddingSize(), "its own width");
-        INDArray w = Architectures.build(lstm.spec(), lstm.weights()).getLayer(0).getParam("W");
+        INDArray w = Networks.build(lstm.spec(), lstm.weights()).getLayer(0).getParam("W");
         assertEquals(Nd4j.createFromArray(half), w.getRow(c.vocabulary().id("superb")).castTo(
                 org.nd4j.linalg.api.buffer.DataType.FLOAT), "the pretrained network's frozen row is the vector");
         Recipe wrong = Recipes.with(r, "networks.bag.pretrained", "true");
