@@ -19,6 +19,8 @@ import io.textcls.util.Json;
 import io.textcls.vocab.LabelSet;
 import io.textcls.vocab.Vocabulary;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,13 +29,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,7 +281,8 @@ public final class ModelBundle {
 
     /** Reads and checks a bundle; every problem is a {@link BundleException} naming file and entry. */
     public static Contents read(Path file) {
-        Map<String, byte[]> entries = readEntries(file);
+        Entries read = readEntriesAndSums(file);
+        Map<String, byte[]> entries = read.bytes();
         byte[] manifestBytes = entries.get(MANIFEST);
         if (manifestBytes == null) {
             throw new BundleException(file + " has no " + MANIFEST + ": it is a zip but not a textcls classifier "
@@ -338,7 +344,7 @@ public final class ModelBundle {
                         + "edited: retrain or copy it again");
             }
             String expected = sums.path(name).asText("");
-            String actual = sha256(entries.get(name));
+            String actual = read.sha256().get(name);
             if (!expected.equals(actual)) {
                 throw new BundleException(file + ": entry " + name + " checksum mismatch (manifest says "
                         + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
@@ -533,8 +539,18 @@ public final class ModelBundle {
         return new Listing(parse(file, MANIFEST, manifest), sizes);
     }
 
+    /** A bundle's entries by name, in zip order, and each one's SHA-256 (hex). */
+    private record Entries(Map<String, byte[]> bytes, Map<String, String> sha256) {
+    }
+
     private static Map<String, byte[]> readEntries(Path file) {
+        return readEntriesAndSums(file).bytes();
+    }
+
+    /** The entries, each read and its checksum taken in parallel with the others (the parameters are most of the work). */
+    private static Entries readEntriesAndSums(Path file) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
+        Map<String, String> sums = new java.util.HashMap<>();
         try {
             if (Files.isDirectory(file)) {
                 throw new BundleException(file + " is a folder, not a classifier bundle (.zip)");
@@ -543,15 +559,25 @@ public final class ModelBundle {
             if (size > MAX_BYTES) {
                 throw new BundleException(file + " is " + size + " bytes, over the " + MAX_BYTES + " bundle limit");
             }
-            try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-                ZipEntry e;
-                while ((e = zip.getNextEntry()) != null) {
-                    if (!e.isDirectory()) {
-                        if (entries.put(e.getName(), zip.readAllBytes()) != null) {
-                            throw new BundleException(file + ": entry " + e.getName() + " appears twice");
-                        }
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                List<? extends ZipEntry> all = Collections.list(zip.entries());
+                List<byte[]> contents = all.parallelStream().map(e -> {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        return e.isDirectory() ? null : in.readAllBytes();
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
                     }
+                }).toList();
+                List<String> digests = contents.parallelStream().map(b -> b == null ? "" : sha256(b)).toList();
+                for (int i = 0; i < all.size(); i++) {
+                    ZipEntry e = all.get(i);
+                    if (!e.isDirectory() && entries.put(e.getName(), contents.get(i)) != null) {
+                        throw new BundleException(file + ": entry " + e.getName() + " appears twice");
+                    }
+                    sums.put(e.getName(), digests.get(i));
                 }
+            } catch (UncheckedIOException x) {
+                throw x.getCause();
             }
         } catch (NoSuchFileException e) {
             throw new BundleException("classifier bundle " + file + " does not exist; train one with "
@@ -565,7 +591,7 @@ public final class ModelBundle {
         if (entries.isEmpty()) {
             throw new BundleException(file + " is empty or not a zip: not a textcls classifier bundle");
         }
-        return entries;
+        return new Entries(entries, sums);
     }
 
     private static JsonNode parse(Path file, String name, byte[] bytes) {
@@ -576,10 +602,42 @@ public final class ModelBundle {
         }
     }
 
+    /**
+     * Writes one entry, deflated, or stored where deflating saves less than a tenth (the
+     * parameters of most networks: float noise), so that loading need not inflate them.
+     */
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
+        ZipEntry e = new ZipEntry(name);
+        if (bytes.length >= STORE_FROM && deflatedSize(bytes) > 0.9 * bytes.length) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            e.setMethod(ZipEntry.STORED);
+            e.setSize(bytes.length);
+            e.setCompressedSize(bytes.length);
+            e.setCrc(crc.getValue());
+        }
+        zip.putNextEntry(e);
         zip.write(bytes);
         zip.closeEntry();
+    }
+
+    /** Entries smaller than this are always deflated. */
+    private static final int STORE_FROM = 1 << 16;
+
+    private static long deflatedSize(byte[] bytes) {
+        Deflater d = new Deflater();
+        try {
+            d.setInput(bytes);
+            d.finish();
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            while (!d.finished()) {
+                n += d.deflate(buf);
+            }
+            return n;
+        } finally {
+            d.end();
+        }
     }
 
     private static byte[] lines(List<String> lines) {

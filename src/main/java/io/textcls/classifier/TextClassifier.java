@@ -86,11 +86,8 @@ public final class TextClassifier {
     }
 
     private static List<NetworkScorer> engines(ModelBundle.Contents contents) {
-        List<NetworkScorer> es = new ArrayList<>();
-        for (ModelBundle.Member m : contents.members()) {
-            es.add(NetworkScorer.of(m.spec(), m.weights()));
-        }
-        return es;
+        // each member's weights are read into its records independently: in parallel
+        return contents.members().parallelStream().map(m -> NetworkScorer.of(m.spec(), m.weights())).toList();
     }
 
     /**

@@ -1,18 +1,21 @@
 package io.textcls.cli;
 
 import io.textcls.TextclsException;
+import io.textcls.util.Json;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code textcls} command: a verb per job. Only {@link #main} exits the JVM. */
 @Command(name = "textcls", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = VersionProvider.class,
-        description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).",
-        subcommands = {PretrainCommand.class, TrainCommand.class, RecipeCommand.class, TuneCommand.class,
-                EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
-                BenchCommand.class, ExplainCommand.class, CalibrateCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Train, evaluate, save and reuse LSTM text classifiers (Deeplearning4j).")
 public final class Main implements Runnable {
+    /** The commands, in the order help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(PretrainCommand.class, TrainCommand.class, RecipeCommand.class,
+            TuneCommand.class, EnsembleCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class,
+            BenchCommand.class, ExplainCommand.class, CalibrateCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class);
     /** Exit code: the job failed on bad input, a bad bundle or an I/O error. */
     public static final int EXIT_ERROR = 1;
     /** Exit code: the command line is wrong (picocli's default). */
@@ -30,18 +33,32 @@ public final class Main implements Runnable {
 
     /** A picocli command line with textcls's error handling, for main() and tests. */
     public static CommandLine commandLine() {
-        return commandLine(true);
+        return commandLine(null);
     }
 
     /**
-     * As {@link #commandLine()}, with the recipe-key options of {@code train} and {@code bench}
-     * (read from the default recipe) only when asked for: other commands start without reading it.
+     * As {@link #commandLine()}, built for these arguments: with only the command they name (every
+     * command where they name none, or ask for help), and the recipe-key options of {@code train}
+     * and {@code bench} (read from the default recipe) only where one of those is named. A command
+     * starts without building the others' options, a tenth of a second or more.
+     *
+     * @param args the arguments, or null for every command with every option
      */
-    static CommandLine commandLine(boolean recipeOptions) {
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
-        if (recipeOptions) {
-            RecipeOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
-            RecipeOptions.addTo(cl.getSubcommands().get("bench").getCommandSpec());
+        String named = args == null ? null : commandName(args);
+        for (Class<?> c : COMMANDS) {
+            if (named == null || named.equals(c.getAnnotation(Command.class).name())) {
+                cl.addSubcommand(c);
+            }
+        }
+        if (cl.getSubcommands().isEmpty()) { // not a command: every one, for picocli's message
+            COMMANDS.forEach(cl::addSubcommand);
+        }
+        for (String withRecipe : List.of("train", "bench")) {
+            if (cl.getSubcommands().containsKey(withRecipe)) {
+                RecipeOptions.addTo(cl.getSubcommands().get(withRecipe).getCommandSpec());
+            }
         }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
@@ -62,24 +79,23 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** The CLI's logging configuration (stderr, quiet libraries); a user's -Dlogback.configurationFile wins. */
-    static final String LOG_CONFIG = "io/textcls/cli/logback-cli.xml";
-
-    /** Whether a command line names a command that takes the recipe-key options (or asks for help). */
-    static boolean takesRecipeOptions(String[] args) {
+    /** The command the arguments name (their first that is not an option), or null for none or {@code help}. */
+    static String commandName(String[] args) {
         for (String a : args) {
             if (!a.startsWith("-")) {
-                return a.equals("train") || a.equals("bench") || a.equals("help");
+                return a.equals("help") ? null : a;
             }
         }
-        return true;
+        return null;
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", LOG_CONFIG);
-        }
-        CommandLine cl = commandLine(takesRecipeOptions(args));
+        // Every command reads JSON (a bundle, a recipe); the mapper's first use costs a tenth of a
+        // second or more, spent here on another core while the command line is parsed.
+        Thread warm = new Thread(() -> Json.warmUp(), "json-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+        CommandLine cl = commandLine(args);
         // Results and messages in UTF-8 whatever the locale: ids, labels and tokens may be in any script.
         cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out,
                 java.nio.charset.StandardCharsets.UTF_8), true));

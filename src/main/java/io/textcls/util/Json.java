@@ -14,4 +14,19 @@ public final class Json {
 
     private Json() {
     }
+
+    /**
+     * Makes the mapper's first use cheap: reads and writes a small tree and a record, so that the
+     * classes they need are loaded and initialized. For a thread that has time now (the CLI's).
+     */
+    public static void warmUp() {
+        try {
+            record Probe(String name, double value, java.util.List<Integer> items) {
+            }
+            MAPPER.readValue(MAPPER.writeValueAsBytes(MAPPER.readTree("{\"name\":\"a\",\"value\":1.5,\"items\":[1]}")),
+                    Probe.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
