@@ -89,6 +89,8 @@ for r in $(seq "$runs"); do
   serves="$serves $(field docs_per_s "$line")"
 done
 score_dps=$(median <<<"${scores# }"); serve32=$(median <<<"${serves# }")
+rss_kb=$(ps -o rss= -p "$server" | tr -d ' ')
+echo "   serve's resident memory after the 32-client runs: $((rss_kb / 1024)) MB (JVM options: $TEXTCLS_JAVA_OPTS)"
 echo "== serve: closed loop, one review per request, ${seconds} s per level"
 declare -A dps
 dps[32]=$serve32

@@ -6,10 +6,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-[ -f target/textcls.jar ] && [ -z "$(find pom.xml src/main -newer target/textcls.jar -print -quit)" ] \
-  || mvn -q -B package -DskipTests
+[ -f target/textcls.jar ] && [ -z "$(find pom.xml src -path '*/target' -prune -o -path '*/test' -prune -o \
+  -newer target/textcls.jar -print -quit)" ] || mvn -q -B package -DskipTests -DskipSparkJar
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # shellcheck disable=SC2086
-exec java ${TEXTCLS_JAVA_OPTS:--Xmx6g} -Dlogback.configurationFile=io/textcls/cli/logback-cli.xml \
+exec java ${TEXTCLS_JAVA_OPTS:--Xmx6g} --add-modules jdk.incubator.vector \
   -cp "target/textcls.jar:target/lib/*" io.textcls.eval.Faithfulness \
   "${1:-models/imdb.zip}" "${2:-data/aclImdb/train}" "${3:-1000}" "${4:-5}" "${5:-2}"

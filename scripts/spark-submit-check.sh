@@ -15,7 +15,7 @@ jar="$(ls target/textcls-*-spark.jar | head -1)"
 mvn -q -B -f scripts/spark-dist/pom.xml dependency:build-classpath -Dmdep.outputFile="$here/target/spark-dist-classpath.txt" >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-model=src/test/resources/golden/format3-ensemble.zip
+model=src/runtime/test/resources/golden/format3-ensemble.zip
 # A small folder of reviews: two labels, a few hundred files, one binary file (an errors row).
 words=(good bad great awful film plot acting boring superb dull moving story the a was and not very)
 for label in pos neg; do
