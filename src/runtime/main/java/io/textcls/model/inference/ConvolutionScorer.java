@@ -21,6 +21,20 @@ final class ConvolutionScorer extends NetworkScorer {
     private final Pooling pooling;
     private final NetworkLayout.Output output;
     private final boolean sigmoid;
+    /** Each thread's padded input and two layer outputs, kept from batch to batch. */
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+    private static final class Buffers {
+        private final float[][] arrays = new float[3][0];
+
+        /** Array {@code i}, at least {@code size} long; its contents are whatever the last batch left. */
+        float[] take(int i, int size) {
+            if (arrays[i].length < size) {
+                arrays[i] = new float[Math.max(size, arrays[i].length + arrays[i].length / 2)];
+            }
+            return arrays[i];
+        }
+    }
 
     ConvolutionScorer(NetworkSpec spec, List<NetworkLayout.Layer> all) {
         super(spec);
@@ -48,7 +62,9 @@ final class ConvolutionScorer extends NetworkScorer {
             }
             ConvolutionKernel first = layers.get(0);
             int rows = first.layout(lens, starts);
-            float[] x = new float[rows * e];
+            Buffers buf = buffers.get();
+            float[] x = buf.take(0, rows * e);
+            zeroGaps(x, lens, starts, rows, e); // the buffers are reused: only the documents' rows are written
             for (int d = 0; d < n; d++) {
                 int[] q = sequences.get(batch[d]);
                 for (int j = 0; j < q.length; j++) {
@@ -58,7 +74,7 @@ final class ConvolutionScorer extends NetworkScorer {
             int f = e;
             for (int li = 0; li < layers.size(); li++) {
                 ConvolutionKernel k = layers.get(li);
-                float[] out = new float[rows * k.filters];
+                float[] out = buf.take(1 + li % 2, rows * k.filters);
                 k.forward(x, rows, out, RecurrentKernels.threads());
                 f = k.filters;
                 if (li + 1 < layers.size()) {

@@ -72,7 +72,7 @@ public final class ConvolutionKernel {
             int n = r1 - r0;
             VectorKernels.fillRows(out, (g + r0) * filters, n, filters, bias, filters);
             // row t's window starts at padded row t - g, so window row r0 starts at x[(r0)·in]
-            VectorKernels.gemmNN(n, filters, width * in, x, r0 * in, in, unfolded, 0, filters, out,
+            VectorKernels.gemmNNTall(n, filters, width * in, x, r0 * in, in, unfolded, 0, filters, out,
                     (g + r0) * filters, filters);
             VectorKernels.relu(out, (g + r0) * filters, n * filters);
         });

@@ -73,6 +73,86 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * {@code C[m,n] += A[m,k] · B[k,n]} for tall products with a long shared dimension (the
+     * convolution's rows by its unfolded window): eight rows by two vectors of columns at a time,
+     * so each vector of B read serves eight rows. Each element's chain of multiply-adds is the same
+     * as {@link #gemmNN}'s.
+     */
+    static void gemmNNTall(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        int nv = n - n % (2 * L);
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            for (int j = 0; j < nv; j += 2 * L) {
+                nn8x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
+        }
+        if (i < m) {
+            gemmNN(m - i, nv, k, a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc);
+        }
+        if (nv < n) {
+            gemmNN(m, n - nv, k, a, aOff, lda, b, bOff + nv, ldb, c, cOff + nv, ldc);
+        }
+    }
+
+    private static void nn8x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c0 + ldc), x11 = FloatVector.fromArray(S, c, c0 + ldc + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c0 + 2 * ldc), x21 = FloatVector.fromArray(S, c, c0 + 2 * ldc + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c0 + 3 * ldc), x31 = FloatVector.fromArray(S, c, c0 + 3 * ldc + L);
+        FloatVector x40 = FloatVector.fromArray(S, c, c0 + 4 * ldc), x41 = FloatVector.fromArray(S, c, c0 + 4 * ldc + L);
+        FloatVector x50 = FloatVector.fromArray(S, c, c0 + 5 * ldc), x51 = FloatVector.fromArray(S, c, c0 + 5 * ldc + L);
+        FloatVector x60 = FloatVector.fromArray(S, c, c0 + 6 * ldc), x61 = FloatVector.fromArray(S, c, c0 + 6 * ldc + L);
+        FloatVector x70 = FloatVector.fromArray(S, c, c0 + 7 * ldc), x71 = FloatVector.fromArray(S, c, c0 + 7 * ldc + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb, ap = a0 + p;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector s = FloatVector.broadcast(S, a[ap]);
+            x00 = s.fma(v0, x00);
+            x01 = s.fma(v1, x01);
+            s = FloatVector.broadcast(S, a[ap + lda]);
+            x10 = s.fma(v0, x10);
+            x11 = s.fma(v1, x11);
+            s = FloatVector.broadcast(S, a[ap + 2 * lda]);
+            x20 = s.fma(v0, x20);
+            x21 = s.fma(v1, x21);
+            s = FloatVector.broadcast(S, a[ap + 3 * lda]);
+            x30 = s.fma(v0, x30);
+            x31 = s.fma(v1, x31);
+            s = FloatVector.broadcast(S, a[ap + 4 * lda]);
+            x40 = s.fma(v0, x40);
+            x41 = s.fma(v1, x41);
+            s = FloatVector.broadcast(S, a[ap + 5 * lda]);
+            x50 = s.fma(v0, x50);
+            x51 = s.fma(v1, x51);
+            s = FloatVector.broadcast(S, a[ap + 6 * lda]);
+            x60 = s.fma(v0, x60);
+            x61 = s.fma(v1, x61);
+            s = FloatVector.broadcast(S, a[ap + 7 * lda]);
+            x70 = s.fma(v0, x70);
+            x71 = s.fma(v1, x71);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c0 + ldc);
+        x11.intoArray(c, c0 + ldc + L);
+        x20.intoArray(c, c0 + 2 * ldc);
+        x21.intoArray(c, c0 + 2 * ldc + L);
+        x30.intoArray(c, c0 + 3 * ldc);
+        x31.intoArray(c, c0 + 3 * ldc + L);
+        x40.intoArray(c, c0 + 4 * ldc);
+        x41.intoArray(c, c0 + 4 * ldc + L);
+        x50.intoArray(c, c0 + 5 * ldc);
+        x51.intoArray(c, c0 + 5 * ldc + L);
+        x60.intoArray(c, c0 + 6 * ldc);
+        x61.intoArray(c, c0 + 6 * ldc + L);
+        x70.intoArray(c, c0 + 7 * ldc);
+        x71.intoArray(c, c0 + 7 * ldc + L);
+    }
+
     /** Four rows by four vectors of columns: sixteen accumulators, each element's FMA chain as in {@link #nn4x2}. */
     private static void nn4x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
                               int ldc) {
