@@ -1,6 +1,5 @@
 package io.textcls.model.inference;
 
-import io.textcls.encode.Bucketing;
 import io.textcls.model.NetworkLayout;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.kernel.ConvolutionKernel;
@@ -54,7 +53,7 @@ final class ConvolutionScorer extends NetworkScorer {
         int[] lengths = sequences.stream().mapToInt(q -> q.length).toArray();
         int e = embedding.width(), rowsOfTable = embedding.rows();
         float[] table = embedding.table();
-        for (int[] batch : Bucketing.inferenceBatches(lengths, batchSize)) {
+        for (int[] batch : batches(lengths, batchSize)) {
             int n = batch.length;
             int[] lens = new int[n], starts = new int[n];
             for (int d = 0; d < n; d++) {

@@ -1,11 +1,14 @@
 package io.textcls.model.inference;
 
 import io.textcls.TextclsException;
+import io.textcls.encode.Bucketing;
 import io.textcls.model.Architectures;
 import io.textcls.model.NetworkLayout;
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.NetworkWeights;
 import io.textcls.model.kernel.RecurrentKernels;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -67,6 +70,32 @@ public abstract class NetworkScorer {
     /** The network's spec. */
     public final NetworkSpec spec() {
         return spec;
+    }
+
+    /**
+     * The most token steps (documents × the longest one's length) one batch may hold: what bounds
+     * each thread's working memory (the kernels' buffers are steps × features), about 30 MB for
+     * the default LSTM, whatever the batch size and the documents' lengths.
+     */
+    static final int MAX_BATCH_STEPS = 16_384;
+
+    /**
+     * The batches the engines run: documents grouped by length ({@link Bucketing#inferenceBatches}),
+     * each split further where its documents times its longest length pass {@link #MAX_BATCH_STEPS}.
+     */
+    static List<int[]> batches(int[] lengths, int batchSize) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] batch : Bucketing.inferenceBatches(lengths, batchSize)) {
+            int longest = 1;
+            for (int i : batch) {
+                longest = Math.max(longest, lengths[i]);
+            }
+            int per = Math.max(1, MAX_BATCH_STEPS / longest);
+            for (int from = 0; from < batch.length; from += per) {
+                out.add(Arrays.copyOfRange(batch, from, Math.min(batch.length, from + per)));
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.textcls.model.inference;
 
-import io.textcls.encode.Bucketing;
 import io.textcls.model.NetworkLayout;
 import io.textcls.model.NetworkLayout.Direction;
 import io.textcls.model.NetworkLayout.Recurrent;
@@ -107,7 +106,7 @@ final class RecurrentScorer extends NetworkScorer {
     public float[][] probabilities(List<int[]> sequences, int batchSize) {
         float[][] result = new float[sequences.size()][];
         int[] lengths = sequences.stream().mapToInt(q -> q.length).toArray();
-        for (int[] batch : Bucketing.inferenceBatches(lengths, batchSize)) {
+        for (int[] batch : batches(lengths, batchSize)) {
             int b = batch.length, t = 0;
             for (int i : batch) {
                 t = Math.max(t, lengths[i]);
