@@ -1,6 +1,5 @@
 package io.textcls.cli;
 
-import io.textcls.classifier.TextClassifier;
 import io.textcls.eval.Ensembles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,7 +36,6 @@ public final class EnsembleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TextClassifier.warnIfOpenMpSpins();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         Ensembles.Result r = Ensembles.combine(members, data, threads);

@@ -30,10 +30,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -351,6 +354,15 @@ public final class ModelBundle {
                         + "): the file is corrupt or was edited; copy it again or retrain");
             }
         }
+        // The parameters decode (CRC-32, floats) on other threads while the JSON entries are read.
+        Map<String, CompletableFuture<NetworkWeights>> decoding = new HashMap<>();
+        if (!legacy) {
+            for (int k = 1; k <= memberCount; k++) {
+                String name = paramsEntry(k);
+                byte[] bytes = entries.get(name);
+                decoding.put(name, CompletableFuture.supplyAsync(() -> NetworkWeights.fromBytes(bytes, "entry " + name)));
+            }
+        }
         LabelSet labels;
         Vocabulary vocabulary;
         PipelineEntry pipeline;
@@ -406,7 +418,7 @@ public final class ModelBundle {
         }
         List<Member> members = new ArrayList<>();
         for (int k = 1; k <= memberCount; k++) {
-            members.add(readMember(file, entries, k, legacy, specs.get(k - 1), labels, vocabulary));
+            members.add(readMember(file, entries, decoding, k, legacy, specs.get(k - 1), labels, vocabulary));
         }
         EnsembleWeights weights = null;
         if (entries.containsKey(ENSEMBLE)) {
@@ -442,8 +454,9 @@ public final class ModelBundle {
         return new Contents(labels, vocabulary, pipeline, recipe, card, members, temperature, weights, decision);
     }
 
-    private static Member readMember(Path file, Map<String, byte[]> entries, int k, boolean legacy, NetworkEntry entry,
-                                     LabelSet labels, Vocabulary vocabulary) {
+    private static Member readMember(Path file, Map<String, byte[]> entries,
+                                     Map<String, CompletableFuture<NetworkWeights>> decoding, int k, boolean legacy,
+                                     NetworkEntry entry, LabelSet labels, Vocabulary vocabulary) {
         NetworkSpec spec = entry.spec();
         String specName = legacy ? legacySpecEntry(k) : specEntry(k);
         String netName = legacy ? legacyNetworkEntry(k) : paramsEntry(k);
@@ -457,8 +470,7 @@ public final class ModelBundle {
         }
         NetworkWeights weights;
         try {
-            weights = legacy ? LegacyWeights.read(entries.get(netName))
-                    : NetworkWeights.fromBytes(entries.get(netName), "entry " + netName);
+            weights = legacy ? LegacyWeights.read(entries.get(netName)) : decoded(decoding.get(netName));
         } catch (IOException | RuntimeException e) {
             throw new BundleException(file + ": entry " + netName + " cannot be read: " + e.getMessage(), e);
         }
@@ -563,7 +575,7 @@ public final class ModelBundle {
                 List<? extends ZipEntry> all = Collections.list(zip.entries());
                 List<byte[]> contents = all.parallelStream().map(e -> {
                     try (InputStream in = zip.getInputStream(e)) {
-                        return e.isDirectory() ? null : in.readAllBytes();
+                        return e.isDirectory() ? null : entryBytes(in, e);
                     } catch (IOException x) {
                         throw new UncheckedIOException(x);
                     }
@@ -592,6 +604,38 @@ public final class ModelBundle {
             throw new BundleException(file + " is empty or not a zip: not a textcls classifier bundle");
         }
         return new Entries(entries, sums);
+    }
+
+    private static NetworkWeights decoded(CompletableFuture<NetworkWeights> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * An entry's bytes: read straight into an array of its recorded size (one copy, for a stored
+     * entry from the file itself), checking that the entry holds exactly that many.
+     */
+    private static byte[] entryBytes(InputStream in, ZipEntry e) throws IOException {
+        long size = e.getSize();
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            return in.readAllBytes();
+        }
+        byte[] b = new byte[(int) size];
+        int at = 0;
+        while (at < b.length) {
+            int n = in.read(b, at, b.length - at);
+            if (n < 0) {
+                throw new ZipException("entry " + e.getName() + " ends after " + at + " of its " + size + " bytes");
+            }
+            at += n;
+        }
+        if (in.read() >= 0) {
+            throw new ZipException("entry " + e.getName() + " holds more than its " + size + " bytes");
+        }
+        return b;
     }
 
     private static JsonNode parse(Path file, String name, byte[] bytes) {

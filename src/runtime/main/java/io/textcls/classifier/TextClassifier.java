@@ -15,8 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A trained, self-contained text classifier: the text pipeline, vocabulary, labels and networks
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * that uses it: ND4J's default OpenMP spin-waiting makes it about 3x slower on small machines.
  */
 public final class TextClassifier {
-    private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
     /** Documents per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 64;
 
@@ -137,7 +134,6 @@ public final class TextClassifier {
 
     /** Loads a bundle; a bad or mismatched one gets a {@link BundleException} that says what is wrong. */
     public static TextClassifier load(Path bundle) {
-        warnIfOpenMpSpins();
         return new TextClassifier(ModelBundle.read(bundle));
     }
 
@@ -380,16 +376,5 @@ public final class TextClassifier {
     /** The text pipeline this classifier tokenizes with. */
     public TextPipeline pipeline() {
         return pipeline;
-    }
-
-    private static volatile boolean warned;
-
-    /** Logs once if ND4J will use OpenMP's default spin-waiting threads. */
-    public static void warnIfOpenMpSpins() {
-        if (!warned && System.getenv("OMP_NUM_THREADS") == null && System.getenv("OMP_WAIT_POLICY") == null) {
-            warned = true;
-            LOG.warn("OMP_NUM_THREADS is not set: ND4J's OpenMP threads spin-wait and run about 3x slower on small "
-                    + "machines. Set OMP_NUM_THREADS=1 (or OMP_WAIT_POLICY=PASSIVE) in the environment.");
-        }
     }
 }

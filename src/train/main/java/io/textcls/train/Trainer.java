@@ -158,7 +158,7 @@ public final class Trainer {
     public static TrainingResult run(Recipe recipe, Path corpus, Path bundle, Options options) throws IOException {
         long start = System.nanoTime();
         OutputLocations.checkWritable(bundle, "the classifier bundle", "--model");
-        TextClassifier.warnIfOpenMpSpins();
+        warnIfOpenMpSpins();
         Listener listener = synchronizedListener(options.listener());
         Recipe resolved = chooseTokenizer(resolve(recipe), corpus, options.columns(), listener);
         Path ckptRoot = Checkpoint.root(bundle);
@@ -834,4 +834,15 @@ public final class Trainer {
         };
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+    private static volatile boolean warned;
+
+    /** Logs once if ND4J will use OpenMP's default spin-waiting threads (training runs on ND4J; scoring does not). */
+    static void warnIfOpenMpSpins() {
+        if (!warned && System.getenv("OMP_NUM_THREADS") == null && System.getenv("OMP_WAIT_POLICY") == null) {
+            warned = true;
+            LOG.warn("OMP_NUM_THREADS is not set: ND4J's OpenMP threads spin-wait and run about 3x slower on small "
+                    + "machines. Set OMP_NUM_THREADS=1 (or OMP_WAIT_POLICY=PASSIVE) in the environment.");
+        }
+    }
 }
