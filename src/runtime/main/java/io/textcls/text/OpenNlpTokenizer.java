@@ -1,7 +1,6 @@
 package io.textcls.text;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import opennlp.tools.tokenize.TokenizerME;
@@ -15,17 +14,25 @@ import opennlp.tools.tokenize.WhitespaceTokenizer;
  * position), evaluating its model at every character of every chunk that is not plain
  * alphanumeric. Real text repeats its chunks ("it's", "movie.", "(the") endlessly, so each distinct
  * chunk is tokenized once and its pieces reused: the same tokens, with the model evaluated a small
- * fraction as often. The cache holds at most {@value #MAX_CACHED} chunks and starts over when full.
- * Not thread-safe: {@link TextPipeline} keeps one per thread.
+ * fraction as often. The cache holds at most {@value #MAX_CACHED} chunks and starts over when full;
+ * its pieces are never changed, so the tokenizers of every thread share one (a server tokenizes on
+ * each of its request threads: per-thread caches grew to hundreds of MB). The tokenizer itself is
+ * not thread-safe: {@link TextPipeline} keeps one per thread.
  */
 final class OpenNlpTokenizer {
     /** The most chunks remembered (a few MB of short strings). */
     static final int MAX_CACHED = 100_000;
     private final TokenizerME tokenizer;
-    private final Map<String, String[]> pieces = new HashMap<>();
+    private final Map<String, String[]> pieces;
+
+    /** @param pieces the cache, shared with other threads' tokenizers of the same model (thread-safe) */
+    OpenNlpTokenizer(TokenizerModel model, Map<String, String[]> pieces) {
+        this.tokenizer = new TokenizerME(model);
+        this.pieces = pieces;
+    }
 
     OpenNlpTokenizer(TokenizerModel model) {
-        this.tokenizer = new TokenizerME(model);
+        this(model, new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     String[] tokenize(String normalized) {

@@ -5,7 +5,9 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +60,8 @@ public final class TextPipeline {
     private final TextPipelineSettings settings;
     private final boolean icu;
     private final ThreadLocal<OpenNlpTokenizer> tokenizer;
+    /** The OpenNLP tokenizers' answers per chunk, shared by this pipeline's threads (a server has many). */
+    final Map<String, String[]> pieces = new ConcurrentHashMap<>();
     private final ThreadLocal<IcuTokenizer> icuTokenizer;
 
     public TextPipeline(TextPipelineSettings settings) {
@@ -67,7 +71,7 @@ public final class TextPipeline {
         IcuTokenizer.Mode mode = TokenizerModels.ICU_CJK_CHARS.equals(settings.tokenizer())
                 ? IcuTokenizer.Mode.CJK_CHARS : IcuTokenizer.Mode.WORDS;
         this.tokenizer = icu ? null
-                : ThreadLocal.withInitial(() -> new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer())));
+                : ThreadLocal.withInitial(() -> new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer()), pieces));
         this.icuTokenizer = icu ? ThreadLocal.withInitial(() -> new IcuTokenizer(mode, settings.lowercase())) : null;
     }
 

@@ -61,6 +61,27 @@ class TextPipelineTest {
         assertTrue(e.getMessage().contains("whitespace-v9"), e.getMessage());
     }
 
+    @Test
+    void threadsShareOneCacheOfTokenizedChunks() throws Exception {
+        TextPipeline p = new TextPipeline(TextPipelineSettings.defaults());
+        String text = "It's a film (the director's) - don't miss it, e-mail me: a.b@c.d!";
+        List<String> alone = p.tokens(text);
+        int cached = p.pieces.size();
+        assertTrue(cached > 0, "sanity: chunks were cached");
+        Thread[] threads = new Thread[8];
+        List<List<String>> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> seen.add(p.tokens(text)));
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(8, seen.size());
+        seen.forEach(tokens -> assertEquals(alone, tokens));
+        assertEquals(cached, p.pieces.size(), "eight threads, one cache: no chunk cached twice");
+    }
+
     /** The tokens OpenNLP gives for the whole text, with no run limit: what the pipeline did before it had one. */
     static List<String> unbounded(String normalized) {
         OpenNlpTokenizer raw = new OpenNlpTokenizer(TokenizerModels.load(TokenizerModels.DEFAULT));
