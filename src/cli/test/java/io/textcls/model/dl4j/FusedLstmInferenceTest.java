@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.model.NetworkSpec;
 import io.textcls.model.Optimization;
-import java.util.ArrayList;
+import io.textcls.model.inference.NetworkScorerTest;
 import java.util.List;
-import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,36 +23,13 @@ class FusedLstmInferenceTest {
         return net;
     }
 
-    static List<int[]> sequences() {
-        Random r = new Random(4);
-        List<int[]> seqs = new ArrayList<>();
-        for (int i = 0; i < 70; i++) {
-            int[] s = new int[1 + r.nextInt(i % 5 == 0 ? 3 : 60)];
-            for (int t = 0; t < s.length; t++) {
-                s[t] = r.nextInt(500);
-            }
-            seqs.add(s);
-        }
-        return seqs;
-    }
-
-    static double maxDifference(float[][] a, float[][] b) {
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int k = 0; k < a[i].length; k++) {
-                max = Math.max(max, Math.abs(a[i][k] - b[i][k]));
-            }
-        }
-        return max;
-    }
-
     @Test
     void matchesTheDl4jNetworkOnVariableLengthBatches() {
         MultiLayerNetwork net = network();
-        List<int[]> seqs = sequences();
+        List<int[]> seqs = NetworkScorerTest.sequences(500);
         float[][] want = SequenceInference.probabilities(net, seqs, 3, 16);
         float[][] got = new FusedLstmInference(net).probabilities(seqs, 16);
-        assertEquals(0.0, maxDifference(want, got), 1e-5, "largest probability difference");
+        assertEquals(0.0, NetworkScorerTest.maxDifference(want, got), 1e-5, "largest probability difference");
     }
 
     @ParameterizedTest
@@ -64,14 +40,14 @@ class FusedLstmInferenceTest {
         assertTrue(FusedLstmInference.supports(spec));
         MultiLayerNetwork net = Networks.build(spec, new Optimization(0.01, 0, 0, 9));
         net.params().muli(4);
-        List<int[]> seqs = sequences();
+        List<int[]> seqs = NetworkScorerTest.sequences(500);
         float[][] want = SequenceInference.probabilities(net, seqs, 3, 16);
         float[][] got = new FusedLstmInference(net).probabilities(seqs, 16);
-        assertEquals(0.0, maxDifference(want, got), 1e-5, pooling + ": largest probability difference");
+        assertEquals(0.0, NetworkScorerTest.maxDifference(want, got), 1e-5, pooling + ": largest probability difference");
         assertTrue(Math.abs(want[0][0] - want[1][0]) > 1e-3, "sanity: the test network tells documents apart");
         // A wrong gate order in the backward half (or anywhere) shows.
         float[][] swapped = new FusedLstmInference(net, new int[] {0, 1, 2, 3}).probabilities(seqs, 16);
-        assertTrue(maxDifference(want, swapped) > 1e-3, pooling + ": the test network tells gate orders apart");
+        assertTrue(NetworkScorerTest.maxDifference(want, swapped) > 1e-3, pooling + ": the test network tells gate orders apart");
         // A stacked network cannot take the fused path.
         assertFalse(FusedLstmInference.supports(new NetworkSpec(architecture, 500, 24, 20, 3, 0.5, 0.0, 2, pooling)));
     }
@@ -79,10 +55,10 @@ class FusedLstmInferenceTest {
     @Test
     void aWrongGateOrderIsCaught() {
         MultiLayerNetwork net = network();
-        List<int[]> seqs = sequences();
+        List<int[]> seqs = NetworkScorerTest.sequences(500);
         float[][] want = SequenceInference.probabilities(net, seqs, 3, 16);
         float[][] swapped = new FusedLstmInference(net, new int[] {0, 1, 2, 3}).probabilities(seqs, 16);
-        double d = maxDifference(want, swapped);
+        double d = NetworkScorerTest.maxDifference(want, swapped);
         assertEquals(true, d > 1e-3, "the test network must be able to tell gate orders apart, difference " + d);
     }
 }

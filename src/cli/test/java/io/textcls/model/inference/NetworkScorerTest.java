@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * single- and multi-label, on batches of very different lengths; and the stored layout against
  * the parameter counts of the networks DL4J builds.
  */
-class NetworkScorerTest {
-    static List<int[]> sequences(int vocabulary) {
+public class NetworkScorerTest {
+    /** Seventy documents of 1 to 60 random ids below {@code vocabulary}, every fifth of 1 to 3. */
+    public static List<int[]> sequences(int vocabulary) {
         Random r = new Random(4);
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
@@ -42,7 +43,8 @@ class NetworkScorerTest {
         return seqs;
     }
 
-    static double maxDifference(float[][] a, float[][] b) {
+    /** The largest difference between two sets of probabilities. */
+    public static double maxDifference(float[][] a, float[][] b) {
         double max = 0;
         for (int i = 0; i < a.length; i++) {
             for (int k = 0; k < a[i].length; k++) {
