@@ -7,8 +7,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-mvn -q -B install -DskipTests -DskipSparkJar
-mvn -q -B -f src/cli/pom.xml test-compile dependency:build-classpath -Dmdep.outputFile="$here/target/test.classpath" \
+# the application's tests and every module they need, compiled in one reactor (its classpath names
+# each module's classes folder)
+mvn -q -B -pl src/cli -am test-compile dependency:build-classpath -Dmdep.outputFile="$here/target/test.classpath" \
   -Dmdep.includeScope=test
 OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -Dtextcls.progress=false \
   -cp "target/classes:target/test-classes:$(cat target/test.classpath)" \
