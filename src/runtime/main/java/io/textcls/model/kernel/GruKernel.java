@@ -7,7 +7,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * One direction of a {@link Gru} layer, forward and backward over a batch, on the machinery of
+ * One direction of a GRU layer (PyTorch's {@code nn.GRU} equations), forward and backward over a batch, on the machinery of
  * {@link LstmKernel}: the input projection {@code X·W + b} of all steps as one product per row;
  * per step the recurrent product {@code h·RW} (its reset and update columns added to the
  * projection, its candidate columns kept with {@code rb}, as {@code r} multiplies them) and the
@@ -17,116 +17,28 @@ import jdk.incubator.vector.FloatVector;
  * layer; not for concurrent use.
  */
 public final class GruKernel extends RecurrentKernel {
-    private final float[] rw;  // [H][3H]
     private final float[] rb;  // [H]
-    private final float[] wT;  // [3H][nIn]
-    private final float[] rwT; // [3H][H]
-
-    private int batch;
-    private int steps;
-    private float[] x;
-    private boolean[] on;
-    private int[] first;
-    private int[] last;
-    private float[] gates = new float[0]; // [B][T][3H]: r, z, n; then their gradients dZ
+    // gates [B][T][3H]: r, z, n; then their gradients dZ
     private float[] hn = new float[0];    // [B][T][H]: h·U_n + rb; then its gradient
-    private float[] out = new float[0];   // [B][T][H]
-    private final Part[] parts = new Part[RecurrentKernels.MAX_PARTS];
-
-    private final class Part {
-        float[] dhRec = new float[0];
-        final float[] dW = new float[nIn * g];
-        final float[] dRW = new float[hidden * g];
-        final float[] db = new float[g];
-        final float[] drb = new float[hidden];
-
-        void ensure(int rows) {
-            if (dhRec.length < rows * hidden) {
-                dhRec = new float[rows * hidden];
-            }
-        }
-    }
 
     public GruKernel(int nIn, int hidden) {
         super(nIn, hidden, 3);
-        this.rw = new float[hidden * g];
         this.rb = new float[hidden];
-        this.wT = new float[g * nIn];
-        this.rwT = new float[g * hidden];
     }
 
     /** Sets the parameters, row-major: {@code W [nIn][3H]}, {@code RW [H][3H]}, {@code b [3H]}, {@code rb [H]}. */
     public void weights(float[] inputWeights, float[] recurrentWeights, float[] biases, float[] recurrentBias) {
-        System.arraycopy(inputWeights, 0, w, 0, w.length);
-        System.arraycopy(recurrentWeights, 0, rw, 0, rw.length);
-        System.arraycopy(biases, 0, bias, 0, g);
+        setWeights(inputWeights, recurrentWeights, biases);
         System.arraycopy(recurrentBias, 0, rb, 0, hidden);
-        for (int r = 0; r < nIn; r++) {
-            for (int c = 0; c < g; c++) {
-                wT[c * nIn + r] = w[r * g + c];
-            }
-        }
-        for (int r = 0; r < hidden; r++) {
-            for (int c = 0; c < g; c++) {
-                rwT[c * hidden + r] = rw[r * g + c];
-            }
-        }
     }
 
-    /** The forward pass; see {@link LstmKernel#forward} for the arguments and the result. */
     @Override
-    public float[] forward(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        if (input == null) {
-            throw new IllegalArgumentException("no input: forwardProjected runs from projections");
-        }
-        return run(input, mask, batch, steps, threads);
+    void grow(int rows) {
+        hn = new float[rows * hidden];
     }
 
-    /** As {@link LstmKernel#projectionBuffer}: {@code [batch][steps][3H]}, for each real step's {@code x·W + b}. */
     @Override
-    public float[] projectionBuffer(int batch, int steps) {
-        ensure(batch * steps);
-        return gates;
-    }
-
-    /** As {@link LstmKernel#forwardProjected}. */
-    @Override
-    public float[] forwardProjected(boolean[] mask, int batch, int steps, int threads) {
-        if (gates.length < batch * steps * g) {
-            throw new IllegalStateException("projectionBuffer(" + batch + ", " + steps + ") was not filled");
-        }
-        return run(null, mask, batch, steps, threads);
-    }
-
-
-    private void ensure(int rows) {
-        if (gates.length < rows * g) {
-            gates = new float[rows * g];
-            hn = new float[rows * hidden];
-            out = new float[rows * hidden];
-        }
-    }
-
-    private float[] run(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        this.batch = batch;
-        this.steps = steps;
-        this.x = input;
-        this.on = mask;
-        ensure(batch * steps);
-        if (first == null || first.length < batch) {
-            first = new int[batch];
-            last = new int[batch];
-        }
-        RecurrentKernels.rowSpans(mask, batch, steps, first, last);
-        RecurrentKernels.run(threads, batch, this::forwardRows);
-        return out;
-    }
-
-    private boolean active(int b, int t) {
-        return t >= first[b] && t <= last[b] && (on == null || on[b * steps + t]);
-    }
-
-    private void forwardRows(int part, int r0, int r1) {
+    void forwardRows(int part, int r0, int r1) {
         int T = steps, H = hidden;
         Arrays.fill(out, r0 * T * H, r1 * T * H, 0f);
         for (int b = r0; b < r1; b++) {
@@ -197,32 +109,15 @@ public final class GruKernel extends RecurrentKernel {
      * parameters, {@code db [3H]}, {@code drb [H]}.
      */
     public void backward(float[] dh, float[] dx, float[] dW, float[] dRW, float[] db, float[] drb, int threads) {
-        if (x == null) {
-            throw new IllegalStateException("backward after forwardProjected: there is no input to differentiate");
-        }
-        int used = RecurrentKernels.parts(batch);
-        for (int p = 0; p < used; p++) {
-            if (parts[p] == null) {
-                parts[p] = new Part();
-            }
-        }
+        int used = backwardParts(hidden);
         RecurrentKernels.run(threads, batch, (part, r0, r1) -> backwardRows(part, r0, r1, dh, dx));
-        System.arraycopy(parts[0].dW, 0, dW, 0, dW.length);
-        System.arraycopy(parts[0].dRW, 0, dRW, 0, dRW.length);
-        System.arraycopy(parts[0].db, 0, db, 0, g);
-        System.arraycopy(parts[0].drb, 0, drb, 0, hidden);
-        for (int p = 1; p < used; p++) {
-            VectorKernels.add(dW, parts[p].dW, dW.length);
-            VectorKernels.add(dRW, parts[p].dRW, dRW.length);
-            VectorKernels.add(db, parts[p].db, g);
-            VectorKernels.add(drb, parts[p].drb, hidden);
-        }
+        sumParts(used, dW, dRW, db, drb);
     }
 
     private void backwardRows(int part, int r0, int r1, float[] dh, float[] dx) {
         int T = steps, H = hidden;
         Part s = parts[part];
-        s.ensure(r1 - r0);
+        s.ensure(r1 - r0, false);
         Arrays.fill(s.dhRec, 0, (r1 - r0) * H, 0f);
         for (int t = T - 1; t >= 0; t--) {
             for (int b = r0; b < r1; b++) {

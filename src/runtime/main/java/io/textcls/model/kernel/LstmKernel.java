@@ -28,74 +28,17 @@ import jdk.incubator.vector.FloatVector;
  * instance per layer; not for concurrent use.
  */
 public final class LstmKernel extends RecurrentKernel {
-    private final float[] rw;  // [H][4H]
-    private final float[] wT;  // [4H][nIn]
-    private final float[] rwT; // [4H][H]
-
-    private int batch;
-    private int steps;
-    private float[] x;         // [B][T][nIn] or, featureMajor, [B][nIn][T]: the caller's
-    private boolean featureMajor;
-    private boolean[] on;      // [B][T], null: every step
-    private int[] first;       // per row: first and last step to compute
-    private int[] last;
-    private float[] gates = new float[0]; // [B][T][4H]: a, f, o, i; dZ after backward
+    // gates [B][T][4H]: a, f, o, i; dZ after backward
     private float[] cell = new float[0];  // [B][T][H]
     private float[] tanhC = new float[0]; // [B][T][H]
-    private float[] out = new float[0];   // [B][T][H]
-    private final Part[] parts = new Part[RecurrentKernels.MAX_PARTS];
-
-    /** A thread's scratch and its partial weight gradients. */
-    private final class Part {
-        float[] dhRec = new float[0];
-        float[] dcNext = new float[0];
-        final float[] dW = new float[nIn * g];
-        final float[] dRW = new float[hidden * g];
-        final float[] db = new float[g];
-
-        void ensure(int rows) {
-            if (dhRec.length < rows * hidden) {
-                dhRec = new float[rows * hidden];
-                dcNext = new float[rows * hidden];
-            }
-        }
-    }
 
     public LstmKernel(int nIn, int hidden) {
         super(nIn, hidden, 4);
-        this.rw = new float[hidden * g];
-        this.wT = new float[g * nIn];
-        this.rwT = new float[g * hidden];
     }
 
     /** Sets the parameters, each row-major: {@code W [nIn][4H]}, {@code RW [H][4H]}, {@code b [4H]}. */
     public void weights(float[] inputWeights, float[] recurrentWeights, float[] biases) {
-        System.arraycopy(inputWeights, 0, w, 0, w.length);
-        System.arraycopy(recurrentWeights, 0, rw, 0, rw.length);
-        System.arraycopy(biases, 0, bias, 0, g);
-        transpose(w, nIn, g, wT);
-        transpose(rw, hidden, g, rwT);
-    }
-
-    private static void transpose(float[] m, int rows, int cols, float[] t) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-    }
-
-    /**
-     * The forward pass.
-     *
-     * @param input {@code [batch][steps][nIn]}, kept (not copied) until {@link #backward}
-     * @param mask {@code [batch][steps]} true at real steps, or null for all
-     * @return the outputs {@code [batch][steps][H]}, zero at masked steps; an internal array, valid
-     *     until the next call
-     */
-    @Override
-    public float[] forward(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        return forward(input, false, mask, batch, steps, threads);
+        setWeights(inputWeights, recurrentWeights, biases);
     }
 
     /**
@@ -112,60 +55,14 @@ public final class LstmKernel extends RecurrentKernel {
         return run(input, mask, batch, steps, threads);
     }
 
-    /**
-     * The buffer {@link #forwardProjected} reads, {@code [batch][steps][4H]}, for the caller to
-     * fill with each real step's {@code x·W + b}: for a first layer, rows of a projected
-     * embedding table ({@link #project}). Valid until the next pass.
-     */
     @Override
-    public float[] projectionBuffer(int batch, int steps) {
-        ensure(batch * steps);
-        return gates;
+    void grow(int rows) {
+        cell = new float[rows * hidden];
+        tanhC = new float[rows * hidden];
     }
 
-    /**
-     * The forward pass from input projections already in {@link #projectionBuffer} (scoring only:
-     * there is no {@link #backward} after it); as {@link #forward} otherwise.
-     */
     @Override
-    public float[] forwardProjected(boolean[] mask, int batch, int steps, int threads) {
-        if (gates.length < batch * steps * g) {
-            throw new IllegalStateException("projectionBuffer(" + batch + ", " + steps + ") was not filled");
-        }
-        this.featureMajor = false;
-        return run(null, mask, batch, steps, threads);
-    }
-
-
-    private void ensure(int rows) {
-        if (gates.length < rows * g) {
-            gates = new float[rows * g];
-            cell = new float[rows * hidden];
-            tanhC = new float[rows * hidden];
-            out = new float[rows * hidden];
-        }
-    }
-
-    private float[] run(float[] input, boolean[] mask, int batch, int steps, int threads) {
-        this.batch = batch;
-        this.steps = steps;
-        this.x = input;
-        this.on = mask;
-        ensure(batch * steps);
-        if (first == null || first.length < batch) {
-            first = new int[batch];
-            last = new int[batch];
-        }
-        RecurrentKernels.rowSpans(mask, batch, steps, first, last);
-        RecurrentKernels.run(threads, batch, this::forwardRows);
-        return out;
-    }
-
-    private boolean active(int b, int t) {
-        return t >= first[b] && t <= last[b] && (on == null || on[b * steps + t]);
-    }
-
-    private void forwardRows(int part, int r0, int r1) {
+    void forwardRows(int part, int r0, int r1) {
         int T = steps, H = hidden;
         Arrays.fill(out, r0 * T * H, r1 * T * H, 0f);
         Arrays.fill(cell, r0 * T * H, r1 * T * H, 0f);
@@ -252,30 +149,15 @@ public final class LstmKernel extends RecurrentKernel {
      * @param dW receives the gradient of {@code W}, row-major {@code [nIn][4H]}; {@code dRW}, {@code db} likewise
      */
     public void backward(float[] dh, float[] dx, float[] dW, float[] dRW, float[] db, int threads) {
-        if (x == null) {
-            throw new IllegalStateException("backward after forwardProjected: there is no input to differentiate");
-        }
-        int used = RecurrentKernels.parts(batch);
-        for (int p = 0; p < used; p++) {
-            if (parts[p] == null) {
-                parts[p] = new Part();
-            }
-        }
+        int used = backwardParts(0);
         RecurrentKernels.run(threads, batch, (part, r0, r1) -> backwardRows(part, r0, r1, dh, dx));
-        System.arraycopy(parts[0].dW, 0, dW, 0, dW.length);
-        System.arraycopy(parts[0].dRW, 0, dRW, 0, dRW.length);
-        System.arraycopy(parts[0].db, 0, db, 0, g);
-        for (int p = 1; p < used; p++) {
-            VectorKernels.add(dW, parts[p].dW, dW.length);
-            VectorKernels.add(dRW, parts[p].dRW, dRW.length);
-            VectorKernels.add(db, parts[p].db, g);
-        }
+        sumParts(used, dW, dRW, db, null);
     }
 
     private void backwardRows(int part, int r0, int r1, float[] dh, float[] dx) {
         int T = steps, H = hidden;
         Part s = parts[part];
-        s.ensure(r1 - r0);
+        s.ensure(r1 - r0, true);
         Arrays.fill(s.dhRec, 0, (r1 - r0) * H, 0f);
         Arrays.fill(s.dcNext, 0, (r1 - r0) * H, 0f);
         for (int t = T - 1; t >= 0; t--) {
