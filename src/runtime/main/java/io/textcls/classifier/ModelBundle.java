@@ -360,7 +360,8 @@ public final class ModelBundle {
             for (int k = 1; k <= memberCount; k++) {
                 String name = paramsEntry(k);
                 byte[] bytes = entries.get(name);
-                decoding.put(name, CompletableFuture.supplyAsync(() -> NetworkWeights.fromBytes(bytes, "entry " + name)));
+                decoding.put(name, CompletableFuture.supplyAsync(
+                        () -> NetworkWeights.fromBytes(bytes, "entry " + name)));
             }
         }
         LabelSet labels;
@@ -619,8 +620,12 @@ public final class ModelBundle {
      * entry from the file itself), checking that the entry holds exactly that many.
      */
     private static byte[] entryBytes(InputStream in, ZipEntry e) throws IOException {
-        long size = e.getSize();
-        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+        long size = e.getSize(), packed = e.getCompressedSize();
+        // Trust the recorded size only as far as the entry's own bytes allow (deflate expands at most
+        // about 1,032 times): a corrupt directory must not make us allocate gigabytes.
+        boolean plausible = size >= 0 && packed >= 0 && size <= Integer.MAX_VALUE - 8
+                && (e.getMethod() == ZipEntry.STORED ? size == packed : size <= packed * 1_100L + 1_024);
+        if (!plausible) {
             return in.readAllBytes();
         }
         byte[] b = new byte[(int) size];

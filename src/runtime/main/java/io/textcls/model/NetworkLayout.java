@@ -31,7 +31,7 @@ public final class NetworkLayout {
     public enum Cell {
         /** Four gates, DL4J's LSTM equations (input, forget, output, cell candidate, no peepholes). */
         LSTM(4),
-        /** Three gates, PyTorch's {@code nn.GRU} equations (reset, update, candidate; a recurrent bias on the candidate). */
+        /** Three gates, PyTorch's {@code nn.GRU} equations (reset, update, candidate; a recurrent bias on it). */
         GRU(3);
 
         /** Gate blocks per unit. */
@@ -164,20 +164,20 @@ public final class NetworkLayout {
             return new Direction(cell, in, h, w, rw, b, rb);
         }
 
-        /** The next {@code n} values. */
-        private float[] vector(int n) {
+        /** The next {@code n} values (none read while only counting). */
+        private float[] vector(long n) {
             long at = take(n);
             if (v == null) {
                 return null;
             }
-            float[] out = new float[n];
-            System.arraycopy(v, (int) at, out, 0, n);
+            float[] out = new float[Math.toIntExact(n)];
+            System.arraycopy(v, (int) at, out, 0, out.length);
             return out;
         }
 
         /** The next {@code rows × cols} values, stored row-major. */
         private float[] rowMajor(int rows, int cols) {
-            return vector(Math.multiplyExact(rows, cols));
+            return vector((long) rows * cols);
         }
 
         /** The next {@code rows × cols} values, stored column-major, as a row-major matrix. */
@@ -186,7 +186,7 @@ public final class NetworkLayout {
             if (v == null) {
                 return null;
             }
-            float[] out = new float[Math.multiplyExact(rows, cols)];
+            float[] out = new float[Math.toIntExact((long) rows * cols)];
             int base = (int) at;
             for (int c = 0; c < cols; c++) {
                 int from = base + c * rows;

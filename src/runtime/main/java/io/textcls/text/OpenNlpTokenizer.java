@@ -14,14 +14,20 @@ import opennlp.tools.tokenize.WhitespaceTokenizer;
  * position), evaluating its model at every character of every chunk that is not plain
  * alphanumeric. Real text repeats its chunks ("it's", "movie.", "(the") endlessly, so each distinct
  * chunk is tokenized once and its pieces reused: the same tokens, with the model evaluated a small
- * fraction as often. The cache holds at most {@value #MAX_CACHED} chunks and starts over when full;
+ * fraction as often. The cache holds at most {@value #MAX_CACHED} chunks of at most
+ * {@value #MAX_CACHED_CHARS} characters and starts over when full;
  * its pieces are never changed, so the tokenizers of every thread share one (a server tokenizes on
  * each of its request threads: per-thread caches grew to hundreds of MB). The tokenizer itself is
  * not thread-safe: {@link TextPipeline} keeps one per thread.
  */
 final class OpenNlpTokenizer {
-    /** The most chunks remembered (a few MB of short strings). */
+    /** The most chunks remembered. */
     static final int MAX_CACHED = 100_000;
+    /**
+     * The longest chunk remembered: words repeat, long runs rarely do, and with at most 100,000
+     * chunks of at most 32 characters the cache stays within a few tens of MB whatever the input.
+     */
+    static final int MAX_CACHED_CHARS = 32;
     private final TokenizerME tokenizer;
     private final Map<String, String[]> pieces;
 
@@ -43,13 +49,15 @@ final class OpenNlpTokenizer {
                 out.add(chunk);
                 continue;
             }
-            String[] p = pieces.get(chunk);
+            String[] p = chunk.length() > MAX_CACHED_CHARS ? null : pieces.get(chunk);
             if (p == null) {
                 p = tokenizer.tokenize(chunk);
-                if (pieces.size() >= MAX_CACHED) {
-                    pieces.clear();
+                if (chunk.length() <= MAX_CACHED_CHARS) {
+                    if (pieces.size() >= MAX_CACHED) {
+                        pieces.clear();
+                    }
+                    pieces.put(chunk, p);
                 }
-                pieces.put(chunk, p);
             }
             for (String s : p) {
                 out.add(s);

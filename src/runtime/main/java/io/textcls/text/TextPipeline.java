@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.regex.Pattern;
 
 /**
@@ -59,20 +60,23 @@ public final class TextPipeline {
 
     private final TextPipelineSettings settings;
     private final boolean icu;
-    private final ThreadLocal<OpenNlpTokenizer> tokenizer;
-    /** The OpenNLP tokenizers' answers per chunk, shared by this pipeline's threads (a server has many). */
+    /**
+     * Idle tokenizers (neither OpenNLP's nor ICU's is thread-safe): each call takes one and gives it
+     * back, so concurrent calls each have their own, and none outlives the pipeline (a server's
+     * threads keep nothing of a model it has reloaded away).
+     */
+    private final ConcurrentLinkedDeque<OpenNlpTokenizer> tokenizers = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<IcuTokenizer> icuTokenizers = new ConcurrentLinkedDeque<>();
+    private final IcuTokenizer.Mode icuMode;
+    /** The OpenNLP tokenizers' answers per chunk, shared by all of them (a server tokenizes on many threads). */
     final Map<String, String[]> pieces = new ConcurrentHashMap<>();
-    private final ThreadLocal<IcuTokenizer> icuTokenizer;
 
     public TextPipeline(TextPipelineSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         TokenizerModels.check(settings.tokenizer());
         this.icu = TokenizerModels.isIcu(settings.tokenizer());
-        IcuTokenizer.Mode mode = TokenizerModels.ICU_CJK_CHARS.equals(settings.tokenizer())
+        this.icuMode = TokenizerModels.ICU_CJK_CHARS.equals(settings.tokenizer())
                 ? IcuTokenizer.Mode.CJK_CHARS : IcuTokenizer.Mode.WORDS;
-        this.tokenizer = icu ? null
-                : ThreadLocal.withInitial(() -> new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer()), pieces));
-        this.icuTokenizer = icu ? ThreadLocal.withInitial(() -> new IcuTokenizer(mode, settings.lowercase())) : null;
     }
 
     /**
@@ -169,16 +173,37 @@ public final class TextPipeline {
     private void collect(String normalized, List<String> out, List<String> surfaces) {
         int limit = settings.effectiveMaxRunChars();
         if (icu) {
-            icuTokenizer.get().tokenize(normalized, limit, out, surfaces);
+            IcuTokenizer t = icuTokenizers.pollFirst();
+            if (t == null) {
+                t = new IcuTokenizer(icuMode, settings.lowercase());
+            }
+            try {
+                t.tokenize(normalized, limit, out, surfaces);
+            } finally {
+                icuTokenizers.offerFirst(t);
+            }
             return;
         }
+        OpenNlpTokenizer tokenizer = tokenizers.pollFirst();
+        if (tokenizer == null) {
+            tokenizer = new OpenNlpTokenizer(TokenizerModels.load(settings.tokenizer()), pieces);
+        }
+        try {
+            collectOpenNlp(tokenizer, normalized, limit, out, surfaces);
+        } finally {
+            tokenizers.offerFirst(tokenizer);
+        }
+    }
+
+    private void collectOpenNlp(OpenNlpTokenizer tokenizer, String normalized, int limit, List<String> out,
+                                List<String> surfaces) {
         int from = 0; // start of the text not yet tokenized
         int run = 0; // start of the current run
         int n = normalized.length();
         for (int i = 0; i <= n; i++) {
             if (i == n || isSpace(normalized.charAt(i))) {
                 if (i - run > limit) {
-                    tokenize(normalized.substring(from, run), out, surfaces);
+                    tokenize(tokenizer, normalized.substring(from, run), out, surfaces);
                     out.add(OVERLONG_RUN);
                     if (surfaces != null) {
                         surfaces.add(overlongSurface(normalized.substring(run, i)));
@@ -188,15 +213,15 @@ public final class TextPipeline {
                 run = i + 1;
             }
         }
-        tokenize(from == 0 ? normalized : normalized.substring(from), out, surfaces);
+        tokenize(tokenizer, from == 0 ? normalized : normalized.substring(from), out, surfaces);
     }
 
     /** Appends the tokens of a text with no run over the limit. */
-    private void tokenize(String text, List<String> out, List<String> surfaces) {
+    private void tokenize(OpenNlpTokenizer tokenizer, String text, List<String> out, List<String> surfaces) {
         if (text.isBlank()) {
             return;
         }
-        for (String t : tokenizer.get().tokenize(text)) {
+        for (String t : tokenizer.tokenize(text)) {
             String tok = settings.lowercase() ? t.toLowerCase(Locale.ROOT) : t;
             if (!tok.isEmpty()) {
                 out.add(tok);

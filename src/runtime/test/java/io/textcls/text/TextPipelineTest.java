@@ -80,6 +80,8 @@ class TextPipelineTest {
         assertEquals(8, seen.size());
         seen.forEach(tokens -> assertEquals(alone, tokens));
         assertEquals(cached, p.pieces.size(), "eight threads, one cache: no chunk cached twice");
+        p.tokens("unbelievably-long-hyphenated-compound-words-are-rare here");
+        assertEquals(cached + 1, p.pieces.size(), "only the short chunk is remembered: long runs rarely repeat");
     }
 
     /** The tokens OpenNLP gives for the whole text, with no run limit: what the pipeline did before it had one. */

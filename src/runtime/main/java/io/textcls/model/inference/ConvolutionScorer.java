@@ -20,8 +20,8 @@ final class ConvolutionScorer extends NetworkScorer {
     private final Pooling pooling;
     private final NetworkLayout.Output output;
     private final boolean sigmoid;
-    /** Each thread's padded input and two layer outputs, kept from batch to batch. */
-    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    /** Each call's padded input and two layer outputs, kept from call to call. */
+    private final Workspaces<Buffers> buffers = new Workspaces<>(Buffers::new);
 
     private static final class Buffers {
         private final float[][] arrays = new float[3][0];
@@ -49,6 +49,15 @@ final class ConvolutionScorer extends NetworkScorer {
 
     @Override
     public float[][] probabilities(List<int[]> sequences, int batchSize) {
+        Buffers buf = buffers.take();
+        try {
+            return probabilities(buf, sequences, batchSize);
+        } finally {
+            buffers.give(buf);
+        }
+    }
+
+    private float[][] probabilities(Buffers buf, List<int[]> sequences, int batchSize) {
         float[][] result = new float[sequences.size()][];
         int[] lengths = sequences.stream().mapToInt(q -> q.length).toArray();
         int e = embedding.width(), rowsOfTable = embedding.rows();
@@ -61,7 +70,6 @@ final class ConvolutionScorer extends NetworkScorer {
             }
             ConvolutionKernel first = layers.get(0);
             int rows = first.layout(lens, starts);
-            Buffers buf = buffers.get();
             float[] x = buf.take(0, rows * e);
             zeroGaps(x, lens, starts, rows, e); // the buffers are reused: only the documents' rows are written
             for (int d = 0; d < n; d++) {

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * weights straight into {@link NetworkLayout}'s records and runs textcls's kernels over them (the
  * recurrent layers, the convolution, the bags of n-grams), then one masked pooling and one output
  * activation; no DL4J network is ever built. In a JVM without the Vector API module every network
- * scores in plain scalar Java instead ({@link PlainScorer}), with one warning. Immutable and thread-safe (each thread gets its own
- * kernels and buffers), so one scorer serves every thread.
+ * scores in plain scalar Java instead ({@link PlainScorer}), with one warning. Immutable and
+ * thread-safe (each call borrows its own kernels and buffers from the scorer, kept for later
+ * calls), so one scorer serves every thread.
  */
 public abstract class NetworkScorer {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkScorer.class);
@@ -63,7 +64,8 @@ public abstract class NetworkScorer {
     private static void warnOnce(NetworkSpec spec) {
         if (!WARNED.getAndSet(true)) {
             LOG.warn("this JVM has no Vector API module: {} networks score in plain Java, several times slower; "
-                    + "start Java with --add-modules jdk.incubator.vector (the textcls launcher does)", spec.architecture());
+                    + "start Java with --add-modules jdk.incubator.vector (the textcls launcher does)",
+                    spec.architecture());
         }
     }
 
@@ -74,7 +76,7 @@ public abstract class NetworkScorer {
 
     /**
      * The most token steps (documents × the longest one's length) one batch may hold: what bounds
-     * each thread's working memory (the kernels' buffers are steps × features), about 30 MB for
+     * each call's working memory (the kernels' buffers are steps × features), about 30 MB for
      * the default LSTM, whatever the batch size and the documents' lengths.
      */
     static final int MAX_BATCH_STEPS = 16_384;

@@ -36,9 +36,14 @@ final class RecurrentScorer extends NetworkScorer {
     private volatile float[][] projected;
     private volatile boolean projectionDecided;
     private final AtomicLong tokensBeforeProjection = new AtomicLong();
-    /** The most floats the first layer's projected tables may take (256 MB). */
-    static final long MAX_PROJECTED = 64L << 20;
-    private final ThreadLocal<RecurrentKernel[][]> kernels;
+    /**
+     * The most floats the first layer's projected tables may take: 256 MB, and never more than an
+     * eighth of the heap (at {@code -Xmx512m}, 64 MB: the default LSTM's 31 MB fit; a wider network
+     * scores with per-batch products instead).
+     */
+    static final long MAX_PROJECTED = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8 / Float.BYTES);
+    /** Each call's kernels (per layer and direction, with their buffers), lent for the call and kept for the next. */
+    private final Workspaces<RecurrentKernel[][]> kernels;
 
     /** @param projectInputs whether the first layer may read projected embedding rows (else: products per batch) */
     RecurrentScorer(NetworkSpec spec, List<NetworkLayout.Layer> all, boolean projectInputs) {
@@ -58,7 +63,7 @@ final class RecurrentScorer extends NetworkScorer {
             throw new IllegalArgumentException("a bidirectional network read at the last step: " + spec);
         }
         this.projectionDecided = !projectInputs;
-        this.kernels = ThreadLocal.withInitial(() -> new RecurrentKernel[layers.size()][2]);
+        this.kernels = new Workspaces<>(() -> new RecurrentKernel[layers.size()][2]);
     }
 
     static RecurrentKernel kernel(Direction d) {
@@ -72,8 +77,7 @@ final class RecurrentScorer extends NetworkScorer {
         return k;
     }
 
-    private RecurrentKernel kernel(int layer, int dir) {
-        RecurrentKernel[][] ks = kernels.get();
+    private RecurrentKernel kernel(RecurrentKernel[][] ks, int layer, int dir) {
         if (ks[layer][dir] == null) {
             Recurrent r = layers.get(layer);
             ks[layer][dir] = kernel(dir == 0 ? r.forward() : r.backward());
@@ -104,6 +108,15 @@ final class RecurrentScorer extends NetworkScorer {
 
     @Override
     public float[][] probabilities(List<int[]> sequences, int batchSize) {
+        RecurrentKernel[][] ks = kernels.take();
+        try {
+            return probabilities(ks, sequences, batchSize);
+        } finally {
+            kernels.give(ks);
+        }
+    }
+
+    private float[][] probabilities(RecurrentKernel[][] ks, List<int[]> sequences, int batchSize) {
         float[][] result = new float[sequences.size()][];
         int[] lengths = sequences.stream().mapToInt(q -> q.length).toArray();
         for (int[] batch : batches(lengths, batchSize)) {
@@ -124,15 +137,15 @@ final class RecurrentScorer extends NetworkScorer {
                 Recurrent layer = layers.get(li);
                 boolean fromTable = li == 0 && projected != null;
                 // the kernel's buffer, kept until its next batch
-                float[] fwd = fromTable ? runProjected(projected[0], 0, sequences, batch, mask, t, false)
-                        : kernel(li, 0).forward(in, mask, b, t, RecurrentKernels.threads());
+                float[] fwd = fromTable ? runProjected(ks, projected[0], 0, sequences, batch, mask, t, false)
+                        : kernel(ks, li, 0).forward(in, mask, b, t, RecurrentKernels.threads());
                 if (layer.backward() == null) {
                     in = fwd;
                     continue;
                 }
                 int h = layer.forward().hidden();
-                float[] bwd = fromTable ? runProjected(projected[1], 1, sequences, batch, mask, t, true)
-                        : kernel(li, 1).forward(reverse(in, batch, lengths, b, t, layer.forward().in()), mask, b, t,
+                float[] bwd = fromTable ? runProjected(ks, projected[1], 1, sequences, batch, mask, t, true)
+                        : kernel(ks, li, 1).forward(reverse(in, batch, lengths, b, t, layer.forward().in()), mask, b, t,
                         RecurrentKernels.threads());
                 float[] both = new float[b * t * 2 * h];
                 for (int r = 0; r < b; r++) {
@@ -180,9 +193,9 @@ final class RecurrentScorer extends NetworkScorer {
      * One direction of the first layer from the projected table: each real step's row copied into
      * the kernel's projection buffer (the reverse direction's in reverse order), then the recurrence.
      */
-    private float[] runProjected(float[] p, int dir, List<int[]> sequences, int[] batch, boolean[] mask, int t,
-                                 boolean reversed) {
-        RecurrentKernel k = kernel(0, dir);
+    private float[] runProjected(RecurrentKernel[][] ks, float[] p, int dir, List<int[]> sequences, int[] batch,
+                                 boolean[] mask, int t, boolean reversed) {
+        RecurrentKernel k = kernel(ks, 0, dir);
         int b = batch.length;
         float[] buf = k.projectionBuffer(b, t);
         int g = k.gateWidth();

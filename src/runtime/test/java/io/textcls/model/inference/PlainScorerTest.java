@@ -49,4 +49,47 @@ class PlainScorerTest {
         assertEquals(0.0, max, 1e-5, spec + ": largest probability difference");
         assertTrue(spread > 1e-3, "sanity: the network tells documents apart");
     }
+
+    @org.junit.jupiter.api.Test
+    void concurrentCallsEachBorrowTheirOwnWorkspace() throws Exception {
+        for (String architecture : List.of("lstm-pool.v1", "cnn-pool.v1")) {
+            NetworkSpec spec = new NetworkSpec(architecture, 300, 16, 12, 3, 0.0, 0.0, 1, "maxmean");
+            Random r = new Random(8);
+            float[] values = new float[(int) NetworkLayout.parameterCount(spec)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (0.5 * r.nextGaussian());
+            }
+            NetworkScorer scorer = NetworkScorer.of(spec, NetworkWeights.of(values));
+            List<int[]> docs = new ArrayList<>();
+            for (int d = 0; d < 30; d++) {
+                int[] ids = new int[1 + r.nextInt(40)];
+                for (int t = 0; t < ids.length; t++) {
+                    ids[t] = r.nextInt(300);
+                }
+                docs.add(ids);
+            }
+            float[][] alone = scorer.probabilities(docs, 8);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[][]>> runs = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    runs.add(pool.submit(() -> scorer.probabilities(docs, 8)));
+                }
+                for (java.util.concurrent.Future<float[][]> f : runs) {
+                    float[][] got = f.get();
+                    for (int d = 0; d < docs.size(); d++) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(alone[d], got[d], architecture + " doc " + d);
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSpecTooLargeForAnyBundleIsCountedNotOverflowed() {
+        NetworkSpec huge = new NetworkSpec("ngram-nb.v1", 30_000, 8, 1_500_000_000, 3, 0.0, 0.0, 1, "sum");
+        assertEquals(2L * (30_000L + 1_500_000_000L) * 3 + 3, NetworkLayout.parameterCount(huge));
+    }
 }
