@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * network-K.params  network K's parameters (see {@link NetworkWeights} for the binary layout)
  * </pre>
  *
- * <p>No class name of textcls or of DL4J is stored, and no Java serialization: a network is
- * rebuilt from its architecture name through {@link Architectures}, then given its parameters, so
- * which layer implementation runs is chosen by the textcls that loads it. A bundle with several
+ * <p>No class name of textcls or of DL4J is stored, and no Java serialization: a network's
+ * parameters are read by its architecture name ({@link Architectures}, laid out as {@link
+ * NetworkLayout} says) into the scoring runtime's weight records, so which code runs is chosen by
+ * the textcls that loads it. A bundle with several
  * networks is an ensemble: its prediction is the mean of their probabilities, weighted as
  * {@code ensemble.json} says when it has one (format 4; {@link EnsembleWeights}). A multi-label
  * classifier's networks end in one sigmoid per label, and {@code multilabel.json} holds the
@@ -75,8 +76,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Formats 1 and 2 (one network, and ensembles, written by earlier textcls builds as DL4J
  * {@code ModelSerializer} zips in {@code network.dl4j.zip} and {@code network-K.dl4j.zip}) are
- * read, never written: their parameters are taken from each network's {@code coefficients.bin},
- * and the class names in its {@code configuration.json} are never instantiated.
+ * read, never written: their parameters are taken from each network's {@code coefficients.bin}
+ * ({@link LegacyWeights}), and the class names in its {@code configuration.json} are never instantiated.
  *
  * <p>A bundle is code-free data but still from a trusted source: a crafted one could, for
  * example, hold huge arrays. Loading checks, in order: zip, that every entry is named in the
@@ -284,7 +285,7 @@ public final class ModelBundle {
 
     /** Reads and checks a bundle; every problem is a {@link BundleException} naming file and entry. */
     public static Contents read(Path file) {
-        Entries read = readEntriesAndSums(file);
+        Entries read = readEntriesAndSums(file, true);
         Map<String, byte[]> entries = read.bytes();
         byte[] manifestBytes = entries.get(MANIFEST);
         if (manifestBytes == null) {
@@ -402,7 +403,7 @@ public final class ModelBundle {
                 recipe = Recipes.parse(olderFields(new String(entries.get(RECIPE), StandardCharsets.UTF_8)),
                         "entry " + RECIPE);
             } catch (TextclsException e) {
-                // Provenance only: the networks are rebuilt from their specs, so the classifier still loads.
+                // Provenance only: the networks are read by their specs, so the classifier still loads.
                 LOG.warn("{}: {} cannot be read by this textcls ({}); the classifier loads without it", file, RECIPE,
                         e.getMessage());
             }
@@ -557,13 +558,16 @@ public final class ModelBundle {
     }
 
     private static Map<String, byte[]> readEntries(Path file) {
-        return readEntriesAndSums(file).bytes();
+        return readEntriesAndSums(file, false).bytes();
     }
 
-    /** The entries, each read and its checksum taken in parallel with the others (the parameters are most of the work). */
-    private static Entries readEntriesAndSums(Path file) {
+    /**
+     * The entries, each read in parallel with the others (the parameters are most of the work), and
+     * with {@code sums} each one's SHA-256, taken in parallel too (else the map of sums is empty).
+     */
+    private static Entries readEntriesAndSums(Path file, boolean sums) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        Map<String, String> sums = new java.util.HashMap<>();
+        Map<String, String> digests = new HashMap<>();
         try {
             if (Files.isDirectory(file)) {
                 throw new BundleException(file + " is a folder, not a classifier bundle (.zip)");
@@ -581,13 +585,16 @@ public final class ModelBundle {
                         throw new UncheckedIOException(x);
                     }
                 }).toList();
-                List<String> digests = contents.parallelStream().map(b -> b == null ? "" : sha256(b)).toList();
+                List<String> taken = sums ? contents.parallelStream().map(b -> b == null ? "" : sha256(b)).toList()
+                        : null;
                 for (int i = 0; i < all.size(); i++) {
                     ZipEntry e = all.get(i);
                     if (!e.isDirectory() && entries.put(e.getName(), contents.get(i)) != null) {
                         throw new BundleException(file + ": entry " + e.getName() + " appears twice");
                     }
-                    sums.put(e.getName(), digests.get(i));
+                    if (taken != null) {
+                        digests.put(e.getName(), taken.get(i));
+                    }
                 }
             } catch (UncheckedIOException x) {
                 throw x.getCause();
@@ -604,7 +611,7 @@ public final class ModelBundle {
         if (entries.isEmpty()) {
             throw new BundleException(file + " is empty or not a zip: not a textcls classifier bundle");
         }
-        return new Entries(entries, sums);
+        return new Entries(entries, digests);
     }
 
     private static NetworkWeights decoded(CompletableFuture<NetworkWeights> f) {

@@ -6,12 +6,12 @@ package io.textcls.model.inference;
  * {@link NetworkSpec#sigmoid()}). Exponentials in double, results in float, as DL4J's layers give
  * them within rounding.
  */
-public final class OutputActivation {
+final class OutputActivation {
     private OutputActivation() {
     }
 
     /** The probabilities of one document's label scores. */
-    public static float[] apply(float[] logits, boolean sigmoid) {
+    static float[] apply(float[] logits, boolean sigmoid) {
         return sigmoid ? sigmoid(logits) : softmax(logits);
     }
 
