@@ -88,7 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (html != null) {
             OutputLocations.checkWritable(html, "the HTML report", "--html");
         }
-        TextClassifier classifier = TextClassifier.load(model);
+        TextClassifier classifier = BundlePreload.load(model);
         if (raw) {
             classifier = classifier.uncalibrated();
         }

@@ -105,7 +105,7 @@ public final class ExplainCommand implements Callable<Integer> {
             name = "--text";
             text = source.text;
         }
-        TextClassifier classifier = TextClassifier.load(model);
+        TextClassifier classifier = BundlePreload.load(model);
         List<String> labels = classifier.labels().names();
         int toward = -1;
         if (label != null) {

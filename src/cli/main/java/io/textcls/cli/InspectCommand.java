@@ -37,6 +37,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TextClassifier c = TextClassifier.load(model);
+        int hashed = ModelBundle.verify(model); // loading checks the parameters by their own CRC-32
         PrintWriter out = spec.commandLine().getOut();
         ModelCard card = c.card();
         if (json) {
@@ -111,6 +112,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.printf(" %s (%,d B)", e.getKey(), e.getValue());
         }
         out.println();
+        out.printf("checksums:  the SHA-256 of all %d entries match the manifest%n", hashed);
         int n = card == null || card.selfTest() == null ? 0 : card.selfTest().size();
         double diff = c.selfTestMaxDifference();
         boolean ok = diff <= SELF_TEST_TOLERANCE;

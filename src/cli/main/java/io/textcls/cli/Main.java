@@ -90,11 +90,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        // Every command reads JSON (a bundle, a recipe); the mapper's first use costs a tenth of a
-        // second or more, spent here on another core while the command line is parsed.
+        // A command that reads a bundle starts reading it on another core now; every other command
+        // reads JSON (a recipe, a corpus report), and the mapper's first use costs a tenth of a second
+        // or more, spent there instead while the command line is parsed.
         Thread warm = new Thread(() -> Json.warmUp(), "json-warm-up");
         warm.setDaemon(true);
         warm.start();
+        BundlePreload.start(args);
         CommandLine cl = commandLine(args);
         // Results and messages in UTF-8 whatever the locale: ids, labels and tokens may be in any script.
         cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out,

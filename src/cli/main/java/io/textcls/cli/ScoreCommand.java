@@ -94,7 +94,7 @@ public final class ScoreCommand implements Callable<Integer> {
         ScoreOptions options = new ScoreOptions(input, output, fmt, glob, textColumn, idColumn, topK, threshold,
                 threads, chunk, maxBytes, resume);
         options.check(); // bad options, a missing input and an unwritable output fail before the model loads
-        TextClassifier classifier = TextClassifier.load(model); // a bad bundle fails before any output exists
+        TextClassifier classifier = BundlePreload.load(model); // a bad bundle fails before any output exists
         if (raw) {
             classifier = classifier.uncalibrated();
         }

@@ -1,5 +1,6 @@
 package io.textcls.classifier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +190,35 @@ class CorruptBundleTest {
             p[40] ^= 1;
             return replaceSigned(m, "network-1.params", p);
         }), "crc.zip", "network-1.params", "CRC-32");
+    }
+
+    @Test
+    void flippedParameterBitWithTheOldManifestFailsTheCrc() throws Exception {
+        fails(rewrite("crc-unsigned.zip", m -> {
+            byte[] p = m.get("network-1.params").clone();
+            p[40] ^= 1;
+            m.put("network-1.params", p);
+            return m;
+        }), "crc-unsigned.zip", "network-1.params", "CRC-32");
+    }
+
+    /**
+     * Loading checks parameters by their own CRC-32 and size, not the manifest's SHA-256: a
+     * well-formed parameter entry of the right size put in by hand loads, and {@code verify} (run by
+     * {@code inspect}) is what finds it.
+     */
+    @Test
+    void verifyFindsReplacedParametersThatLoadingLets() throws Exception {
+        Path p = rewrite("replaced.zip", m -> {
+            int n = io.textcls.model.NetworkWeights.fromBytes(m.get("network-1.params"), "network-1.params").size();
+            m.put("network-1.params", io.textcls.model.NetworkWeights.of(new float[n]).toBytes());
+            return m;
+        });
+        TextClassifier.load(p);
+        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.verify(p));
+        assertTrue(e.getMessage().contains("replaced.zip") && e.getMessage().contains("network-1.params")
+                && e.getMessage().contains("checksum mismatch"), e.getMessage());
+        assertEquals(entries(good).size() - 1, ModelBundle.verify(good));
     }
 
     @Test

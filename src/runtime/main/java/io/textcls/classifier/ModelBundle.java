@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -220,6 +222,8 @@ public final class ModelBundle {
         return "network-" + member + ".json";
     }
 
+    private static final Pattern PARAMS_ENTRY = Pattern.compile("network-[0-9]+\\.params");
+
     static String paramsEntry(int member) {
         return "network-" + member + ".params";
     }
@@ -349,7 +353,7 @@ public final class ModelBundle {
             }
             String expected = sums.path(name).asText("");
             String actual = read.sha256().get(name);
-            if (!expected.equals(actual)) {
+            if (actual != null && !expected.equals(actual)) {
                 throw new BundleException(file + ": entry " + name + " checksum mismatch (manifest says "
                         + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
                         + "): the file is corrupt or was edited; copy it again or retrain");
@@ -553,7 +557,48 @@ public final class ModelBundle {
         return new Listing(parse(file, MANIFEST, manifest), sizes);
     }
 
-    /** A bundle's entries by name, in zip order, and each one's SHA-256 (hex). */
+    /**
+     * Whether an entry checks itself, so that loading skips its SHA-256: a parameter entry in
+     * textcls's own format carries a CRC-32 of its values and must hold exactly its spec's count
+     * ({@link NetworkWeights#fromBytes}). Hashing some 65 MB of parameters took a tenth of a second
+     * of every load; {@link #verify} still hashes every entry.
+     */
+    static boolean selfChecked(String name, byte[] bytes) {
+        return PARAMS_ENTRY.matcher(name).matches() && NetworkWeights.hasHeader(bytes);
+    }
+
+    /**
+     * Checks every entry's SHA-256 against the manifest, the parameters' too (loading checks theirs
+     * by their own CRC-32); throws a {@link BundleException} naming the first that differs.
+     *
+     * @return how many entries were checked
+     */
+    public static int verify(Path file) {
+        Entries read = readEntriesAndSums(file, false);
+        byte[] manifestBytes = read.bytes().get(MANIFEST);
+        if (manifestBytes == null) {
+            throw new BundleException(file + " has no " + MANIFEST + ": it is a zip but not a textcls classifier "
+                    + "bundle (make one with 'textcls train')");
+        }
+        JsonNode sums = parse(file, MANIFEST, manifestBytes).path("sha256");
+        int checked = 0;
+        for (Map.Entry<String, byte[]> e : read.bytes().entrySet()) {
+            if (e.getKey().equals(MANIFEST)) {
+                continue;
+            }
+            String expected = sums.path(e.getKey()).asText("");
+            String actual = sha256(e.getValue());
+            if (!expected.equals(actual)) {
+                throw new BundleException(file + ": entry " + e.getKey() + " checksum mismatch (manifest says "
+                        + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
+                        + "): the file is corrupt or was edited; copy it again or retrain");
+            }
+            checked++;
+        }
+        return checked;
+    }
+
+    /** A bundle's entries by name, in zip order, and each one's SHA-256 (hex; null where {@link #selfChecked}). */
     private record Entries(Map<String, byte[]> bytes, Map<String, String> sha256) {
     }
 
@@ -585,8 +630,9 @@ public final class ModelBundle {
                         throw new UncheckedIOException(x);
                     }
                 }).toList();
-                List<String> taken = sums ? contents.parallelStream().map(b -> b == null ? "" : sha256(b)).toList()
-                        : null;
+                List<String> taken = !sums ? null : IntStream.range(0, all.size()).parallel().mapToObj(i ->
+                        contents.get(i) == null ? "" : selfChecked(all.get(i).getName(), contents.get(i)) ? null
+                                : sha256(contents.get(i))).toList();
                 for (int i = 0; i < all.size(); i++) {
                     ZipEntry e = all.get(i);
                     if (!e.isDirectory() && entries.put(e.getName(), contents.get(i)) != null) {

@@ -65,6 +65,11 @@ public final class NetworkWeights {
         return b.array();
     }
 
+    /** Whether {@code bytes} begin as the stored form does (its magic). */
+    public static boolean hasHeader(byte[] bytes) {
+        return bytes.length >= MAGIC.length && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
     /** Reads the stored form; {@code what} names the entry in error messages. */
     public static NetworkWeights fromBytes(byte[] bytes, String what) {
         if (bytes.length < HEADER + 4 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {

@@ -77,6 +77,7 @@ public final class TextPipeline {
         this.icu = TokenizerModels.isIcu(settings.tokenizer());
         this.icuMode = TokenizerModels.ICU_CJK_CHARS.equals(settings.tokenizer())
                 ? IcuTokenizer.Mode.CJK_CHARS : IcuTokenizer.Mode.WORDS;
+        TokenizerModels.prefetch(settings.tokenizer());
     }
 
     /**

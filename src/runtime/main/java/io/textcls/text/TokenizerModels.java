@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import opennlp.tools.tokenize.TokenizerModel;
 
@@ -43,7 +45,7 @@ public final class TokenizerModels {
 
     private static final Map<String, String> RESOURCES =
             Map.of(OPENNLP_EN_UD_EWT_1_3, "/opennlp-en-ud-ewt-tokens-1.3-2.5.4.bin");
-    private static final Map<String, TokenizerModel> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<TokenizerModel>> MODELS = new ConcurrentHashMap<>();
 
     private TokenizerModels() {
     }
@@ -84,20 +86,63 @@ public final class TokenizerModels {
         }
     }
 
-    /** The shared (thread-safe, immutable) OpenNLP model for a tokenizer name. */
+    /**
+     * The shared (thread-safe, immutable) OpenNLP model for a tokenizer name: read once, or waited for
+     * while {@link #prefetch} reads it.
+     */
     static TokenizerModel load(String name) {
         check(name);
-        return CACHE.computeIfAbsent(name, n -> {
-            String resource = RESOURCES.get(n);
-            try (InputStream in = TokenizerModels.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new TextclsException("tokenizer model " + resource + " is not on the classpath: "
-                            + "add org.apache.opennlp:opennlp-models-tokenizer-en:1.3.0 to the dependencies");
-                }
-                return new TokenizerModel(in);
-            } catch (IOException e) {
-                throw new TextclsException("cannot read tokenizer model " + resource + ": " + e.getMessage(), e);
+        try {
+            return reading(name, false).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts reading an OpenNLP tokenizer's model on a thread of its own, unless it is read or being
+     * read: a pipeline made to score asks for it while the bundle's parameters are still decoding.
+     */
+    static void prefetch(String name) {
+        if (RESOURCES.containsKey(name)) {
+            reading(name, true);
+        }
+    }
+
+    private static CompletableFuture<TokenizerModel> reading(String name, boolean background) {
+        CompletableFuture<TokenizerModel> mine = new CompletableFuture<>();
+        CompletableFuture<TokenizerModel> earlier = MODELS.putIfAbsent(name, mine);
+        if (earlier != null) {
+            return earlier;
+        }
+        Runnable read = () -> {
+            try {
+                mine.complete(read(name));
+            } catch (RuntimeException e) {
+                MODELS.remove(name, mine); // a later call tries again and reports it
+                mine.completeExceptionally(e);
             }
-        });
+        };
+        if (background) {
+            Thread t = new Thread(read, "tokenizer-model");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            read.run();
+        }
+        return mine;
+    }
+
+    private static TokenizerModel read(String name) {
+        String resource = RESOURCES.get(name);
+        try (InputStream in = TokenizerModels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new TextclsException("tokenizer model " + resource + " is not on the classpath: "
+                        + "add org.apache.opennlp:opennlp-models-tokenizer-en:1.3.0 to the dependencies");
+            }
+            return new TokenizerModel(in);
+        } catch (IOException e) {
+            throw new TextclsException("cannot read tokenizer model " + resource + ": " + e.getMessage(), e);
+        }
     }
 }
