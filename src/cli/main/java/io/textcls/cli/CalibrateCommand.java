@@ -106,10 +106,10 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (weights) {
             List<TextClassifier.EncodedText> docs = new ArrayList<>();
             for (String[] tokens : s.tokens()) {
-                docs.add(classifier.encodeTokens(List.of(tokens)));
+                docs.add(classifier.steps().encodeTokens(List.of(tokens)));
             }
             List<String> names = classifier.members().stream().map(ModelBundle.Member::name).toList();
-            float[][][] members = classifier.memberProbabilities(docs);
+            float[][][] members = classifier.steps().memberProbabilities(docs);
             EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(names, s.ids(), s.truth(), members,
                     fittedOn + ": " + s.truth().length + " documents");
             List<String> known = classifier.labels().names();
@@ -183,12 +183,12 @@ public final class CalibrateCommand implements Callable<Integer> {
     static void members(TextClassifier ensemble, Evaluator.Scored s, PrintWriter out) {
         List<TextClassifier.EncodedText> docs = new ArrayList<>();
         for (String[] tokens : s.tokens()) {
-            docs.add(ensemble.encodeTokens(List.of(tokens)));
+            docs.add(ensemble.steps().encodeTokens(List.of(tokens)));
         }
         for (ModelBundle.Member m : ensemble.members()) {
             TextClassifier alone = new TextClassifier(new ModelBundle.Contents(ensemble.labels(), ensemble.vocabulary(),
                     ensemble.pipelineSettings(), ensemble.recipe().orElse(null), ensemble.card(), List.of(m)));
-            float[][] p = alone.predict(docs).stream().map(Prediction::probs).toArray(float[][]::new);
+            float[][] p = alone.steps().predict(docs).stream().map(Prediction::probs).toArray(float[][]::new);
             double t = Calibration.fitTemperature(s.truth(), p);
             out.printf("  network %s alone: accuracy %.4f, ECE %.4f -> %.4f and log loss %.4f -> %.4f with its own "
                     + "temperature %.4f%n", m.name(), EvaluationReport.of(ensemble.labels().names(), s.truth(), p)

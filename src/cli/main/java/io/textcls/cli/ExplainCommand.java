@@ -115,8 +115,8 @@ public final class ExplainCommand implements Callable<Integer> {
                         + labels + ")");
             }
         }
-        TextPipeline.Tokenized tokenized = classifier.pipeline().tokenize(text);
-        Explanation e = classifier.explainTokens(tokenized.tokens(), window).withShown(tokenized.surfaces());
+        TextPipeline.Tokenized tokenized = classifier.steps().pipeline().tokenize(text);
+        Explanation e = classifier.steps().explainTokens(tokenized.tokens(), window).withShown(tokenized.surfaces());
         int k = toward >= 0 ? toward : e.predictedIndex();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

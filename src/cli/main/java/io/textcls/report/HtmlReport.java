@@ -288,9 +288,9 @@ public final class HtmlReport {
                           Function<Explanation, String> predicted, String topNote) {
         List<String> labels = c.labels().names();
         List<String> tokens = Arrays.asList(s.tokens().get(i));
-        int read = c.readPositions(tokens.size()).length;
+        int read = c.steps().readPositions(tokens.size()).length;
         int window = Math.max(1, (read + o.maxPasses() - 1) / o.maxPasses());
-        Explanation e = c.explainTokens(tokens, window);
+        Explanation e = c.steps().explainTokens(tokens, window);
         int top = e.predictedIndex();
         h.append("<div class=\"doc\"><div class=\"head\"><b>").append(TokenHtml.escape(s.ids().get(i)))
                 .append("</b> · true <b>").append(TokenHtml.escape(truth))

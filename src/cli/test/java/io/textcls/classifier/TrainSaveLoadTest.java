@@ -99,7 +99,6 @@ class TrainSaveLoadTest {
                 }
             }
         }
-        assertTrue(c.replica() == c, "the runtime's networks are shared between threads");
     }
 
     @Test

@@ -431,13 +431,13 @@ class MultiLabelTrainingTest {
         // The ensemble's own probabilities are its members' sigmoids mixed with its weights (what is
         // reported is each label's calibrated by its temperature; the label sets are decided on these).
         List<String> texts = someTexts(20, 9);
-        List<TextClassifier.EncodedText> enc = texts.stream().map(c::encode).toList();
-        float[][][] members = c.memberProbabilities(enc);
-        List<Prediction> preds = c.uncalibrated().predict(enc);
-        List<Prediction> reported = c.predict(enc);
+        List<TextClassifier.EncodedText> enc = texts.stream().map(c.steps()::encode).toList();
+        float[][][] members = c.steps().memberProbabilities(enc);
+        List<Prediction> preds = c.uncalibrated().steps().predict(enc);
+        List<Prediction> reported = c.steps().predict(enc);
         for (int i = 0; i < texts.size(); i++) {
             assertEquals(preds.get(i).predictedLabels(), reported.get(i).predictedLabels());
-            assertArrayEquals(c.calibrated(preds.get(i).probs()), reported.get(i).probs(), 0f);
+            assertArrayEquals(c.steps().calibrated(preds.get(i).probs()), reported.get(i).probs(), 0f);
         }
         for (int i = 0; i < texts.size(); i++) {
             for (int l = 0; l < 3; l++) {

@@ -76,9 +76,9 @@ class ParallelTrainingTest {
         // The reported validation accuracy is the cross-fitted one, which calibrate --weights recomputes from
         // the held-out documents; evaluate --held-out scores them with the weights fitted on all of them.
         Evaluator.Scored s = Evaluator.score(c.uncalibrated(), data, List.of(), 2, c.card().heldOutIds());
-        List<TextClassifier.EncodedText> docs = s.tokens().stream().map(t -> c.encodeTokens(List.of(t))).toList();
+        List<TextClassifier.EncodedText> docs = s.tokens().stream().map(t -> c.steps().encodeTokens(List.of(t))).toList();
         EnsembleWeights.Fitted f = EnsembleWeights.fitAndMeasure(List.of("lstm", "ngram"), s.ids(), s.truth(),
-                c.memberProbabilities(docs), "again");
+                c.steps().memberProbabilities(docs), "again");
         List<String> labels = c.labels().names();
         assertEquals(res.validation().accuracy(), EvaluationReport.of(labels, s.truth(), f.crossFitted()).accuracy(), 0.0);
         assertEquals(c.card().validation().accuracy(), res.validation().accuracy(), 0.0);

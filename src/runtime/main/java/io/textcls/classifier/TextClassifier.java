@@ -38,14 +38,17 @@ import java.util.Set;
  * #uncalibrated()} gives the networks' own probabilities. {@link #explain} says which tokens drove
  * a prediction.
  *
- * <p>Thread-safe: tokenization runs in the calling thread; networks that keep per-call state are
- * called one thread at a time, and {@link #replica()} gives a worker thread its own. Set the
- * environment variable {@code OMP_NUM_THREADS=1} (or {@code OMP_WAIT_POLICY=PASSIVE}) in the JVM
- * that uses it: ND4J's default OpenMP spin-waiting makes it about 3x slower on small machines.
+ * <p>Thread-safe: the networks score on immutable weights with buffers each call takes from a
+ * pool, and tokenizers are pooled the same way, so any number of threads may share one classifier.
+ * Pure Java: no native library and no Deeplearning4j type is involved in loading or scoring.
+ *
+ * <p>{@link #steps()} exposes the steps under {@link #classifyAll} (tokenize and encode, then
+ * score encoded documents) for batch tools that run them on separate threads or batch documents by
+ * length, as {@code score}, {@code serve}, Spark and training's validation do.
  */
 public final class TextClassifier {
     /** Documents per forward pass. */
-    public static final int DEFAULT_BATCH_SIZE = 64;
+    static final int DEFAULT_BATCH_SIZE = 64;
 
     private final ModelBundle.Contents contents;
     private final TextPipeline pipeline;
@@ -55,6 +58,7 @@ public final class TextClassifier {
     private final List<NetworkScorer> engines;
     /** The temperature predictions are rescaled by (1: none). */
     private final double temperature;
+    private final Steps steps = new Steps();
 
     /** A tokenized, encoded document ready for the networks. */
     public record EncodedText(int[] ids, int tokens, boolean truncated) {
@@ -87,15 +91,6 @@ public final class TextClassifier {
         return contents.members().parallelStream().map(m -> NetworkScorer.of(m.spec(), m.weights())).toList();
     }
 
-    /**
-     * A classifier a worker thread can run in parallel with this one. The networks score on
-     * immutable weights with per-thread buffers, so this is the same classifier: kept so that
-     * callers need not know it.
-     */
-    public TextClassifier replica() {
-        return this;
-    }
-
     /** The same classifier (sharing its networks) with another model card. */
     public TextClassifier withCard(ModelCard card) {
         return new TextClassifier(contents.withCard(card), engines);
@@ -120,7 +115,7 @@ public final class TextClassifier {
      * rescaled by its temperature (a copy of {@code raw} without one). For comparing the networks'
      * recorded probabilities, such as the self-test's, with predictions.
      */
-    public float[] calibrated(float[] raw) {
+    float[] calibrated(float[] raw) {
         if (contents.decision() != null) {
             return contents.decision().calibrate(raw);
         }
@@ -156,18 +151,18 @@ public final class TextClassifier {
     }
 
     /** Tokenizes and encodes a text: the part of classification that needs no network (any thread). */
-    public EncodedText encode(String text) {
+    EncodedText encode(String text) {
         return encodeTokens(pipeline.tokens(text));
     }
 
     /** Encodes tokens that came from this classifier's {@link #pipeline()}. */
-    public EncodedText encodeTokens(List<String> tokens) {
+    EncodedText encodeTokens(List<String> tokens) {
         int[] ids = encoder.encode(tokens);
         return new EncodedText(ids, tokens.size(), tokens.size() > ids.length);
     }
 
     /** Predictions for encoded documents, in input order. */
-    public List<Prediction> predict(List<EncodedText> docs) {
+    List<Prediction> predict(List<EncodedText> docs) {
         List<int[]> seqs = new ArrayList<>(docs.size());
         for (EncodedText d : docs) {
             seqs.add(d.ids);
@@ -204,7 +199,7 @@ public final class TextClassifier {
      * not read, past its maximum length, change nothing). One batched pass over all removals;
      * what {@link #explain} and faithfulness checks are built on.
      */
-    public List<Prediction> predictWithout(List<String> tokens, List<? extends Collection<Integer>> removals) {
+    List<Prediction> predictWithout(List<String> tokens, List<? extends Collection<Integer>> removals) {
         int[] ids = encoder.encode(tokens);
         int[] positions = encoder.positions(tokens.size());
         List<EncodedText> docs = new ArrayList<>(removals.size());
@@ -225,7 +220,7 @@ public final class TextClassifier {
     }
 
     /** Which of a document's tokens the networks read (indices, in order): all but those past the maximum length. */
-    public int[] readPositions(int tokens) {
+    int[] readPositions(int tokens) {
         return encoder.positions(tokens);
     }
 
@@ -244,7 +239,7 @@ public final class TextClassifier {
      * {@code window} consecutive read tokens at a time (each token of a window gets the window's
      * attribution): {@code window} times fewer sequences for long documents.
      */
-    public Explanation explainTokens(List<String> tokens, int window) {
+    Explanation explainTokens(List<String> tokens, int window) {
         return Explanation.occlude(this, tokens, window);
     }
 
@@ -257,7 +252,7 @@ public final class TextClassifier {
      * Each network's own probabilities for encoded documents, {@code [network][document][label]},
      * in {@link #members()} order: what the ensemble's weights mix (no temperature).
      */
-    public float[][][] memberProbabilities(List<EncodedText> docs) {
+    float[][][] memberProbabilities(List<EncodedText> docs) {
         List<int[]> seqs = new ArrayList<>(docs.size());
         for (EncodedText d : docs) {
             seqs.add(d.ids);
@@ -374,7 +369,83 @@ public final class TextClassifier {
     }
 
     /** The text pipeline this classifier tokenizes with. */
-    public TextPipeline pipeline() {
+    TextPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The steps under {@link #classifyAll} and {@link #explain}, for batch tools (see the class comment). */
+    public Steps steps() {
+        return steps;
+    }
+
+    /**
+     * The steps under {@link #classifyAll} and {@link #explain}: tokenizing and encoding (any thread,
+     * no network), scoring encoded documents, each network's own probabilities, and the occlusion
+     * passes explanations are built on. For tools that batch documents themselves.
+     */
+    public final class Steps {
+        private Steps() {
+        }
+
+        /** Tokenizes and encodes a text: the part of classification that needs no network. */
+        public EncodedText encode(String text) {
+            return TextClassifier.this.encode(text);
+        }
+
+        /** Encodes tokens that came from this classifier's {@link #pipeline()}. */
+        public EncodedText encodeTokens(List<String> tokens) {
+            return TextClassifier.this.encodeTokens(tokens);
+        }
+
+        /** Predictions for encoded documents, in input order. */
+        public List<Prediction> predict(List<EncodedText> docs) {
+            return TextClassifier.this.predict(docs);
+        }
+
+        /**
+         * Each network's own probabilities for encoded documents, {@code [network][document][label]},
+         * in {@link #members()} order: what the ensemble's weights mix (no temperature).
+         */
+        public float[][][] memberProbabilities(List<EncodedText> docs) {
+            return TextClassifier.this.memberProbabilities(docs);
+        }
+
+        /**
+         * Predictions for one tokenized document read as {@link #encodeTokens} reads it, once per
+         * removal: with the tokens whose indices a removal lists left out (tokens past the maximum
+         * length change nothing). One batched pass over all removals; what {@link #explain} and
+         * faithfulness checks are built on.
+         */
+        public List<Prediction> predictWithout(List<String> tokens, List<? extends Collection<Integer>> removals) {
+            return TextClassifier.this.predictWithout(tokens, removals);
+        }
+
+        /** Which of a document's tokens the networks read (indices, in order): all but those past the maximum length. */
+        public int[] readPositions(int tokens) {
+            return TextClassifier.this.readPositions(tokens);
+        }
+
+        /**
+         * As {@link TextClassifier#explain(String)} for tokens from {@link #pipeline()}, leaving out
+         * windows of {@code window} consecutive read tokens at a time (each token of a window gets the
+         * window's attribution): {@code window} times fewer sequences for long documents.
+         */
+        public Explanation explainTokens(List<String> tokens, int window) {
+            return TextClassifier.this.explainTokens(tokens, window);
+        }
+
+        /**
+         * What this classifier predicts for a document its networks give {@code raw}: {@code raw}
+         * rescaled by its temperature (a copy of {@code raw} without one). For comparing the networks'
+         * recorded probabilities, such as the self-test's, with predictions.
+         */
+        public float[] calibrated(float[] raw) {
+            return TextClassifier.this.calibrated(raw);
+        }
+
+        /** The text pipeline this classifier tokenizes with. */
+        public TextPipeline pipeline() {
+            return pipeline;
+        }
     }
 }

@@ -96,7 +96,7 @@ public final class Evaluator {
                         + "labels: " + known + ")");
             }
         }
-        TableCorpus.Loaded t = table.load(classifier.pipeline(), threads, wanted.isEmpty() ? known : wanted,
+        TableCorpus.Loaded t = table.load(classifier.steps().pipeline(), threads, wanted.isEmpty() ? known : wanted,
                 classifier.multiLabel() ? Boolean.TRUE : Boolean.FALSE, skipBadRows, only);
         CorpusLoader.Loaded loaded = t.corpus();
         int[] toModel = new int[loaded.labels().size()];
@@ -114,7 +114,7 @@ public final class Evaluator {
         int empty = 0;
         for (int i = 0; i < truth.length; i++) {
             TokenizedDocument d = documents.get(i);
-            docs.add(classifier.encodeTokens(List.of(d.tokens())));
+            docs.add(classifier.steps().encodeTokens(List.of(d.tokens())));
             int[] s = d.labelSet();
             for (int k = 0; k < s.length; k++) {
                 s[k] = toModel[s[k]];
@@ -130,13 +130,13 @@ public final class Evaluator {
                     sc.emptyDocuments(), null, t.skipped());
         }
         // Label sets are decided on the networks' own probabilities; reported, each label's is calibrated.
-        List<Prediction> preds = classifier.uncalibrated().predict(docs);
+        List<Prediction> preds = classifier.uncalibrated().steps().predict(docs);
         float[][] raw = new float[preds.size()][];
         float[][] probs = new float[preds.size()][];
         boolean[][] predicted = new boolean[preds.size()][];
         for (int i = 0; i < probs.length; i++) {
             raw[i] = preds.get(i).probs();
-            probs[i] = classifier.calibrated(raw[i]);
+            probs[i] = classifier.steps().calibrated(raw[i]);
             predicted[i] = new boolean[known.size()];
             for (String l : preds.get(i).predictedLabels()) {
                 predicted[i][known.indexOf(l)] = true;
@@ -165,14 +165,14 @@ public final class Evaluator {
                         + "the classifier (its labels: " + known + "); pick folders with --labels");
             }
         }
-        CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, classifier.pipeline(), threads,
+        CorpusLoader.Loaded loaded = CorpusLoader.load(corpus, classifier.steps().pipeline(), threads,
                 TextFiles.DEFAULT_MAX_BYTES);
         List<TextClassifier.EncodedText> docs = new ArrayList<>(loaded.documents().size());
         int[] truth = new int[loaded.documents().size()];
         int empty = 0;
         for (int i = 0; i < truth.length; i++) {
             TokenizedDocument d = loaded.documents().get(i);
-            docs.add(classifier.encodeTokens(List.of(d.tokens())));
+            docs.add(classifier.steps().encodeTokens(List.of(d.tokens())));
             truth[i] = toModel[d.label()];
             empty += d.tokens().length == 0 ? 1 : 0;
         }
@@ -182,7 +182,7 @@ public final class Evaluator {
     private static Scored scoreSingle(TextClassifier classifier, List<TextClassifier.EncodedText> docs, int[] truth,
                                       List<String> known, List<TokenizedDocument> documents, CorpusLoader.Stats stats,
                                       int empty) {
-        List<Prediction> preds = classifier.uncalibrated().predict(docs);
+        List<Prediction> preds = classifier.uncalibrated().steps().predict(docs);
         float[][] raw = new float[preds.size()][];
         float[][] probs = new float[preds.size()][];
         double t = classifier.temperature().map(Temperature::temperature).orElse(1.0);

@@ -66,7 +66,7 @@ public final class Faithfulness {
         Evaluator.Scored s = Evaluator.score(raw, data, List.of(), 2, heldOut);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < s.ids().size(); i++) {
-            if (raw.readPositions(s.tokens().get(i).length).length > k) {
+            if (raw.steps().readPositions(s.tokens().get(i).length).length > k) {
                 order.add(i);
             }
         }
@@ -79,7 +79,7 @@ public final class Faithfulness {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int worker = t;
-                TextClassifier c = t == 0 ? raw : raw.replica();
+                TextClassifier c = raw; // shared: its networks score on immutable weights
                 futures.add(pool.submit(() -> {
                     for (int j = worker; j < chosen.size(); j += threads) {
                         drops[j] = drops(c, Arrays.asList(s.tokens().get(chosen.get(j))), k, new Random(seed + j));
@@ -112,14 +112,14 @@ public final class Faithfulness {
 
     /** The predicted label's probability drop without the top-k tokens and without k random read tokens. */
     static double[] drops(TextClassifier raw, List<String> tokens, int k, Random random) {
-        Explanation e = raw.explainTokens(tokens, 1);
+        Explanation e = raw.steps().explainTokens(tokens, 1);
         int label = e.predictedIndex();
         List<Integer> read = new ArrayList<>();
-        for (int p : raw.readPositions(tokens.size())) {
+        for (int p : raw.steps().readPositions(tokens.size())) {
             read.add(p);
         }
         Collections.shuffle(read, random);
-        List<Prediction> p = raw.predictWithout(tokens, List.of(Set.of(), Set.copyOf(e.top(label, k)),
+        List<Prediction> p = raw.steps().predictWithout(tokens, List.of(Set.of(), Set.copyOf(e.top(label, k)),
                 Set.copyOf(read.subList(0, k))));
         double base = p.get(0).probability(label);
         return new double[] {base - p.get(1).probability(label), base - p.get(2).probability(label)};

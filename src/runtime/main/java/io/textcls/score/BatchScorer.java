@@ -177,14 +177,13 @@ public final class BatchScorer {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Tally tally = new Tally(labels, journal);
         ExecutorService workers = workers(o);
-        ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
         try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin);
              Outputs outputs = Outputs.open(out, PredictionWriter.create(o.format(), labels, o.topK(), classifier.multiLabel()), journal);
              Progress progress = Progress.start("score", -1, "docs")) {
             for (long skip = 0; skip < tally.consumed && source.hasNext(); skip++) {
                 source.next();
             }
-            scoreChunks(source, workers, replicas, o, (chunk, inputs) -> {
+            scoreChunks(source, workers, classifier, o, (chunk, inputs) -> {
                 outputs.write(chunk, tally, o.threshold());
                 tally.consumed += inputs;
                 outputs.commit(fingerprint, tally, tally.seconds(t0));
@@ -208,10 +207,9 @@ public final class BatchScorer {
         Tally tally = new Tally(labels, null);
         PredictionWriter rows = PredictionWriter.create(o.format(), labels, o.topK(), classifier.multiLabel());
         ExecutorService workers = workers(o);
-        ThreadLocal<TextClassifier> replicas = ThreadLocal.withInitial(classifier::replica);
         try (DocumentSource source = DocumentSource.open(o.input(), o.glob(), o.textColumn(), o.idColumn(), stdin)) {
             rows.header(stdout);
-            scoreChunks(source, workers, replicas, o, (chunk, inputs) -> {
+            scoreChunks(source, workers, classifier, o, (chunk, inputs) -> {
                 writeRows(chunk, tally, o.threshold(), rows, stdout,
                         (id, reason) -> stderr.write("error: " + id + ": " + reason + System.lineSeparator()));
                 tally.consumed += inputs;
@@ -272,7 +270,7 @@ public final class BatchScorer {
      * chunks in flight on the workers, and hands each finished one to the sink in input order.
      */
     private static void scoreChunks(DocumentSource source, ExecutorService workers,
-                                    ThreadLocal<TextClassifier> replicas, ScoreOptions o, ChunkSink sink)
+                                    TextClassifier classifier, ScoreOptions o, ChunkSink sink)
             throws IOException, InterruptedException {
         long delayMs = Long.getLong("textcls.score.chunkDelayMs", 0); // tests only: widens the kill window
         Deque<Future<Chunk>> inflight = new ArrayDeque<>();
@@ -284,7 +282,7 @@ public final class BatchScorer {
                 while (items.size() < o.chunk() && source.hasNext()) {
                     items.add(source.next());
                 }
-                inflight.add(workers.submit(() -> process(replicas.get(), items, o.maxBytes())));
+                inflight.add(workers.submit(() -> process(classifier, items, o.maxBytes())));
                 sizes.add(items.size());
             }
             if (inflight.isEmpty()) {
@@ -526,7 +524,7 @@ public final class BatchScorer {
             }
         }
         if (!docs.isEmpty()) {
-            List<Prediction> preds = c.predict(docs);
+            List<Prediction> preds = c.steps().predict(docs);
             for (int j = 0; j < preds.size(); j++) {
                 int i = at.get(j);
                 rows[i] = new ScoredRow(id.apply(items.get(i)), preds.get(j), flags.get(j), null);
@@ -572,7 +570,7 @@ public final class BatchScorer {
     }
 
     private static Encoded encode(TextClassifier c, String text, StringBuilder f, boolean cut) {
-        TextClassifier.EncodedText e = c.encode(text);
+        TextClassifier.EncodedText e = c.steps().encode(text);
         if (e.tokens() == 0) {
             f.append(f.isEmpty() ? "" : ";").append(EMPTY_FLAG);
         }

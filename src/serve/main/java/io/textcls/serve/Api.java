@@ -153,7 +153,7 @@ final class Api extends Handler.Abstract {
             List<Batcher.Job> jobs = new ArrayList<>(n);
             try {
                 for (String t : req.texts()) {
-                    jobs.add(new Batcher.Job(m, m.classifier.encode(t)));
+                    jobs.add(new Batcher.Job(m, m.classifier.steps().encode(t)));
                 }
             } catch (RuntimeException e) {
                 server.batcher().release(n);

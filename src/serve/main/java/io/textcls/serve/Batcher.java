@@ -5,7 +5,6 @@ import io.textcls.classifier.TextClassifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The micro-batcher: documents from every request wait in one bounded queue and are scored in
- * batches of up to {@code maxBatch}, by {@code workers} threads that each run their own replica of
- * the networks.
+ * batches of up to {@code maxBatch}, by {@code workers} threads that share the classifier (its
+ * networks score on immutable weights).
  *
  * <p>One worker at a time collects a batch (the others wait behind it), so concurrent requests
  * join one batch instead of being split over idle workers. The collector takes the queue's oldest
@@ -134,7 +133,6 @@ final class Batcher implements AutoCloseable {
     }
 
     private void work() {
-        Map<ServedModel, TextClassifier> replicas = new HashMap<>();
         while (true) {
             List<Job> batch;
             collector.lock();
@@ -148,7 +146,7 @@ final class Batcher implements AutoCloseable {
             if (batch == null) {
                 return;
             }
-            run(batch, replicas);
+            run(batch);
         }
     }
 
@@ -185,19 +183,17 @@ final class Batcher implements AutoCloseable {
     }
 
     /** Scores a batch, sorted by length, each document with the model that encoded it. */
-    private void run(List<Job> batch, Map<ServedModel, TextClassifier> replicas) {
+    private void run(List<Job> batch) {
         batchSizes.accept(batch.size());
         Map<ServedModel, List<Job>> byModel = new LinkedHashMap<>();
         for (Job j : batch) {
             byModel.computeIfAbsent(j.model(), m -> new ArrayList<>()).add(j);
         }
-        replicas.keySet().retainAll(byModel.keySet()); // a replaced model's replica goes with its last batch
         for (Map.Entry<ServedModel, List<Job>> e : byModel.entrySet()) {
             List<Job> jobs = e.getValue();
             jobs.sort(Comparator.comparingInt(Job::length));
             try {
-                TextClassifier c = replicas.computeIfAbsent(e.getKey(), m -> m.classifier.replica());
-                List<Prediction> preds = c.predict(jobs.stream().map(Job::doc).toList());
+                List<Prediction> preds = e.getKey().classifier.steps().predict(jobs.stream().map(Job::doc).toList());
                 for (int i = 0; i < jobs.size(); i++) {
                     jobs.get(i).result().complete(preds.get(i));
                 }

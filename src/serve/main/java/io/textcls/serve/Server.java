@@ -136,7 +136,7 @@ public final class Server implements AutoCloseable {
         }
         List<Batcher.Job> jobs = new ArrayList<>();
         for (ModelCard.SelfTestCase c : cases) {
-            jobs.add(new Batcher.Job(m, m.classifier.encode(c.text())));
+            jobs.add(new Batcher.Job(m, m.classifier.steps().encode(c.text())));
         }
         if (batcher.offer(jobs) != Batcher.Offer.QUEUED) {
             // A queue smaller than the self-test: score them directly, in the same worker code path's classifier.
@@ -154,7 +154,7 @@ public final class Server implements AutoCloseable {
                 throw new TextclsException("the self-test failed: " + e.getMessage(), e);
             }
             // The card records the networks' own probabilities; the batcher answers calibrated ones.
-            float[] want = m.classifier.calibrated(cases.get(i).probabilities());
+            float[] want = m.classifier.steps().calibrated(cases.get(i).probabilities());
             for (int k = 0; k < want.length; k++) {
                 max = Math.max(max, Math.abs(want[k] - p.probs()[k]));
             }

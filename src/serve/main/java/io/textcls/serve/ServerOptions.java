@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param maxDelayMs longest a queued document waits for others to join its batch, counted from
  *     when it was queued
  * @param queueSize most documents waiting for a worker; past it requests get 503 with Retry-After
- * @param workers threads running the networks, each with its own replica (default: one per core)
+ * @param workers threads running the networks (default: one per core)
  * @param maxBodyBytes largest request body (413 past it)
  * @param maxTexts most documents in one request (413 past it)
  * @param readTimeoutMs a request whose body has not fully arrived this long after its headers, or

@@ -10,52 +10,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The classifiers an executor JVM has loaded, by the SHA-256 of their bundle: each bundle is
  * loaded once per JVM, whatever the number of tasks, and its bytes (a broadcast) are fetched only
- * then. Tasks running side by side borrow their own replica ({@link TextClassifier#replica()}: the
- * same networks where they are thread-safe) and give it back when they end.
+ * then. Tasks running side by side share it (its networks score on immutable weights).
  */
 final class BundleCache {
-    private static final Map<String, Loaded> LOADED = new ConcurrentHashMap<>();
+    private static final Map<String, TextClassifier> LOADED = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
-
-    /** A loaded bundle and the replicas no task is using. */
-    static final class Loaded {
-        private final TextClassifier classifier;
-        private final Queue<TextClassifier> idle = new ConcurrentLinkedQueue<>();
-
-        Loaded(TextClassifier classifier) {
-            this.classifier = classifier;
-        }
-
-        TextClassifier borrow() {
-            TextClassifier c = idle.poll();
-            return c != null ? c : classifier.replica();
-        }
-
-        void giveBack(TextClassifier c) {
-            idle.add(c);
-        }
-    }
 
     private BundleCache() {
     }
 
     /** The classifier of a bundle, loading it from {@code bytes} the first time this JVM sees its hash. */
-    static Loaded get(String sha256, Supplier<byte[]> bytes) {
+    static TextClassifier get(String sha256, Supplier<byte[]> bytes) {
         return LOADED.computeIfAbsent(sha256, k -> load(k, bytes.get()));
     }
 
     /** Adds a classifier this JVM has loaded already (the driver's, checked, when tasks run in its JVM). */
     static void put(String sha256, TextClassifier classifier) {
-        LOADED.putIfAbsent(sha256, new Loaded(classifier));
+        LOADED.putIfAbsent(sha256, classifier);
     }
 
     /** How many bundles this JVM has loaded (tests: once per JVM, not per task). */
@@ -63,7 +41,7 @@ final class BundleCache {
         return LOADS.get();
     }
 
-    private static Loaded load(String sha256, byte[] bytes) {
+    private static TextClassifier load(String sha256, byte[] bytes) {
         if (!sha256(bytes).equals(sha256)) {
             throw new TextclsException("the bundle's bytes reached this executor damaged (SHA-256 differs from the "
                     + "driver's " + sha256 + ")");
@@ -73,7 +51,7 @@ final class BundleCache {
             try {
                 Files.write(tmp, bytes);
                 LOADS.incrementAndGet();
-                return new Loaded(TextClassifier.load(tmp));
+                return TextClassifier.load(tmp);
             } finally {
                 Files.deleteIfExists(tmp);
             }

@@ -24,8 +24,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Scores one partition: items arrive sorted by (file, row); consecutive items of one chunk are
- * scored together by {@link BatchScorer#scoreChunk} (length-sorted batches on the task's own
- * replica of the classifier), and rows leave chunk by chunk, so a partition is never held whole.
+ * scored together by {@link BatchScorer#scoreChunk} (length-sorted batches on the executor's
+ * shared classifier), and rows leave chunk by chunk, so a partition is never held whole.
  * Text files are read here, on the executor, through the Hadoop file system of their path.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
@@ -61,18 +61,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Item>, OutRow> {
 
     @Override
     public Iterator<OutRow> call(Iterator<Item> items) {
-        BundleCache.Loaded loaded = BundleCache.get(sha256, () -> {
+        TextClassifier c = BundleCache.get(sha256, () -> {
             if (bundle == null) { // a local master put the driver's classifier in this JVM's cache
                 throw new IllegalStateException("bundle " + sha256 + " is neither loaded in this JVM nor broadcast");
             }
             return bundle.value();
         });
-        TextClassifier c = loaded.borrow();
         TaskContext task = TaskContext.get();
         boolean failOnce = task != null && task.partitionId() == failPartition && task.attemptNumber() == 0;
-        if (task != null) {
-            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> loaded.giveBack(c));
-        }
         Configuration conf = new Configuration(false);
         shipped.value().hadoopConf().forEach(conf::set);
         return new Iterator<>() {

@@ -81,7 +81,7 @@ record PseudoLabels(List<TokenizedDocument> docs, List<int[]> sequences, int rea
                     int n = usable.get(i).tokens().length;
                     chunk.add(new TextClassifier.EncodedText(ids, n, n > ids.length));
                 }
-                List<Prediction> preds = teacher.predict(chunk);
+                List<Prediction> preds = teacher.steps().predict(chunk);
                 for (int k = 0; k < preds.size(); k++) {
                     float[] p = preds.get(k).probs();
                     int best = 0;

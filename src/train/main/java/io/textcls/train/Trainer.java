@@ -256,7 +256,7 @@ public final class Trainer {
         }
         TextClassifier classifier = new TextClassifier(contents(data, trained, results));
         // Each network scores the validation split once: the equal mean and the weights are both made from these.
-        float[][][] memberProbs = classifier.memberProbabilities(validationDocuments(data));
+        float[][][] memberProbs = classifier.steps().memberProbabilities(validationDocuments(data));
         float[][] validationProbs = EnsembleWeights.mix(memberProbs, null);
         EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
                 : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
@@ -374,7 +374,7 @@ public final class Trainer {
                                                    Path bundle, Path ckptRoot, long start, Listener listener)
             throws IOException {
         TextClassifier networks = new TextClassifier(contents(data, trained, results));
-        float[][][] memberProbs = networks.memberProbabilities(validationDocuments(data));
+        float[][][] memberProbs = networks.steps().memberProbabilities(validationDocuments(data));
         List<String> names = networks.members().stream().map(ModelBundle.Member::name).toList();
         MultiLabelFitting.Result fit = MultiLabelFitting.fit(names, data.labels().names(),
                 data.validation().stream().map(TokenizedDocument::id).toList(), data.validationLabelSets(), memberProbs,
@@ -701,7 +701,7 @@ public final class Trainer {
 
     private static float[][] validationProbabilities(TextClassifier classifier, TrainingData data) {
         List<TextClassifier.EncodedText> docs = validationDocuments(data);
-        List<Prediction> preds = classifier.predict(docs);
+        List<Prediction> preds = classifier.steps().predict(docs);
         float[][] probs = new float[preds.size()][];
         for (int i = 0; i < probs.length; i++) {
             probs[i] = preds.get(i).probs();
