@@ -41,8 +41,8 @@ public final class EnsembleCommand implements Callable<Integer> {
         Ensembles.Result r = Ensembles.combine(members, data, threads);
         Ensembles.write(r, model);
         out.printf("ensemble of %d networks from %s%n", r.contents().members().size(), members);
-        r.contents().card().result().path("members").forEach(m -> out.printf("  %-28s validation accuracy %.4f%n",
-                m.path("bundle").asText(), m.path("validationAccuracy").asDouble(Double.NaN)));
+        r.contents().card().result().members().forEach(m -> out.printf("  %-28s validation accuracy %.4f%n",
+                m.bundle(), m.validationAccuracy() == null ? Double.NaN : m.validationAccuracy()));
         out.println("validation of the ensemble:");
         out.println(r.validation().report().toTable());
         out.printf("saved %s (%.1f s)%n", model, (System.nanoTime() - t0) / 1e9);

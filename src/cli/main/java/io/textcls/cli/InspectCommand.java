@@ -68,34 +68,33 @@ public final class InspectCommand implements Callable<Integer> {
                 .orElse("temperature: none (the networks' own probabilities)"));
         if (card != null) {
             out.println("created:    " + card.createdAt() + " (Java " + card.javaVersion() + ", seed " + card.seed() + ")");
-            JsonNode res = card.result();
-            if (res != null && res.has("networks")) {
-                for (JsonNode n : res.path("networks")) {
-                    boolean multi = n.has("validationMicroF1");
-                    out.printf("training:   %s: validation %s %.4f, best epoch %d of %d, stopped: %s; %.1f min, "
-                                    + "%.1f docs/s%n", n.path("name").asText(), multi ? "micro-F1" : "accuracy",
-                            n.path(multi ? "validationMicroF1" : "validationAccuracy").asDouble(),
-                            n.path("bestEpoch").asInt(), n.path("history").size(), n.path("stopReason").asText(),
-                            n.path("seconds").asDouble() / 60, n.path("trainDocsPerSecond").asDouble());
+            ModelCard.Result res = card.result();
+            if (res != null && res.networks() != null) {
+                for (ModelCard.NetworkResult n : res.networks()) {
+                    boolean multi = n.validationMicroF1() != null;
+                    out.printf("training:   %s: validation %s %.4f, best epoch %s of %d, stopped: %s; %.1f min, "
+                                    + "%.1f docs/s%n", n.name() == null ? "network" : n.name(),
+                            multi ? "micro-F1" : "accuracy", orNaN(multi ? n.validationMicroF1() : n.validationAccuracy()),
+                            n.bestEpoch(), n.history() == null ? 0 : n.history().size(), n.stopReason(),
+                            orNaN(n.seconds()) / 60, orNaN(n.trainDocsPerSecond()));
                 }
-            } else if (res != null && res.has("members")) {
-                for (JsonNode m : res.path("members")) {
-                    JsonNode r = m.path("result");
-                    JsonNode first = r.has("networks") ? r.path("networks").path(0) : r;
-                    out.printf("member:     %s: validation accuracy %.4f, best epoch %d of %d, %.1f min, %.1f docs/s%n",
-                            m.path("bundle").asText(), m.path("validationAccuracy").asDouble(Double.NaN),
-                            first.path("bestEpoch").asInt(), first.path("history").size(),
-                            first.path("seconds").asDouble() / 60, first.path("trainDocsPerSecond").asDouble());
+            } else if (res != null && res.members() != null) {
+                for (ModelCard.Member m : res.members()) {
+                    ModelCard.NetworkResult first = m.result() == null || m.result().networks() == null
+                            || m.result().networks().isEmpty() ? null : m.result().networks().get(0);
+                    out.printf("member:     %s: validation accuracy %.4f, best epoch %s of %d, %.1f min, %.1f docs/s%n",
+                            m.bundle(), orNaN(m.validationAccuracy()), first == null ? "?" : first.bestEpoch(),
+                            first == null || first.history() == null ? 0 : first.history().size(),
+                            first == null ? Double.NaN : orNaN(first.seconds()) / 60,
+                            first == null ? Double.NaN : orNaN(first.trainDocsPerSecond()));
                 }
-            } else if (res != null) {
-                out.printf("training:   best epoch %d of %d, stopped: %s; %.1f min, %.1f docs/s%n",
-                        res.path("bestEpoch").asInt(), res.path("history").size(), res.path("stopReason").asText(),
-                        res.path("seconds").asDouble() / 60, res.path("trainDocsPerSecond").asDouble());
             }
-            if (card.corpus() != null) {
-                out.printf("corpus:     %s (fingerprint %s), %d training / %d validation documents%n",
-                        card.corpus().path("root").asText(), card.corpus().path("fingerprint").asText().substring(0, 16),
-                        card.corpus().path("trainingDocuments").asInt(), card.corpus().path("validationDocuments").asInt());
+            ModelCard.Corpus corpus = card.corpus();
+            if (corpus != null) {
+                String fp = corpus.fingerprint() == null ? "?" : corpus.fingerprint();
+                out.printf("corpus:     %s (fingerprint %s), %s training / %s validation documents%n",
+                        corpus.root(), fp.substring(0, Math.min(16, fp.length())), corpus.trainingDocuments(),
+                        corpus.validationDocuments());
             }
             if (card.trainingConfig() != null) {
                 out.println("config:     " + Json.MAPPER.writer().without(
@@ -120,5 +119,9 @@ public final class InspectCommand implements Callable<Integer> {
                 n, diff, ok ? "OK" : "MISMATCH (the bundle does not reproduce its training-time predictions)");
         out.flush();
         return ok ? 0 : Main.EXIT_ERROR;
+    }
+
+    private static double orNaN(Double d) {
+        return d == null ? Double.NaN : d;
     }
 }

@@ -1,9 +1,9 @@
 package io.textcls.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
+import io.textcls.classifier.EpochStats;
 import io.textcls.classifier.Explanation;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.TextClassifier;
@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -239,7 +240,7 @@ public final class HtmlReport {
 
     static void provenance(StringBuilder h, TextClassifier c) throws IOException {
         ModelCard card = c.card();
-        JsonNode corpus = card == null ? null : card.corpus();
+        ModelCard.Corpus corpus = card == null ? null : card.corpus();
         h.append("<h3>Model and training data</h3><table>");
         row(h, "networks", String.join(", ", c.members().stream().map(m -> m.name() + " (" + m.spec().architecture()
                 + ")").toList()));
@@ -247,11 +248,11 @@ public final class HtmlReport {
             row(h, "trained", card.createdAt() + " by textcls " + card.textclsVersion() + ", seed " + card.seed());
         }
         if (corpus != null) {
-            row(h, "training data", corpus.path("root").asText("?"));
-            row(h, "data fingerprint", corpus.path("fingerprint").asText("?"));
-            row(h, "documents", corpus.path("trainingDocuments").asText("?") + " training, "
-                    + corpus.path("validationDocuments").asText("?") + " validation ("
-                    + corpus.path("validationSource").asText("") + ")");
+            row(h, "training data", Objects.toString(corpus.root(), "?"));
+            row(h, "data fingerprint", Objects.toString(corpus.fingerprint(), "?"));
+            row(h, "documents", Objects.toString(corpus.trainingDocuments(), "?") + " training, "
+                    + Objects.toString(corpus.validationDocuments(), "?") + " validation ("
+                    + Objects.toString(corpus.validationSource(), "") + ")");
         }
         c.temperature().ifPresent(t -> row(h, "temperature", String.format(Locale.ROOT,
                 "%.4f, fitted on %s (log loss %.4f → %.4f)", t.temperature(), t.fittedOn(), t.logLossBefore(),
@@ -384,30 +385,30 @@ public final class HtmlReport {
 
     /** Per network, its epochs from the model card; returns how many networks have a history. */
     static int training(ArrayNode out, ModelCard card) {
-        JsonNode nets = card == null || card.result() == null ? null : card.result().get("networks");
-        if (nets == null || !nets.isArray()) {
+        List<ModelCard.NetworkResult> nets = card == null || card.result() == null ? null : card.result().networks();
+        if (nets == null) {
             return 0;
         }
         int n = 0;
-        for (JsonNode net : nets) {
-            JsonNode history = net.get("history");
-            if (history == null || !history.isArray() || history.isEmpty()) {
+        for (ModelCard.NetworkResult net : nets) {
+            List<EpochStats> history = net.history();
+            if (history == null || history.isEmpty()) {
                 continue;
             }
             ObjectNode m = out.addObject();
-            m.put("name", net.path("name").asText("network " + (n + 1)));
-            m.put("bestEpoch", net.path("bestEpoch").asInt(0));
+            m.put("name", net.name() == null ? "network " + (n + 1) : net.name());
+            m.put("bestEpoch", net.bestEpoch() == null ? 0 : net.bestEpoch());
             ArrayNode epochs = m.putArray("epochs");
             ArrayNode train = m.putArray("trainLoss");
             ArrayNode vloss = m.putArray("validationLoss");
             ArrayNode vacc = m.putArray("validationAccuracy");
             double min = 1;
-            for (JsonNode e : history) {
-                epochs.add(e.path("epoch").asText());
-                train.add(e.path("trainLoss").asDouble());
-                vloss.add(e.path("validationLoss").asDouble());
-                vacc.add(e.path("validationAccuracy").asDouble());
-                min = Math.min(min, e.path("validationAccuracy").asDouble());
+            for (EpochStats e : history) {
+                epochs.add(String.valueOf(e.epoch()));
+                train.add(e.trainLoss());
+                vloss.add(e.validationLoss());
+                vacc.add(e.validationAccuracy());
+                min = Math.min(min, e.validationAccuracy());
             }
             m.put("minAccuracy", Math.max(0, Math.floor(min * 10 - 1) / 10));
             n++;

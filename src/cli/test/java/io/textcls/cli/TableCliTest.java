@@ -172,9 +172,9 @@ class TableCliTest {
                 report.toString());
         assertEquals(0, r.code(), r.err());
         TextClassifier c = TextClassifier.load(model);
-        JsonNode mixing = c.card().result().path("ensembleWeights");
+        JsonNode mixing = Json.MAPPER.valueToTree(c.card().result().ensembleWeights());
         JsonNode json = readJson(report);
-        assertEquals(c.card().corpus().path("validationDocuments").asInt(), json.path("documents").asInt());
+        assertEquals(c.card().corpus().validationDocuments(), json.path("documents").asInt());
         assertEquals(mixing.path("fittedMicroF1").asDouble(), json.path("microF1").asDouble(), 1e-9,
                 mixing + " vs " + json);
     }
@@ -357,7 +357,7 @@ class TableCliTest {
         }
         TextClassifier c = TextClassifier.load(m);
         assertTrue(c.multiLabel());
-        JsonNode corpus = c.card().corpus();
+        JsonNode corpus = Json.MAPPER.valueToTree(c.card().corpus());
         assertEquals(4, corpus.path("skippedRows").asInt(), corpus.toString());
         assertEquals(good, corpus.path("trainingDocuments").asInt() + corpus.path("validationDocuments").asInt(),
                 corpus.toString());
@@ -373,7 +373,7 @@ class TableCliTest {
         TextClassifier c = TextClassifier.load(m);
         assertTrue(c.multiLabel());
         assertEquals(List.of("weather", "sport"), c.labels().names(), "the label columns asked for, in that order");
-        assertEquals(Recipe.MULTI_LABEL, c.card().corpus().path("task").asText());
+        assertEquals(Recipe.MULTI_LABEL, c.card().corpus().task());
         // The same table evaluated the same way.
         CliTest.Run e = run("evaluate", "--model", m.toString(), "--data", wide.toString(), "--label-columns", "weather,sport");
         assertEquals(0, e.code(), e.err());
@@ -393,8 +393,8 @@ class TableCliTest {
         TextClassifier c = TextClassifier.load(m);
         TextClassifier plain = TextClassifier.load(model);
         assertTrue(c.multiLabel());
-        assertEquals(plain.card().corpus().path("fingerprint"), c.card().corpus().path("fingerprint"));
-        assertEquals(plain.card().corpus().path("validationIds"), c.card().corpus().path("validationIds"));
+        assertEquals(plain.card().corpus().fingerprint(), c.card().corpus().fingerprint());
+        assertEquals(plain.card().corpus().validationIds(), c.card().corpus().validationIds());
     }
 
     @Test
@@ -424,7 +424,7 @@ class TableCliTest {
         Recipe tiny = Recipes.load(quickRecipe);
         TableCorpus.Loaded loaded = TableCorpus.open(plainCsv, TableColumns.defaults())
                 .load(new TextPipeline(tiny.text().pipeline()), 1, List.of(), null, false, null);
-        assertEquals(loaded.corpus().stats().fingerprint(), c.card().corpus().path("fingerprint").asText());
+        assertEquals(loaded.corpus().stats().fingerprint(), c.card().corpus().fingerprint());
     }
 
     @Test
@@ -459,7 +459,7 @@ class TableCliTest {
         Path report = dir.resolve("with-val.json");
         CliTest.Run e = run("evaluate", "--model", m.toString(), "--data", testJsonl.toString(), "--report", report.toString());
         assertEquals(0, e.code(), e.err());
-        JsonNode mixing = c.card().result().path("ensembleWeights");
+        JsonNode mixing = Json.MAPPER.valueToTree(c.card().result().ensembleWeights());
         assertEquals(mixing.path("fittedMicroF1").asDouble(), readJson(report).path("microF1").asDouble(), 1e-9,
                 mixing.toString());
         String err = oneLineError(run("evaluate", "--model", m.toString(), "--data", trainJsonl.toString(),

@@ -96,13 +96,13 @@ class EnsemblesTest {
 
         // The card's validation scores are the held-out documents re-scored: evaluate --held-out agrees.
         Set<String> ids = new java.util.HashSet<>();
-        e.card().corpus().get("validationIds").forEach(id -> ids.add(id.asText()));
+        ids.addAll(e.card().corpus().validationIds());
         assertEquals(36, ids.size()); // 0.2 of 60 per label, 3 labels
         Evaluator.Result again = Evaluator.evaluate(e, data, List.of(), 2, ids);
         assertEquals(e.card().validation().accuracy(), again.report().accuracy(), 0.0);
         assertEquals(r.validation().report().accuracy(), e.card().validation().accuracy(), 0.0);
         assertTrue(r.validation().report().accuracy() >= 0.9, "ensemble accuracy " + r.validation().report().accuracy());
-        assertEquals(2, e.card().result().path("members").size());
+        assertEquals(2, e.card().result().members().size());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.textcls.eval.Evaluator;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
+import io.textcls.util.Json;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class ParallelTrainingTest {
         List<String> lines = new java.util.ArrayList<>();
         TrainingResult res = Trainer.run(r, data, bundle, new Trainer.Options(false, 2, 1, lines::add));
         TextClassifier c = TextClassifier.load(bundle);
-        JsonNode card = c.card().result().path("ensembleWeights");
+        JsonNode card = Json.MAPPER.valueToTree(c.card().result().ensembleWeights());
         EnsembleWeights w = c.weights();
         assertEquals(w.weight(0), card.path("weights").path("lstm").asDouble(), 0.0);
         assertEquals(1.0, w.weight(0) + w.weight(1), 1e-9);

@@ -14,6 +14,7 @@ import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.TokenizedDocument;
 import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
+import io.textcls.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,12 +114,12 @@ class SelfTrainingTest {
         assertTrue(!Files.exists(Path.of(bundle + ".ckpt")), "teacher and student checkpoints go with the run");
 
         TextClassifier c = TextClassifier.load(bundle);
-        JsonNode st = c.card().corpus().path("selfTraining");
+        JsonNode st = Json.MAPPER.valueToTree(c.card().corpus().selfTraining());
         int pseudo = st.path("pseudoLabeled").asInt();
         assertTrue(pseudo > 30, "a teacher this sure labels most of the 90 documents: " + st);
         assertEquals(92, st.path("documentsRead").asInt(), st.toString());
         assertEquals(st.path("labeledTrainingDocuments").asInt() + pseudo,
-                c.card().corpus().path("trainingDocuments").asInt());
+                c.card().corpus().trainingDocuments());
         int[] per = {st.path("pseudoLabeledPerLabel").path("bad").asInt(),
             st.path("pseudoLabeledPerLabel").path("good").asInt(), st.path("pseudoLabeledPerLabel").path("meh").asInt()};
         assertEquals(pseudo, per[0] + per[1] + per[2]);

@@ -285,8 +285,7 @@ public final class TextClassifier {
         for (int i = 0; i < cases.size(); i++) {
             again.add(new ModelCard.SelfTestCase(cases.get(i).id(), cases.get(i).text(), p.get(i).probs()));
         }
-        return c.withCard(new ModelCard(card.createdAt(), card.textclsVersion(), card.dl4jVersion(), card.javaVersion(),
-                card.seed(), card.trainingConfig(), card.corpus(), card.result(), card.validation(), again));
+        return c.withCard(card.withSelfTest(again));
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.textcls.eval;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
 import io.textcls.Versions;
 import io.textcls.classifier.ModelBundle;
@@ -10,7 +8,6 @@ import io.textcls.classifier.Prediction;
 import io.textcls.classifier.Temperature;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.recipe.Recipe;
-import io.textcls.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -158,29 +155,21 @@ public final class Ensembles {
     private static ModelCard card(List<Path> files, List<ModelBundle.Contents> read, Evaluator.Result validation,
                                   TextClassifier classifier) {
         ModelCard base = read.get(0).card();
-        ObjectNode result = Json.MAPPER.createObjectNode();
-        ArrayNode ms = result.putArray("members");
+        List<ModelCard.Member> members = new ArrayList<>();
         double seconds = 0;
         for (int i = 0; i < read.size(); i++) {
             ModelBundle.Contents c = read.get(i);
-            ObjectNode m = ms.addObject();
-            m.put("bundle", files.get(i).getFileName().toString());
-            m.putPOJO("networks", c.members().stream().map(x -> x.name() + ": " + x.spec()).toList());
-            if (c.card() != null) {
-                if (c.card().validation() != null) {
-                    m.put("validationAccuracy", c.card().validation().accuracy());
-                }
-                if (c.card().trainingConfig() != null) {
-                    m.set("trainingConfig", c.card().trainingConfig());
-                }
-                if (c.card().result() != null) {
-                    m.set("result", c.card().result());
-                    seconds += c.card().result().path("seconds").asDouble();
-                }
+            ModelCard card = c.card();
+            members.add(new ModelCard.Member(files.get(i).getFileName().toString(),
+                    c.members().stream().map(x -> x.name() + ": " + x.spec()).toList(),
+                    card == null || card.validation() == null ? null : card.validation().accuracy(),
+                    card == null ? null : card.trainingConfig(), card == null ? null : card.result()));
+            if (card != null && card.result() != null && card.result().seconds() != null) {
+                seconds += card.result().seconds();
             }
         }
-        result.put("stopReason", "ensemble of " + classifier.members().size() + " networks");
-        result.put("memberSeconds", seconds);
+        ModelCard.Result result = new ModelCard.Result(null, null, null, null, members,
+                "ensemble of " + classifier.members().size() + " networks", seconds);
         List<ModelCard.SelfTestCase> selfTest = new ArrayList<>();
         if (base != null && base.selfTest() != null) {
             List<Prediction> preds = classifier.classifyAll(base.selfTest().stream().map(ModelCard.SelfTestCase::text).toList());

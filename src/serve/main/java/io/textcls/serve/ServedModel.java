@@ -84,26 +84,26 @@ final class ServedModel {
                 JsonNode v = Json.MAPPER.valueToTree(card.validation());
                 training.set("validation", v);
             }
-            JsonNode res = card.result();
-            if (res != null && res.has("networks")) {
+            ModelCard.Result res = card.result();
+            if (res != null && res.networks() != null) {
                 var nets = training.putArray("networks");
-                for (JsonNode r : res.path("networks")) {
+                for (ModelCard.NetworkResult r : res.networks()) {
                     ObjectNode o = nets.addObject();
-                    o.put("name", r.path("name").asText());
-                    o.put("validation_accuracy", r.path("validationAccuracy").asDouble());
-                    o.put("best_epoch", r.path("bestEpoch").asInt());
-                    o.put("epochs", r.path("history").size());
-                    o.put("stop_reason", r.path("stopReason").asText());
-                    o.put("seconds", r.path("seconds").asDouble());
+                    o.put("name", r.name());
+                    o.put("validation_accuracy", r.validationAccuracy());
+                    o.put("best_epoch", r.bestEpoch());
+                    o.put("epochs", r.history() == null ? 0 : r.history().size());
+                    o.put("stop_reason", r.stopReason());
+                    o.put("seconds", r.seconds());
                 }
             }
-            if (card.corpus() != null) {
+            ModelCard.Corpus source = card.corpus();
+            if (source != null) {
                 ObjectNode corpus = training.putObject("corpus");
-                for (String k : new String[] {"root", "fingerprint", "trainingDocuments", "validationDocuments"}) {
-                    if (card.corpus().has(k)) {
-                        corpus.set(k, card.corpus().get(k));
-                    }
-                }
+                corpus.put("root", source.root());
+                corpus.put("fingerprint", source.fingerprint());
+                corpus.put("trainingDocuments", source.trainingDocuments());
+                corpus.put("validationDocuments", source.validationDocuments());
             }
         }
         return Api.bytes(n);

@@ -1,6 +1,7 @@
 package io.textcls.train;
 
 import io.textcls.TextclsException;
+import io.textcls.classifier.EpochStats;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.recipe.Recipe;
 import io.textcls.util.AtomicFiles;

@@ -1,6 +1,7 @@
 package io.textcls.train;
 
 import io.textcls.TextclsException;
+import io.textcls.classifier.EpochStats;
 import io.textcls.encode.Bucketing;
 import io.textcls.metrics.EvaluationReport;
 import io.textcls.metrics.MultiLabelThresholds;

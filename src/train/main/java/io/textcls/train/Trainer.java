@@ -1,10 +1,9 @@
 package io.textcls.train;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.textcls.TextclsException;
 import io.textcls.Versions;
 import io.textcls.classifier.EnsembleWeights;
+import io.textcls.classifier.EpochStats;
 import io.textcls.classifier.ModelBundle;
 import io.textcls.classifier.ModelCard;
 import io.textcls.classifier.Prediction;
@@ -25,7 +24,6 @@ import io.textcls.recipe.Recipe;
 import io.textcls.recipe.Recipes;
 import io.textcls.text.Scripts;
 import io.textcls.text.TextPipeline;
-import io.textcls.util.Json;
 import io.textcls.util.OutputLocations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +31,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -222,7 +222,7 @@ public final class Trainer {
         Supplier<float[][]> vectors = embeddings(resolved, data, listener);
 
         int parallel = options.parallel() == Options.AUTO ? measuredParallel(resolved, data, listener) : options.parallel();
-        ObjectNode selfTraining = null;
+        ModelCard.SelfTraining selfTraining = null;
         if (unlabeled != null) {
             listener.info("self-training: the teacher (the recipe's networks on the labeled split) labels the documents "
                     + "of " + unlabeled + " it is sure of; the student then trains on both");
@@ -260,7 +260,7 @@ public final class Trainer {
         float[][] validationProbs = EnsembleWeights.mix(memberProbs, null);
         EvaluationReport validation = results.size() == 1 ? results.get(0).validation()
                 : EvaluationReport.of(data.labels().names(), data.validationLabels(), validationProbs);
-        ObjectNode mixing = null;
+        ModelCard.EnsembleFit mixing = null;
         if (results.size() > 1) {
             listener.info(String.format("ensemble of %d networks, equal weights: validation accuracy %.4f, log loss %.4f",
                     results.size(), validation.accuracy(), validation.logLoss()));
@@ -399,18 +399,9 @@ public final class Trainer {
                 MultiLabelFitting.MIN_POSITIVES, fit.decision().atLeastOne() ? "at least one label per document"
                         : "no label when none reaches its threshold", validation.microF1(), validation.macroF1(),
                 EnsembleWeights.FOLDS, fit.fitted().microF1()));
-        ObjectNode mixing = Json.MAPPER.createObjectNode();
-        if (fit.weights() != null) {
-            ObjectNode w = mixing.putObject("weights");
-            for (int k = 0; k < names.size(); k++) {
-                w.put(names.get(k), fit.weights().weight(k));
-            }
-        }
-        mixing.put("folds", EnsembleWeights.FOLDS);
-        mixing.put("atLeastOne", fit.decision().atLeastOne());
-        mixing.put("crossFittedMicroF1", validation.microF1());
-        mixing.put("crossFittedMacroF1", validation.macroF1());
-        mixing.put("fittedMicroF1", fit.fitted().microF1());
+        ModelCard.EnsembleFit mixing = ModelCard.EnsembleFit.multiLabel(
+                fit.weights() == null ? null : weightsByName(names, fit.weights()), EnsembleWeights.FOLDS,
+                fit.decision().atLeastOne(), validation.microF1(), validation.macroF1(), fit.fitted().microF1());
         double seconds = (System.nanoTime() - start) / 1e9;
         // The self-test records the networks' own probabilities, as for single-label classifiers.
         ModelCard card = card(trained, data, results, validation, selfTest(classifier.uncalibrated(), data), seconds,
@@ -661,31 +652,21 @@ public final class Trainer {
     }
 
     /** What the model card says of a self-trained classifier's teacher and pseudo-labels. */
-    private static ObjectNode selfTrainingCard(Path unlabeled, Recipe.SelfTraining settings, PseudoLabels pseudo,
-                                               TrainingData data, List<NetworkTrainer.Result> teacher,
-                                               EvaluationReport teacherValidation) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("unlabeled", unlabeled.toAbsolutePath().normalize().toString());
-        n.put("threshold", settings.threshold());
-        n.put("documentsRead", pseudo.read());
-        n.put("confident", pseudo.confident());
-        n.put("pseudoLabeled", pseudo.size());
-        ObjectNode per = n.putObject("pseudoLabeledPerLabel");
+    private static ModelCard.SelfTraining selfTrainingCard(Path unlabeled, Recipe.SelfTraining settings,
+                                                           PseudoLabels pseudo, TrainingData data,
+                                                           List<NetworkTrainer.Result> teacher,
+                                                           EvaluationReport teacherValidation) {
+        Map<String, Integer> perLabel = new LinkedHashMap<>();
         for (int l = 0; l < pseudo.perLabel().length; l++) {
-            per.put(data.labels().names().get(l), pseudo.perLabel()[l]);
+            perLabel.put(data.labels().names().get(l), pseudo.perLabel()[l]);
         }
-        n.put("labeledTrainingDocuments", data.train().size());
-        n.put("teacherValidationAccuracy", teacherValidation.accuracy());
-        n.put("teacherValidationLogLoss", teacherValidation.logLoss());
-        ArrayNode nets = n.putArray("teacherNetworks");
+        List<ModelCard.TeacherNetwork> nets = new ArrayList<>();
         for (NetworkTrainer.Result r : teacher) {
-            ObjectNode t = nets.addObject();
-            t.put("name", r.name());
-            t.put("bestEpoch", r.bestEpoch());
-            t.put("validationAccuracy", r.validation().accuracy());
-            t.put("seconds", r.seconds());
+            nets.add(new ModelCard.TeacherNetwork(r.name(), r.bestEpoch(), r.validation().accuracy(), r.seconds()));
         }
-        return n;
+        return new ModelCard.SelfTraining(unlabeled.toAbsolutePath().normalize().toString(), settings.threshold(),
+                pseudo.read(), pseudo.confident(), pseudo.size(), perLabel, data.train().size(),
+                teacherValidation.accuracy(), teacherValidation.logLoss(), nets);
     }
 
     /** The classifier's probabilities on the validation split, through the same path as serving. */
@@ -733,7 +714,7 @@ public final class Trainer {
      * @param fittedProbabilities the validation documents' probabilities with the stored weights
      */
     private record Mixed(TextClassifier classifier, EvaluationReport validation, float[][] fittedProbabilities,
-                         ObjectNode card) {
+                         ModelCard.EnsembleFit card) {
     }
 
     /**
@@ -757,66 +738,40 @@ public final class Trainer {
                         + "log loss %.4f, measured on documents they were not fitted on (%d-fold cross-fitting; "
                         + "%.4f on the documents they were fitted on)", w, crossReport.accuracy(), crossReport.logLoss(),
                 EnsembleWeights.FOLDS, fittedReport.accuracy()));
-        ObjectNode card = Json.MAPPER.createObjectNode();
-        ObjectNode weights = card.putObject("weights");
-        for (int k = 0; k < names.size(); k++) {
-            weights.put(names.get(k), w.weight(k));
-        }
-        card.put("folds", EnsembleWeights.FOLDS);
-        card.put("crossFittedAccuracy", crossReport.accuracy());
-        card.put("crossFittedLogLoss", crossReport.logLoss());
-        card.put("fittedAccuracy", fittedReport.accuracy());
-        card.put("equalWeightsAccuracy", equalValidation.accuracy());
-        card.put("equalWeightsLogLoss", equalValidation.logLoss());
+        ModelCard.EnsembleFit card = ModelCard.EnsembleFit.singleLabel(weightsByName(names, w), EnsembleWeights.FOLDS,
+                crossReport.accuracy(), crossReport.logLoss(), fittedReport.accuracy(), equalValidation.accuracy(),
+                equalValidation.logLoss());
         return new Mixed(equal.withWeights(w), crossReport, f.fitted(), card);
+    }
+
+    private static Map<String, Double> weightsByName(List<String> names, EnsembleWeights w) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int k = 0; k < names.size(); k++) {
+            out.put(names.get(k), w.weight(k));
+        }
+        return out;
     }
 
     private static ModelCard card(Recipe recipe, TrainingData data, List<NetworkTrainer.Result> results,
                                   EvaluationReport validation, List<ModelCard.SelfTestCase> selfTest, double seconds,
-                                  ObjectNode selfTraining, ObjectNode mixing) {
-        ObjectNode corpus = Json.MAPPER.createObjectNode();
-        corpus.put("root", data.source().toAbsolutePath().normalize().toString());
-        corpus.put("fingerprint", data.loaded().stats().fingerprint());
-        corpus.put("task", data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL);
-        corpus.putPOJO("labels", data.labels().names());
-        if (!data.skippedRows().isEmpty()) {
-            corpus.put("skippedRows", data.skippedRows().size());
-        }
-        corpus.putPOJO("documentsPerLabel", data.report().perLabel());
-        corpus.put("trainingDocuments", data.train().size());
-        corpus.put("validationDocuments", data.validation().size());
-        corpus.put("emptyLeftOut", data.emptySkipped());
-        corpus.put("validationSource", data.splitDescription());
-        if (recipe.split().validation() == null) {
-            // Lets 'evaluate --held-out' re-score exactly these documents in any later JVM.
-            corpus.putPOJO(ModelCard.VALIDATION_IDS, data.validation().stream().map(TokenizedDocument::id).toList());
-        }
-        corpus.put("report", data.report().toText());
-        if (selfTraining != null) {
-            corpus.set("selfTraining", selfTraining);
-        }
-        ObjectNode result = Json.MAPPER.createObjectNode();
-        result.put("recipe", recipe.name());
-        result.put("seconds", seconds);
-        ArrayNode nets = result.putArray("networks");
+                                  ModelCard.SelfTraining selfTraining, ModelCard.EnsembleFit mixing) {
+        // The validation ids let 'evaluate --held-out' re-score exactly these documents in any later JVM.
+        List<String> validationIds = recipe.split().validation() != null ? null
+                : data.validation().stream().map(TokenizedDocument::id).toList();
+        ModelCard.Corpus corpus = new ModelCard.Corpus(data.source().toAbsolutePath().normalize().toString(),
+                data.loaded().stats().fingerprint(), data.multiLabel() ? Recipe.MULTI_LABEL : Recipe.SINGLE_LABEL,
+                data.labels().names(), data.skippedRows().isEmpty() ? null : data.skippedRows().size(),
+                java.util.Arrays.stream(data.report().perLabel()).boxed().toList(), data.train().size(),
+                data.validation().size(), data.emptySkipped(),
+                data.splitDescription(), validationIds, data.report().toText(), selfTraining);
+        List<ModelCard.NetworkResult> nets = new ArrayList<>();
         for (NetworkTrainer.Result r : results) {
-            ObjectNode n = nets.addObject();
-            n.put("name", r.name());
-            n.putPOJO("spec", r.spec());
-            n.put("bestEpoch", r.bestEpoch());
-            n.put("stopReason", r.stopReason());
-            n.put("seconds", r.seconds());
-            n.put("trainDocsPerSecond", r.trainDocsPerSecond());
-            n.put("validationAccuracy", r.validation().accuracy());
-            if (r.validation().multiLabel()) {
-                n.put("validationMicroF1", r.validation().microF1());
-            }
-            n.put("validationLogLoss", r.validation().logLoss());
-            n.putPOJO("history", r.history());
+            nets.add(new ModelCard.NetworkResult(r.name(), r.spec(), r.bestEpoch(), r.stopReason(), r.seconds(),
+                    r.trainDocsPerSecond(), r.validation().accuracy(),
+                    r.validation().multiLabel() ? r.validation().microF1() : null, r.validation().logLoss(),
+                    r.history()));
         }
-        if (mixing != null) {
-            result.set("ensembleWeights", mixing);
-        }
+        ModelCard.Result result = new ModelCard.Result(recipe.name(), seconds, nets, mixing, null, null, null);
         return new ModelCard(Instant.now().toString(), Versions.TEXTCLS, Versions.DL4J,
                 System.getProperty("java.version"), recipe.seed(), null, corpus, result, validation, selfTest);
     }

@@ -1,5 +1,6 @@
 package io.textcls.train;
 
+import io.textcls.classifier.EpochStats;
 import io.textcls.classifier.TextClassifier;
 import io.textcls.corpus.CorpusReport;
 import io.textcls.metrics.EvaluationReport;

@@ -1,7 +1,7 @@
-package io.textcls.train;
+package io.textcls.classifier;
 
 /**
- * One epoch of training.
+ * One epoch of training, as the model card records it.
  *
  * @param epoch 1-based epoch number
  * @param trainLoss mean training loss (cross-entropy, without the weight-decay term) over the epoch's batches
