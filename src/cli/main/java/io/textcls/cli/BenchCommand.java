@@ -15,6 +15,7 @@ import io.textcls.model.kernel.RecurrentKernels;
 import io.textcls.recipe.Recipe;
 import io.textcls.text.TextPipeline;
 import io.textcls.train.Trainer;
+import io.textcls.train.TrainingBenchmarks;
 import io.textcls.util.AtomicFiles;
 import io.textcls.util.Json;
 import io.textcls.util.ProcessStats;
@@ -90,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             n = d.networks().stream().filter(x -> x.name().equals(network)).findFirst().orElseThrow(() ->
                     new TextclsException("recipe " + recipe + " has no network '" + network + "'"));
         }
-        d = io.textcls.train.Trainer.chooseTokenizer(d.only(n), data, io.textcls.corpus.TableColumns.defaults(),
+        d = Trainer.chooseTokenizer(d.only(n), data, io.textcls.corpus.TableColumns.defaults(),
                 line -> {
                     out.println(line);
                     out.flush();
@@ -196,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static double trainSeconds(Recipe d, List<int[]> seqs, int[] labels, int numLabels, int vocabSize) {
-        return Trainer.timeEpoch(d, seqs, labels, vocabSize, numLabels).seconds();
+        return TrainingBenchmarks.timeEpoch(d, seqs, labels, vocabSize, numLabels).seconds();
     }
 
     private static double time(Runnable r) {

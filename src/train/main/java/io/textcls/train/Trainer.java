@@ -435,16 +435,10 @@ public final class Trainer {
     }
 
     /**
-     * One training pass of a new network (the recipe's first) over {@code seqs}, as {@code train}
-     * runs it, its schedule spanning the recipe's epochs: for benchmarks. Validation fields of the
-     * result are NaN.
+     * One training pass of a new network of the recipe over {@code seqs}, as {@code train} runs it,
+     * its schedule spanning the recipe's epochs (validation fields NaN): what the choice of how many
+     * networks train at once measures, and {@link TrainingBenchmarks} times.
      */
-    public static EpochStats timeEpoch(Recipe recipe, List<int[]> seqs, int[] labels, int vocabularySize,
-                                       int numLabels) {
-        return timeEpoch(recipe, recipe.networks().get(0), seqs, labels, vocabularySize, numLabels);
-    }
-
-    /** As above, for one network of the recipe. */
     static EpochStats timeEpoch(Recipe recipe, Recipe.Network n, List<int[]> seqs, int[] labels, int vocabularySize,
                                 int numLabels) {
         return timeEpoch(recipe, n, seqs, labels, null, vocabularySize, numLabels);
