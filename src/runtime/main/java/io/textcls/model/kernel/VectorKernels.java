@@ -18,6 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /**
+     * Whether blocks four vectors of columns wide fit in the vector registers. Their 16 accumulators
+     * and the operands need more than the 16 registers of x86 without AVX-512 (8 float lanes), where
+     * they spilled to the stack: 8-lane machines take blocks two vectors wide (8 accumulators), as
+     * BLAS kernels for AVX2 do. The products are the same, bit for bit: each element's chain of
+     * multiply-adds does not depend on the block.
+     */
+    static final boolean FOUR_WIDE = L != 8;
     /** Rows of the first operand kept in cache while the columns are swept. */
     private static final int ROW_BLOCK = 64;
     /** Rows of the shared dimension summed per pass of {@link #gemmTN}. */
@@ -36,7 +44,7 @@ public final class VectorKernels {
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int i1 = Math.min(m, i0 + ROW_BLOCK);
             int j = 0;
-            for (; j + 4 * L <= nv; j += 4 * L) {
+            for (; FOUR_WIDE && j + 4 * L <= nv; j += 4 * L) {
                 int i = i0;
                 for (; i + 4 <= i1; i += 4) {
                     nn4x4(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
@@ -81,6 +89,10 @@ public final class VectorKernels {
      */
     static void gemmNNTall(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc) {
+        if (!FOUR_WIDE) { // eight rows by two vectors is 16 accumulators too
+            gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         int nv = n - n % (2 * L);
         int i = 0;
         for (; i + 8 <= m; i += 8) {
@@ -280,7 +292,7 @@ public final class VectorKernels {
             int kb = Math.min(K_BLOCK, k - p0);
             int ap = aOff + p0 * lda, bp = bOff + p0 * ldb;
             int j = 0;
-            for (; j + 4 * L <= nv; j += 4 * L) {
+            for (; FOUR_WIDE && j + 4 * L <= nv; j += 4 * L) {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
                     tn4x4(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
