@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed benchmark: textcls (DL4J) against PyTorch on the same networks and the same sequences.
 #
-#   bench/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"]   # or lstm, bilstm, lstm128, gru64, bigru
+#   bench/bench.sh [--docs 1024] [--runs 3] [--networks "lstm64 cnn"] [--isa avx2]
+#   (networks: lstm64, cnn, lstm, bilstm, lstm128, gru64, bigru)
 #
 # For each network, named by its built-in one-network recipe (lstm64 and cnn are imdb-default's
 # two networks; lstm is the design card's lstm-last.v1 128 network; bilstm the BiLSTM 64/dir;
@@ -10,20 +11,23 @@
 # synthetic fixed-length sequences. If Debian's python3-torch is installed (apt-get install
 # python3-torch libopenblas0-pthread), PyTorch runs the same network on the exported sequences
 # with 1 and 2 threads and the ratios are printed. Then end-to-end scoring (read, tokenize,
-# predict) of models/imdb.zip with bench/bench-score.sh, when it exists.
+# predict) of models/imdb.zip with bench/bench-score.sh, when it exists. --isa avx2 runs both sides
+# on AVX2 only, on a machine with AVX-512: the JVM with -XX:UseAVX=2 (the Vector API's 8 float lanes;
+# through JDK_JAVA_OPTIONS) and PyTorch with ATEN_CPU_CAPABILITY=avx2, as on a machine without it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 # network name -> bench options (a built-in recipe and changes to it)
 declare -A recipe=([lstm64]="--recipe lstm64" [cnn]="--recipe cnn" [bilstm]="--recipe bilstm" [lstm]="--recipe lstm"
   [lstm128]="--recipe lstm64 --hidden-size 128" [gru64]="--recipe gru64" [bigru]="--recipe bigru")
-docs=1024; runs=3; networks="lstm64 cnn"
+docs=1024; runs=3; networks="lstm64 cnn"; isa=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs="$2"; shift 2;;
     --runs) runs="$2"; shift 2;;
     --networks) networks="$2"; shift 2;;
-    *) echo "unknown option $1 (known: --docs N, --runs N, --networks \"NAME ...\")" >&2; exit 2;;
+    --isa) isa="$2"; shift 2;;
+    *) echo "unknown option $1 (known: --docs N, --runs N, --networks \"NAME ...\", --isa avx2)" >&2; exit 2;;
   esac
 done
 for n in $networks; do
@@ -34,7 +38,17 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 py=/usr/bin/python3
 torch=""
 if [ -x "$py" ] && "$py" -c 'import torch' 2>/dev/null; then torch=1; fi
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+case "$isa" in
+  "") ;;
+  avx2) # the JVM's vectors, PyTorch's kernels, OpenBLAS's (PyTorch's BLAS) and oneDNN's (both sides')
+    export JDK_JAVA_OPTIONS="-XX:UseAVX=2" ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell \
+      ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2;;
+  *) echo "error: --isa $isa: only avx2 can be forced" >&2; exit 2;;
+esac
+flags="$(grep -m1 '^flags' /proc/cpuinfo)"
+if [ "$isa" = avx2 ]; then simd="AVX2 forced on both sides (the CPU has $(grep -qw avx512f <<<"$flags" && echo AVX-512 || echo no AVX-512))"
+elif grep -qw avx512f <<<"$flags"; then simd="AVX-512"; else simd="AVX2, no AVX-512"; fi
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $simd"
 
 # One thread and two for each side; the ratio compares each side's best. textcls's two threads wait
 # passively (spinning OpenMP threads cost ND4J 3x on 2 vCPUs); PyTorch's two run both ways, its
