@@ -21,8 +21,8 @@ public final class VectorKernels {
     /**
      * Whether blocks four vectors of columns wide fit in the vector registers. Their 16 accumulators
      * and the operands need more than the 16 registers of x86 without AVX-512 (8 float lanes), where
-     * they spilled to the stack: 8-lane machines take blocks two vectors wide (8 accumulators), as
-     * BLAS kernels for AVX2 do. The products are the same, bit for bit: each element's chain of
+     * they spilled to the stack: 8-lane machines take blocks of six rows by two vectors (12
+     * accumulators), as BLAS kernels for AVX2 do. The products are the same, bit for bit: each element's chain of
      * multiply-adds does not depend on the block.
      */
     static final boolean FOUR_WIDE = L != 8;
@@ -56,6 +56,9 @@ public final class VectorKernels {
             }
             for (; j + 2 * L <= nv; j += 2 * L) {
                 int i = i0;
+                for (; !FOUR_WIDE && i + 6 <= i1; i += 6) {
+                    nn6x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
                 for (; i + 4 <= i1; i += 4) {
                     nn4x2(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
                 }
@@ -223,6 +226,55 @@ public final class VectorKernels {
         x33.intoArray(c, c3 + 3 * L);
     }
 
+    /** As {@link #nn4x2}, six rows: 12 accumulators, as many independent chains as an 8-lane machine's two
+     * FMA pipes need to hide their latency, and still no spill from its 16 registers. */
+    private static void nn6x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector x40 = FloatVector.fromArray(S, c, c4), x41 = FloatVector.fromArray(S, c, c4 + L);
+        FloatVector x50 = FloatVector.fromArray(S, c, c5), x51 = FloatVector.fromArray(S, c, c5 + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector s0 = FloatVector.broadcast(S, a[a0 + p]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            FloatVector s1 = FloatVector.broadcast(S, a[a1 + p]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            FloatVector s2 = FloatVector.broadcast(S, a[a2 + p]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            FloatVector s3 = FloatVector.broadcast(S, a[a3 + p]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+            FloatVector s4 = FloatVector.broadcast(S, a[a4 + p]);
+            x40 = s4.fma(v0, x40);
+            x41 = s4.fma(v1, x41);
+            FloatVector s5 = FloatVector.broadcast(S, a[a5 + p]);
+            x50 = s5.fma(v0, x50);
+            x51 = s5.fma(v1, x51);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+        x40.intoArray(c, c4);
+        x41.intoArray(c, c4 + L);
+        x50.intoArray(c, c5);
+        x51.intoArray(c, c5 + L);
+    }
+
     private static void nn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
                               int ldc) {
         int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -305,6 +357,9 @@ public final class VectorKernels {
             }
             for (; j + 2 * L <= nv; j += 2 * L) {
                 int i = 0;
+                for (; !FOUR_WIDE && i + 6 <= m; i += 6) {
+                    tn6x2(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
                 for (; i + 4 <= m; i += 4) {
                     tn4x2(kb, a, ap + i, lda, b, bp + j, ldb, c, cOff + i * ldc + j, ldc);
                 }
@@ -385,6 +440,53 @@ public final class VectorKernels {
         x31.intoArray(c, c3 + L);
         x32.intoArray(c, c3 + 2 * L);
         x33.intoArray(c, c3 + 3 * L);
+    }
+
+    /** As {@link #tn4x2}, six rows (see {@link #nn6x2}). */
+    private static void tn6x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector x40 = FloatVector.fromArray(S, c, c4), x41 = FloatVector.fromArray(S, c, c4 + L);
+        FloatVector x50 = FloatVector.fromArray(S, c, c5), x51 = FloatVector.fromArray(S, c, c5 + L);
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb, ap = a0 + p * lda;
+            FloatVector v0 = FloatVector.fromArray(S, b, bp);
+            FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector s0 = FloatVector.broadcast(S, a[ap]);
+            x00 = s0.fma(v0, x00);
+            x01 = s0.fma(v1, x01);
+            FloatVector s1 = FloatVector.broadcast(S, a[ap + 1]);
+            x10 = s1.fma(v0, x10);
+            x11 = s1.fma(v1, x11);
+            FloatVector s2 = FloatVector.broadcast(S, a[ap + 2]);
+            x20 = s2.fma(v0, x20);
+            x21 = s2.fma(v1, x21);
+            FloatVector s3 = FloatVector.broadcast(S, a[ap + 3]);
+            x30 = s3.fma(v0, x30);
+            x31 = s3.fma(v1, x31);
+            FloatVector s4 = FloatVector.broadcast(S, a[ap + 4]);
+            x40 = s4.fma(v0, x40);
+            x41 = s4.fma(v1, x41);
+            FloatVector s5 = FloatVector.broadcast(S, a[ap + 5]);
+            x50 = s5.fma(v0, x50);
+            x51 = s5.fma(v1, x51);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+        x40.intoArray(c, c4);
+        x41.intoArray(c, c4 + L);
+        x50.intoArray(c, c5);
+        x51.intoArray(c, c5 + L);
     }
 
     private static void tn4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
