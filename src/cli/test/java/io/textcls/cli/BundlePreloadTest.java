@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.textcls.classifier.BundleException;
 import io.textcls.classifier.TextClassifier;
-import java.io.InputStream;
+import io.textcls.golden.GoldenSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,11 +21,7 @@ class BundlePreloadTest {
     Path dir;
 
     private Path golden(String name) throws Exception {
-        Path p = dir.resolve(name + ".zip");
-        try (InputStream in = getClass().getResourceAsStream("/golden/" + name + ".zip")) {
-            Files.copy(in, p);
-        }
-        return p;
+        return GoldenSet.copy(name, dir);
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.golden.GoldenSet;
 import io.textcls.util.Json;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,11 +23,7 @@ class ModelCardTest {
     Path dir;
 
     private Path golden(String name) throws Exception {
-        Path p = dir.resolve(name + ".zip");
-        try (InputStream in = getClass().getResourceAsStream("/golden/" + name + ".zip")) {
-            Files.copy(in, p);
-        }
-        return p;
+        return GoldenSet.copy(name, dir);
     }
 
     private static JsonNode rawCard(Path bundle) throws Exception {

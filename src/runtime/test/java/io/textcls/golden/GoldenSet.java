@@ -1,6 +1,10 @@
 package io.textcls.golden;
 
 import io.textcls.TestCorpora;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +22,18 @@ public final class GoldenSet {
             "format3-calibrated", "format3-ngram-nb");
 
     private GoldenSet() {
+    }
+
+    /** Copies the golden bundle {@code name} (see {@link #NAMES}) into {@code dir}; returns the copy. */
+    public static Path copy(String name, Path dir) throws IOException {
+        Path p = dir.resolve(name + ".zip");
+        try (InputStream in = GoldenSet.class.getResourceAsStream("/golden/" + name + ".zip")) {
+            if (in == null) {
+                throw new IOException("no golden bundle " + name + " on the test class path");
+            }
+            Files.copy(in, p);
+        }
+        return p;
     }
 
     /** The documents every golden bundle's predictions are recorded for (the last one is empty). */
