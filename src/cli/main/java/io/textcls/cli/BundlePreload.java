@@ -20,7 +20,7 @@ final class BundlePreload {
     /** The commands whose {@code --model} is a bundle they read (train's is one it writes). */
     static final Set<String> READERS = Set.of("score", "explain", "evaluate");
 
-    private record Ahead(Path file, long size, long modified, CompletableFuture<TextClassifier> classifier) {
+    private record Ahead(Path file, BasicFileAttributes before, CompletableFuture<TextClassifier> classifier) {
     }
 
     private static volatile Ahead ahead;
@@ -47,13 +47,18 @@ final class BundlePreload {
         if (model == null) {
             return false;
         }
-        Path file = Path.of(model).toAbsolutePath().normalize();
+        Path file;
+        try {
+            file = Path.of(model).toAbsolutePath();
+        } catch (RuntimeException e) { // not a path here: picocli will say so
+            return false;
+        }
         BasicFileAttributes before = attributes(file);
         if (before == null || !before.isRegularFile()) {
             return false;
         }
         CompletableFuture<TextClassifier> read = new CompletableFuture<>();
-        ahead = new Ahead(file, before.size(), before.lastModifiedTime().toMillis(), read);
+        ahead = new Ahead(file, before, read);
         Thread t = new Thread(() -> {
             try {
                 read.complete(TextClassifier.load(file));
@@ -66,16 +71,20 @@ final class BundlePreload {
         return true;
     }
 
-    /** The classifier read ahead for {@code model} if it is still that file's, else one loaded now. */
+    /**
+     * The classifier read ahead for {@code model} if it is the same file (the file system says so,
+     * through any link) and unchanged since (size, time, file key), else one loaded now.
+     */
     static TextClassifier load(Path model) {
         Ahead a = ahead;
         ahead = null;
-        Path file = model.toAbsolutePath().normalize();
-        if (a != null && a.file().equals(file)) {
+        if (a != null && sameFile(a.file(), model)) {
             try {
                 TextClassifier c = a.classifier().join();
-                BasicFileAttributes now = attributes(file);
-                if (now != null && now.size() == a.size() && now.lastModifiedTime().toMillis() == a.modified()) {
+                BasicFileAttributes now = attributes(model);
+                BasicFileAttributes was = a.before();
+                if (now != null && now.size() == was.size() && now.lastModifiedTime().equals(was.lastModifiedTime())
+                        && java.util.Objects.equals(now.fileKey(), was.fileKey())) {
                     TAKEN.incrementAndGet();
                     return c;
                 }
@@ -84,6 +93,14 @@ final class BundlePreload {
             }
         }
         return TextClassifier.load(model);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static BasicFileAttributes attributes(Path file) {

@@ -54,6 +54,27 @@ class BundlePreloadTest {
         assertEquals(taken, BundlePreload.TAKEN.get());
     }
 
+    /** {@code link/../m.zip} is the file the system opens through the link, not {@code ./m.zip}. */
+    @Test
+    void aPathThroughALinkIsTheFileItOpens() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real/sub"));
+        Files.createDirectories(dir.resolve("real/models"));
+        Files.createDirectories(dir.resolve("models"));
+        Files.move(golden("format3-lstm-pool"), dir.resolve("real/models/m.zip"));
+        Files.move(golden("format3-gru-pool"), dir.resolve("models/m.zip"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        Path throughLink = link.resolve("../models/m.zip");
+        int taken = BundlePreload.TAKEN.get();
+        assertTrue(BundlePreload.start(new String[] {"score", "--model", throughLink.toString()}));
+        TextClassifier c = BundlePreload.load(dir.resolve("models/m.zip"));
+        assertTrue(c.members().get(0).spec().architecture().contains("gru"), c.members().get(0).spec().toString());
+        assertEquals(taken, BundlePreload.TAKEN.get());
+        assertTrue(BundlePreload.start(new String[] {"score", "--model", throughLink.toString()}));
+        c = BundlePreload.load(throughLink);
+        assertTrue(c.members().get(0).spec().architecture().contains("lstm"), c.members().get(0).spec().toString());
+        assertEquals(taken + 1, BundlePreload.TAKEN.get());
+    }
+
     @Test
     void aFailedReadAheadFailsAsAnyLoad() throws Exception {
         Path bad = dir.resolve("bad.zip");

@@ -118,15 +118,20 @@ public final class TokenizerModels {
         Runnable read = () -> {
             try {
                 mine.complete(read(name));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: no caller may wait on a future nobody completes
                 MODELS.remove(name, mine); // a later call tries again and reports it
                 mine.completeExceptionally(e);
             }
         };
         if (background) {
-            Thread t = new Thread(read, "tokenizer-model");
-            t.setDaemon(true);
-            t.start();
+            try {
+                Thread t = new Thread(read, "tokenizer-model");
+                t.setDaemon(true);
+                t.start();
+            } catch (Throwable e) { // no thread to be had: the first load reads it itself
+                MODELS.remove(name, mine);
+                mine.completeExceptionally(e);
+            }
         } else {
             read.run();
         }

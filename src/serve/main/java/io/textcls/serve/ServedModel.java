@@ -100,10 +100,18 @@ final class ServedModel {
             ModelCard.Corpus source = card.corpus();
             if (source != null) {
                 ObjectNode corpus = training.putObject("corpus");
-                corpus.put("root", source.root());
-                corpus.put("fingerprint", source.fingerprint());
-                corpus.put("trainingDocuments", source.trainingDocuments());
-                corpus.put("validationDocuments", source.validationDocuments());
+                if (source.root() != null) {
+                    corpus.put("root", source.root());
+                }
+                if (source.fingerprint() != null) {
+                    corpus.put("fingerprint", source.fingerprint());
+                }
+                if (source.trainingDocuments() != null) {
+                    corpus.put("trainingDocuments", source.trainingDocuments());
+                }
+                if (source.validationDocuments() != null) {
+                    corpus.put("validationDocuments", source.validationDocuments());
+                }
             }
         }
         return Api.bytes(n);
