@@ -37,7 +37,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TextClassifier c = TextClassifier.load(model);
-        int hashed = ModelBundle.verify(model); // loading checks the parameters by their own CRC-32
+        // every entry's SHA-256 (loading checks the parameters by their own CRC-32), and the listing
+        ModelBundle.Listing listing = ModelBundle.verifiedListing(model);
         PrintWriter out = spec.commandLine().getOut();
         ModelCard card = c.card();
         if (json) {
@@ -45,7 +46,6 @@ public final class InspectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        ModelBundle.Listing listing = ModelBundle.listing(model);
         JsonNode manifest = listing.manifest();
         out.printf("bundle:     %s (format %s v%d, made by textcls %s with Deeplearning4j %s)%n", model,
                 manifest.path("format").asText(), manifest.path("formatVersion").asInt(),
@@ -74,7 +74,8 @@ public final class InspectCommand implements Callable<Integer> {
                     boolean multi = n.validationMicroF1() != null;
                     out.printf("training:   %s: validation %s %.4f, best epoch %s of %d, stopped: %s; %.1f min, "
                                     + "%.1f docs/s%n", n.name() == null ? "network" : n.name(),
-                            multi ? "micro-F1" : "accuracy", orNaN(multi ? n.validationMicroF1() : n.validationAccuracy()),
+                            multi ? "micro-F1" : "accuracy",
+                            orNaN(multi ? n.validationMicroF1() : n.validationAccuracy()),
                             n.bestEpoch(), n.history() == null ? 0 : n.history().size(), n.stopReason(),
                             orNaN(n.seconds()) / 60, orNaN(n.trainDocsPerSecond()));
                 }
@@ -111,7 +112,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.printf(" %s (%,d B)", e.getKey(), e.getValue());
         }
         out.println();
-        out.printf("checksums:  the SHA-256 of all %d entries match the manifest%n", hashed);
+        out.printf("checksums:  the SHA-256 of all %d entries match the manifest%n", listing.entrySizes().size() - 1);
         int n = card == null || card.selfTest() == null ? 0 : card.selfTest().size();
         double diff = c.selfTestMaxDifference();
         boolean ok = diff <= SELF_TEST_TOLERANCE;

@@ -351,12 +351,9 @@ public final class ModelBundle {
                 throw new BundleException(file + ": entry " + name + " is missing; the bundle is incomplete or was "
                         + "edited: retrain or copy it again");
             }
-            String expected = sums.path(name).asText("");
             String actual = read.sha256().get(name);
-            if (actual != null && !expected.equals(actual)) {
-                throw new BundleException(file + ": entry " + name + " checksum mismatch (manifest says "
-                        + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
-                        + "): the file is corrupt or was edited; copy it again or retrain");
+            if (actual != null) { // null: the entry checks itself (selfChecked)
+                checkSum(file, name, sums.path(name).asText(""), actual);
             }
         }
         // The parameters decode (CRC-32, floats) on other threads while the JSON entries are read.
@@ -574,28 +571,35 @@ public final class ModelBundle {
      * @return how many entries were checked
      */
     public static int verify(Path file) {
-        Entries read = readEntriesAndSums(file, false);
-        byte[] manifestBytes = read.bytes().get(MANIFEST);
+        return verifiedListing(file).entrySizes().size() - 1;
+    }
+
+    /** {@link #verify} and {@link #listing} from one read of the zip: what {@code inspect} shows. */
+    public static Listing verifiedListing(Path file) {
+        Map<String, byte[]> entries = readEntries(file);
+        byte[] manifestBytes = entries.get(MANIFEST);
         if (manifestBytes == null) {
             throw new BundleException(file + " has no " + MANIFEST + ": it is a zip but not a textcls classifier "
                     + "bundle (make one with 'textcls train')");
         }
-        JsonNode sums = parse(file, MANIFEST, manifestBytes).path("sha256");
-        int checked = 0;
-        for (Map.Entry<String, byte[]> e : read.bytes().entrySet()) {
-            if (e.getKey().equals(MANIFEST)) {
-                continue;
+        JsonNode manifest = parse(file, MANIFEST, manifestBytes);
+        JsonNode sums = manifest.path("sha256");
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            sizes.put(e.getKey(), e.getValue().length);
+            if (!e.getKey().equals(MANIFEST)) {
+                checkSum(file, e.getKey(), sums.path(e.getKey()).asText(""), sha256(e.getValue()));
             }
-            String expected = sums.path(e.getKey()).asText("");
-            String actual = sha256(e.getValue());
-            if (!expected.equals(actual)) {
-                throw new BundleException(file + ": entry " + e.getKey() + " checksum mismatch (manifest says "
-                        + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
-                        + "): the file is corrupt or was edited; copy it again or retrain");
-            }
-            checked++;
         }
-        return checked;
+        return new Listing(manifest, sizes);
+    }
+
+    private static void checkSum(Path file, String name, String expected, String actual) {
+        if (!expected.equals(actual)) {
+            throw new BundleException(file + ": entry " + name + " checksum mismatch (manifest says "
+                    + (expected.isEmpty() ? "nothing" : expected) + ", content is " + actual
+                    + "): the file is corrupt or was edited; copy it again or retrain");
+        }
     }
 
     /** A bundle's entries by name, in zip order, and each one's SHA-256 (hex; null where {@link #selfChecked}). */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.textcls.golden.GoldenSet;
 import io.textcls.util.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +26,7 @@ class GoldenBundleTest {
     @ParameterizedTest
     @MethodSource("names")
     void goldenBundleStillLoadsAndScoresAsRecorded(String name, @TempDir Path dir) throws Exception {
-        Path bundle = dir.resolve(name + ".zip");
-        try (var in = getClass().getResourceAsStream("/golden/" + name + ".zip")) {
-            Files.copy(in, bundle);
-        }
+        Path bundle = GoldenSet.copy(name, dir);
         TextClassifier c = TextClassifier.load(bundle);
         JsonNode expected = Json.MAPPER.readTree(getClass().getResource("/golden/" + name + ".predictions.json"));
         List<String> texts = GoldenSet.texts();
